@@ -1,0 +1,12 @@
+"""The cleaning steps, one module each, and their pipeline order.
+
+Each module exposes pure ``str -> str`` cleaners (with doctests) and a ``STEP`` that runs them
+through the pipeline's edit bookkeeping. ``PIPELINE`` is the single source of the step order.
+"""
+
+from . import normalize, unicode
+
+PIPELINE = (
+    unicode.STEP,
+    normalize.STEP,
+)

@@ -1,0 +1,131 @@
+"""Step ``unicode``: Latin-codec mojibake (ftfy), control and zero-width characters, line breaks, NFC.
+
+ftfy runs with CJK-safe settings: it never folds full-width punctuation (``，：（！？``) to ASCII
+and never curls or uncurls quotes, and normalization is NFC, never NFKC. It runs only on lines that
+hold a character ftfy could act on, so clean Chinese text costs one regex search.
+
+Not handled: GBK/GB18030/Big5 mojibake (ftfy cannot handle multi-byte codecs; that is the
+``mojibake`` step) and pinyin notes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import ftfy
+
+from ..document import Span, StepContext
+from ..pipeline import Step
+from ._text import HAN, diff_spans
+
+FTFY_CONFIG = ftfy.TextFixerConfig(
+    fix_character_width=False,  # would fold ，：（！ to ASCII
+    uncurl_quotes=False,  # Chinese text uses “” and ‘’ on purpose
+    normalization="NFC",
+    explain=True,
+)
+
+# Characters ftfy can act on: C0/C1 controls, Latin-1 and Latin Extended (UTF-8 lead bytes read
+# as cp1252/latin-1), Greek and Cyrillic (read as cp1253/cp1251), cp1252 symbols, box drawing
+# (cp437), Mac Roman symbols (spacing accents, math operators, low quotes), ligatures,
+# surrogates, U+FFFD, terminal escapes, and HTML entities. Chinese text's own “”‘’—… are not here.
+_FTFY_TRIGGER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u024f\u02c6-\u02dd\u0370-\u04ff\u201a\u201e\u2020-\u2022"
+    "\u2030\u2039\u203a\u2044\u20ac\u2122\u2200-\u22ff\u2500-\u25ff\uf8ff\ufb00-\ufb06\ud800-\udfff\ufffd]"
+    "|&#?[0-9A-Za-z]+;"
+)
+_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
+# control characters left after ftfy (tab and newline are text)
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+# zero-width characters that carry nothing in Chinese text; ZWJ/ZWNJ only between Han characters
+# (elsewhere they shape emoji and Indic/Arabic scripts)
+_ZERO_WIDTH = re.compile(f"[\u200b\u2060\u180e\ufeff]|(?<=[{HAN}])[\u200c\u200d](?=[{HAN}])")
+
+
+def fix_line_breaks(text: str) -> str:
+    r"""CRLF, CR, U+2028/2029, NEL, VT and FF become ``\n``.
+
+    >>> fix_line_breaks("a\r\nb\rc")
+    'a\nb\nc'
+    """
+    return _LINE_BREAKS.sub("\n", text)
+
+
+def remove_control_chars(text: str) -> str:
+    """Drop C0/C1 control characters other than tab and newline, and invisible zero-width ones.
+
+    >>> remove_control_chars("教\\u200b育\\x07")
+    '教育'
+    """
+    return _ZERO_WIDTH.sub("", _CONTROLS.sub("", text))
+
+
+def _ftfy_rule(explanation) -> str:
+    names: list[str] = []
+    for action, param in explanation or ():
+        if action in ("encode", "decode", "transcode"):
+            name = "latin-mojibake"
+        elif action == "apply":
+            name = param
+        else:  # normalize
+            name = f"normalize-{param}".lower()
+        if name not in names:
+            names.append(name)
+    return "ftfy:" + ",".join(names) if names else "ftfy"
+
+
+def ftfy_spans(text: str) -> list[Span]:
+    """Spans for what ftfy (CJK-safe settings) changes, line by line, each named by ftfy's own plan."""
+    spans: list[Span] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if _FTFY_TRIGGER.search(line):
+            fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            if fixed != line:
+                rule = _ftfy_rule(explanation)
+                spans.extend((pos + s, pos + e, r, rule) for s, e, r, _ in diff_spans(line, fixed, rule))
+        pos += len(line)
+    return spans
+
+
+def fix_unicode(text: str) -> str:
+    """The whole step as a pure function.
+
+    >>> fix_unicode("ï¼Œ caf\\u00c3\\u00a9")  # UTF-8 read as cp1252, repaired; full-width comma kept
+    '， café'
+    >>> fix_unicode("9月8日，淄博：“加速”")
+    '9月8日，淄博：“加速”'
+    """
+    from ..document import apply_spans
+
+    text = apply_spans(text, ftfy_spans(text))
+    text = remove_control_chars(fix_line_breaks(text))
+    return unicodedata.normalize("NFC", text)
+
+
+def _regex_spans(pattern: re.Pattern, text: str, repl: str, rule: str) -> list[Span]:
+    return [(m.start(), m.end(), repl, rule) for m in pattern.finditer(text)]
+
+
+def _nfc_spans(text: str) -> list[Span]:
+    if unicodedata.is_normalized("NFC", text):
+        return []
+    spans: list[Span] = []
+    pos = 0
+    for line in text.splitlines(keepends=True):
+        if not unicodedata.is_normalized("NFC", line):
+            spans.extend((pos + s, pos + e, r, rl) for s, e, r, rl in diff_spans(line, unicodedata.normalize("NFC", line), "nfc"))
+        pos += len(line)
+    return spans
+
+
+def run(text: str, ctx: StepContext) -> str:
+    text = ctx.replace(text, ftfy_spans(text))
+    text = ctx.replace(text, _regex_spans(_LINE_BREAKS, text, "\n", "line-breaks"))
+    spans = _regex_spans(_CONTROLS, text, "", "control-chars") + _regex_spans(_ZERO_WIDTH, text, "", "zero-width")
+    text = ctx.replace(text, sorted(spans))
+    return ctx.replace(text, _nfc_spans(text))
+
+
+STEP = Step("unicode", "Latin-codec mojibake (ftfy, CJK-safe), control and zero-width characters, line breaks, NFC", run)

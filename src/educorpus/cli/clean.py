@@ -1,0 +1,149 @@
+"""``educorpus clean``: clean files, directories or standard input."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..api import clean_and_explain
+from ..document import Document, replay
+from ..io import InputError, decode_bytes, expand_inputs, read_text_file
+from ._common import add_clean_options, clean_kwargs, error
+
+EPILOG = """examples:
+  educorpus clean seeds/ -o out/                 every .txt under seeds/ into out/ (same names)
+  educorpus clean seeds/001_66d2ff1b538386e8.txt  print one cleaned page
+  educorpus clean page.txt --explain             ... and explain every edit (on stderr)
+  educorpus clean page.txt --only unicode,normalize
+  cat page.txt | educorpus clean - --to hant -o page.clean.txt
+  educorpus clean seeds/ --json > docs.jsonl     one JSON document per page: text, meta, scores, edits
+
+exit status: 0 when every input was cleaned, 1 when any input failed (the others are still
+cleaned and written), 2 for a usage error."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "clean",
+        help="clean pages (files, directories of .txt files, or - for stdin)",
+        description="Clean raw page text. Inputs are read as bytes and decoded; a file that cannot be "
+        "read or decoded is reported by name and the other inputs go on.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE|DIR|-", help="inputs (default: - for standard input)")
+    p.add_argument("-o", "--output", metavar="OUT", help="output file (one input) or directory (several inputs or a directory)")
+    add_clean_options(p)
+    p.add_argument("--explain", action="store_true", help="print a readable log of every edit (to stderr when the text goes to stdout)")
+    p.add_argument("--json", action="store_true", help="write one JSON object per input (id, text, meta, scores, edits) instead of plain text")
+    p.set_defaults(func=run)
+
+
+def _context(text: str, pos: int, length: int, width: int = 8) -> str:
+    left = text[max(0, pos - width) : pos].replace("\n", "⏎")
+    right = text[pos + length : pos + length + width].replace("\n", "⏎")
+    return f"…{left}[{text[pos:pos + length].replace(chr(10), '⏎')}]{right}…"
+
+
+def explain_lines(raw: str, doc: Document) -> list[str]:
+    """Readable lines, one per edit, with context from the text that step received."""
+    lines = []
+    text = raw
+    i = 0
+    edits = doc.edits
+    while i < len(edits):
+        j = i
+        while j < len(edits) and edits[j].step == edits[i].step:
+            j += 1
+        for e in edits[i:j]:
+            lines.append(
+                f"  {e.step}/{e.rule} @{e.position}: {e.before!r} → {e.after!r}  {_context(text, e.position, len(e.before))}"
+            )
+        text = replay(text, edits[i:j])
+        i = j
+    return lines
+
+
+def _as_json(name: str, doc: Document) -> str:
+    return json.dumps(
+        {"source_path": name, "text": doc.text, "meta": doc.meta, "scores": doc.scores, "edits": [e.to_dict() for e in doc.edits]},
+        ensure_ascii=False,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    kwargs = clean_kwargs(args)
+    try:  # validate options once, before any input is read
+        clean_and_explain("", **kwargs)
+    except ValueError as exc:
+        error(str(exc))
+        return 2
+
+    jobs: list[tuple[str, Path | None, Path | None]] = []  # (display name, file, base dir)
+    for raw in args.inputs:
+        if raw == "-":
+            jobs.append(("<stdin>", None, None))
+            continue
+        p = Path(raw)
+        if p.is_dir():
+            found = list(expand_inputs([raw]))
+            if not found:
+                error(f"{raw}: directory holds no .txt/.text/.md files")
+            jobs.extend((str(f), f, p) for f in found)
+        else:
+            jobs.append((raw, p, None))
+
+    out = Path(args.output) if args.output else None
+    many = len(jobs) > 1 or any(base is not None for _, _, base in jobs)
+    to_dir = out is not None and (many or out.is_dir() or args.output.endswith(("/", "\\")))
+    if to_dir and not args.json:
+        out.mkdir(parents=True, exist_ok=True)
+    log = sys.stdout if out is not None else sys.stderr
+    sink = None
+    if args.json and out is not None:
+        if out.is_dir():
+            out = out / "documents.jsonl"
+        sink = out.open("w", encoding="utf-8")
+
+    failed = 0
+    show = len(jobs) > 1 and sys.stderr.isatty()
+    for name, path, base in tqdm(jobs, desc="cleaning", unit="page", disable=not show):
+        try:
+            decoded = decode_bytes(sys.stdin.buffer.read(), "<stdin>") if path is None else read_text_file(path)
+            doc = clean_and_explain(decoded.text, **kwargs)
+            doc.meta.setdefault("encoding", decoded.encoding)
+        except InputError as exc:
+            error(str(exc))
+            failed += 1
+            continue
+        except Exception as exc:  # a bug must not stop the batch; name the input
+            error(f"{name}: cleaning failed: {type(exc).__name__}: {exc}")
+            failed += 1
+            continue
+        if args.json:
+            line = _as_json(name, doc) + "\n"
+            (sink or sys.stdout).write(line)
+        elif out is None:
+            if many:
+                sys.stdout.write(f"==> {name} <==\n")
+            sys.stdout.write(doc.text + "\n")
+        else:
+            target = out
+            if to_dir:
+                target = out / (path.relative_to(base) if base is not None else Path(name).name if path else "stdin.txt")
+                target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(doc.text + "\n", encoding="utf-8")
+        if args.explain:
+            print(f"{name}: {len(doc.edits)} edit(s)", file=log)
+            for line in explain_lines(decoded.text, doc):
+                print(line, file=log)
+    if sink:
+        sink.close()
+    done = len(jobs) - failed
+    if len(jobs) > 1 or failed:
+        print(f"educorpus: cleaned {done} of {len(jobs)} input(s), {failed} failed", file=sys.stderr)
+    return 1 if failed else 0

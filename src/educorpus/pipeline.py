@@ -1,0 +1,134 @@
+"""The fixed pipeline: one registry of named steps, run in order, with per-step statistics.
+
+The order is the library's, not the user's: each step assumes the ones before it ran. Users pick
+steps with ``only``/``skip`` by name; the same names appear in the edit log, in statistics, on the
+command line and in ``tests/cases/<step>/``.
+
+Not handled here: corpus-level work (deduplication, learned site boilerplate), which needs more
+than one document at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Optional
+
+from .document import Document, StepContext
+
+META_FIELDS = ("title", "published", "source", "author", "editor", "script_in")
+
+
+@dataclass(frozen=True)
+class Step:
+    """A named pipeline step: ``run(text, ctx) -> text`` records its changes through ``ctx.replace``."""
+
+    name: str
+    description: str
+    run: Callable[[str, StepContext], str]
+
+
+def _registry() -> tuple[Step, ...]:
+    from .cleaners import PIPELINE
+
+    return PIPELINE
+
+
+def steps() -> tuple[Step, ...]:
+    """The implemented steps, in pipeline order."""
+    return _registry()
+
+
+def step_names() -> tuple[str, ...]:
+    return tuple(s.name for s in _registry())
+
+
+def check_step_names(names: Iterable[str], option: str = "step") -> None:
+    valid = step_names()
+    bad = [n for n in names if n not in valid]
+    if bad:
+        raise ValueError(
+            f"unknown step name(s) for {option}: {', '.join(map(repr, bad))}; "
+            f"valid steps, in pipeline order: {', '.join(valid)}"
+        )
+
+
+def selected_steps(config: Any) -> tuple[Step, ...]:
+    chosen = _registry()
+    if config.only is not None:
+        chosen = tuple(s for s in chosen if s.name in config.only)
+    return tuple(s for s in chosen if s.name not in config.skip)
+
+
+def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Document:
+    """Run the selected steps on ``text`` and return the explained :class:`Document`."""
+    if not isinstance(text, str):
+        raise TypeError(f"text must be str, not {type(text).__name__}")
+    doc_meta: dict[str, Any] = {k: None for k in META_FIELDS}
+    if meta:
+        doc_meta.update(meta)
+    scores: dict[str, Any] = {}
+    ctx = StepContext(config, doc_meta, scores)
+    edits = []
+    for step in selected_steps(config):
+        ctx.begin(step.name, text)
+        text = step.run(text, ctx)
+        edits.extend(ctx.finish())
+    return Document(text=text, meta=doc_meta, edits=edits, scores=scores)
+
+
+class Stats:
+    """Per-step and per-rule counts over many documents; ``a.merge(b)`` adds ``b`` into ``a``.
+
+    For each step: ``documents`` seen, ``changed`` (documents it edited), ``edits``,
+    ``chars_removed``, ``chars_added``, and ``rules`` (edits per rule).
+    """
+
+    def __init__(self) -> None:
+        self.documents = 0
+        self.steps: dict[str, dict[str, Any]] = {}
+
+    def _step(self, name: str) -> dict[str, Any]:
+        if name not in self.steps:
+            self.steps[name] = {"changed": 0, "edits": 0, "chars_removed": 0, "chars_added": 0, "rules": Counter()}
+        return self.steps[name]
+
+    def add(self, doc: Document) -> None:
+        self.documents += 1
+        touched: set[str] = set()
+        for e in doc.edits:
+            s = self._step(e.step)
+            s["edits"] += 1
+            s["chars_removed"] += len(e.before)
+            s["chars_added"] += len(e.after)
+            s["rules"][e.rule] += 1
+            touched.add(e.step)
+        for name in touched:
+            self.steps[name]["changed"] += 1
+
+    def merge(self, other: "Stats") -> "Stats":
+        self.documents += other.documents
+        for name, o in other.steps.items():
+            s = self._step(name)
+            for key in ("changed", "edits", "chars_removed", "chars_added"):
+                s[key] += o[key]
+            s["rules"].update(o["rules"])
+        return self
+
+    def to_dict(self) -> dict[str, Any]:
+        order = {n: i for i, n in enumerate(step_names())}
+        return {
+            "documents": self.documents,
+            "steps": {
+                name: {**{k: v for k, v in s.items() if k != "rules"}, "rules": dict(sorted(s["rules"].items()))}
+                for name, s in sorted(self.steps.items(), key=lambda kv: order.get(kv[0], len(order)))
+            },
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Stats":
+        st = cls()
+        st.documents = data["documents"]
+        for name, s in data["steps"].items():
+            st.steps[name] = {**{k: v for k, v in s.items() if k != "rules"}, "rules": Counter(s["rules"])}
+        return st

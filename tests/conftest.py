@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CASES = ROOT / "tests" / "cases"
+SEEDS = ROOT / "seeds"
+KINDS = ("in-the-wild", "synthetic", "negative", "known-failures")
+
+
+def load_cases():
+    """Every case of tests/cases/<step>/<kind>.json as a pytest param."""
+    params = []
+    for folder in sorted(p for p in CASES.iterdir() if p.is_dir()):
+        for kind in KINDS:
+            f = folder / f"{kind}.json"
+            if not f.exists():
+                continue
+            for i, case in enumerate(json.loads(f.read_text(encoding="utf-8"))):
+                marks = [pytest.mark.xfail(strict=True, reason=case.get("why", "known failure"))] if kind == "known-failures" else []
+                params.append(pytest.param(folder.name, kind, case, id=f"{folder.name}/{kind}/{i}:{case['label'][:50]}", marks=marks))
+    return params
+
+
+@pytest.fixture(scope="session")
+def seeds() -> dict[str, str]:
+    return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
