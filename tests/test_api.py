@@ -113,3 +113,16 @@ def test_stats_merge():
     assert d["steps"]["normalize"]["changed"] == 2
     assert d["steps"]["normalize"]["rules"]["fullwidth-punct"] == 2
     assert Stats.from_dict(d).to_dict() == d
+
+
+def test_flags_are_logged_without_changing_text():
+    from educorpus.document import StepContext
+
+    ctx = StepContext(None, {}, {})
+    ctx.begin("demo", "甲乙丙丁")
+    text = ctx.replace("甲乙丙丁", [(0, 1, "", "drop")])
+    ctx.flag(text, [(1, 2, "flag:odd")])
+    edits = ctx.finish()
+    assert [(e.rule, e.before, e.after, e.position) for e in edits] == [("drop", "甲", "", 0), ("flag:odd", "丙", "丙", 2)]
+    assert ctx.meta["flags"] == ["flag:odd"]
+    assert replay("甲乙丙丁", edits) == "乙丙丁"

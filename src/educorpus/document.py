@@ -103,7 +103,7 @@ def apply_spans(text: str, spans: Sequence[Span]) -> str:
 class StepContext:
     """What a step sees: the config, the document's meta and scores, and :meth:`replace`."""
 
-    __slots__ = ("config", "meta", "scores", "step", "_orig", "_text", "_edits")
+    __slots__ = ("config", "meta", "scores", "step", "_orig", "_text", "_edits", "_flags")
 
     def __init__(self, config: Any, meta: dict[str, Any], scores: dict[str, Any]):
         self.config = config
@@ -114,12 +114,14 @@ class StepContext:
         self._text = ""
         # (start, end, after, rule) in coordinates of the text the step received, sorted
         self._edits: list[tuple[int, int, str, str]] = []
+        self._flags: list[tuple[int, str, str]] = []
 
     def begin(self, step: str, text: str) -> None:
         self.step = step
         self._orig = text
         self._text = text
         self._edits = []
+        self._flags = []
 
     def replace(self, text: str, spans: Iterable[Span]) -> str:
         """Apply ``spans`` to ``text`` (the step's current text) and record them; returns new text.
@@ -138,9 +140,39 @@ class StepContext:
         self._text = result
         return result
 
+    def flag(self, text: str, spans: Iterable[tuple[int, int, str]]) -> None:
+        """Record findings that are reported but not changed: ``(start, end, rule)`` on ``text``.
+
+        Each becomes an edit whose ``before`` equals its ``after`` (so replay is unaffected) and
+        its rule is added to ``meta["flags"]``.
+        """
+        if text is not self._text and text != self._text:
+            raise ValueError(f"step {self.step!r} passed text that is not its current text")
+        marks = sorted((s, e, text[s:e], rule) for s, e, rule in spans)
+        if not marks:
+            return
+        flags = self.meta.setdefault("flags", [])
+        for _s, _e, _t, rule in marks:
+            if rule not in flags:
+                flags.append(rule)
+        # flags never change text, so they are placed directly in step-input coordinates
+        shift_points = []
+        shift = 0
+        for s0, e0, after, _ in self._edits:
+            shift_points.append((s0 + shift, len(after) - (e0 - s0)))
+            shift += len(after) - (e0 - s0)
+        for s, e, t, rule in marks:
+            off = sum(d for cs, d in shift_points if cs < s)
+            self._flags.append((s - off, rule, t))
+
     def finish(self) -> list[Edit]:
         step = self.step
-        return [Edit(step, rule, self._orig[s:e], after, s) for s, e, after, rule in self._edits]
+        edits = [Edit(step, rule, self._orig[s:e], after, s) for s, e, after, rule in self._edits]
+        for pos, rule, t in self._flags:
+            if self._orig[pos : pos + len(t)] == t:  # a flag inside text this step rewrote is kept in meta only
+                edits.append(Edit(step, rule, t, t, pos))
+        edits.sort(key=lambda e: (e.position, e.position + len(e.before)))
+        return edits
 
 
 def _compose(

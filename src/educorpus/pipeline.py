@@ -65,6 +65,7 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
     if not isinstance(text, str):
         raise TypeError(f"text must be str, not {type(text).__name__}")
     doc_meta: dict[str, Any] = {k: None for k in META_FIELDS}
+    doc_meta["flags"] = []
     if meta:
         doc_meta.update(meta)
     scores: dict[str, Any] = {}
