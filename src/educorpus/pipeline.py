@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable, Optional
 
 from .document import Document, StepContext
 
-META_FIELDS = ("title", "published", "source", "author", "editor", "script_in")
+META_FIELDS = ("title", "published", "source", "author", "editor", "script_in", "script_region")
 
 
 @dataclass(frozen=True)

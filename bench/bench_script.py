@@ -1,0 +1,55 @@
+"""Throughput of the ``script`` step on the seed corpus (detection, conversion, protection, edit log).
+
+    PYTHONPATH=src python bench/bench_script.py [--repeat 30]
+
+Prints MB/s (UTF-8 bytes of input per second, per process) for ``to="hans"`` (t2s for the
+traditional pages) and ``to="hant"`` (s2t for the simplified ones), two ways: the step inside the
+pipeline (``clean_and_explain(..., only=["script"])``: detection, conversion, protection and the
+edit log) and the pure function ``to_script`` (no edit log). Raw OpenCC on the same text is
+printed for reference. Converters and tables are built before timing (once per process).
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import educorpus
+from educorpus.cleaners.script import _converter, to_script
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def best_of(fn, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=30, help="timed runs; the best is reported")
+    args = ap.parse_args()
+    pages = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    size = sum(len(p.encode("utf-8")) for p in pages)
+    mb = size / 1e6
+    print(f"seed corpus: {len(pages)} pages, {size} bytes UTF-8")
+    for to, raw in (("hans", "t2s"), ("hant", "s2t")):
+        for p in pages:  # warm up: converters, tables, protection
+            educorpus.clean_and_explain(p, only=["script"], to=to)
+        step = best_of(lambda: [educorpus.clean_and_explain(p, only=["script"], to=to) for p in pages], args.repeat)
+        pure = best_of(lambda: [to_script(p, to) for p in pages], args.repeat)
+        conv = _converter(raw)
+        opencc = best_of(lambda: [conv.convert(p) for p in pages], args.repeat)
+        print(
+            f"to={to:5s} step (pipeline, edit log) {mb / step:6.1f} MB/s | to_script {mb / pure:6.1f} MB/s "
+            f"| raw OpenCC {raw} on every page {mb / opencc:6.1f} MB/s"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,793 @@
+"""Step ``script``: detect a page's script and convert it to the target script with OpenCC.
+
+Three pieces, usable on their own:
+
+- :func:`detect_script` counts characters that exist only in simplified or only in traditional
+  writing and returns ``hans``, ``hant`` or ``mixed`` (``None`` without evidence), with a
+  regional hint ``tw`` or ``hk`` from the variant glyphs OpenCC uses for those regions.
+- :func:`convert_script` is OpenCC (the ``opencc`` package, C++ core) under any of its config
+  names, plus *protection* when converting to traditional: OpenCC segments by longest match, so a
+  dictionary phrase can swallow the first character of the next word (考试制度 → 考|试制|度 →
+  考試製度, 被发明 → 被髮明, 学习了如何 → 學習瞭如何). Terms in ``data/script/protected.tsv`` are
+  converted as words of their own, so no phrase reaches across their edges.
+- The step converts each page to ``CleanConfig.to``: a page already in the target script only
+  has its stray characters of the other script converted (挂職 → 掛職 on a traditional page), and
+  on traditional pages the conversion errors that protection prevents are repaired too (教研製度 →
+  教研制度). Every context-driven choice among the candidates of a one-to-many character (发 →
+  發/髮, 制 → 制/製, 了 → 了/瞭, 只 → 只/隻 …) is reported in the edit log with its neighbours.
+
+Not handled: word-level regional vocabulary when the input is already traditional (``to="twp"``
+turns 軟件 into 軟體 only from simplified input; traditional pages get Taiwan glyphs only);
+Japanese shinjitai in the step (``convert_script`` does ``jp2t``/``t2jp``); protection for
+terms not in the list — contexts OpenCC gets wrong that no term covers stay wrong (头发干了 →
+頭髮幹了), and a protected term that is not a word where it occurs is converted as if it were
+(头发展示 → 頭發展示).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import NamedTuple, Optional
+
+from ..document import Span, StepContext
+from ..pipeline import Step
+
+# --------------------------------------------------------------------------------------------
+# data files
+
+
+def _table(name: str) -> list[list[str]]:
+    """Rows of a tab-separated data file in ``data/script``, without comments and blank lines."""
+    text = resources.files("educorpus").joinpath("data", "script", name).read_text(encoding="utf-8")
+    return [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def one_to_many() -> dict[str, str]:
+    """Simplified character → its traditional candidates (OpenCC standard forms), e.g. 发 → 發髮."""
+    return {row[0]: row[1] for row in _table("one_to_many.tsv")}
+
+
+@lru_cache(maxsize=1)
+def one_to_many_t2s() -> dict[str, str]:
+    """Traditional character → its simplified candidates, e.g. 乾 → 干乾."""
+    return {row[0]: row[1] for row in _table("one_to_many_t2s.tsv")}
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """Variant characters OpenCC leaves alone that every target writes otherwise (倣 → 仿)."""
+    return {row[0]: row[1] for row in _table("variants.tsv")}
+
+
+@lru_cache(maxsize=1)
+def protected_terms() -> dict[str, Optional[str]]:
+    """Protected simplified term → explicit traditional form, or None for OpenCC's of the term alone."""
+    return {row[0].strip(): (row[1].strip() if len(row) > 1 and row[1].strip() else None) for row in _table("protected.tsv")}
+
+
+# --------------------------------------------------------------------------------------------
+# OpenCC
+
+
+@lru_cache(maxsize=1)
+def opencc_configs() -> tuple[str, ...]:
+    """The config names the installed OpenCC provides (``s2t``, ``t2s``, ``s2twp``, …)."""
+    import opencc
+
+    return tuple(sorted(c[:-5] for c in opencc.CONFIGS if c.endswith(".json")))
+
+
+def config_name(config: str) -> str:
+    """``"s2t"`` or ``"s2t.json"`` → ``"s2t"``; anything else is a ValueError listing the valid names.
+
+    >>> config_name("s2tw.json")
+    's2tw'
+    """
+    if not isinstance(config, str):
+        raise TypeError(f"OpenCC config must be a str such as 's2t', not {type(config).__name__}")
+    name = config[:-5] if config.endswith(".json") else config
+    if name not in opencc_configs():
+        raise ValueError(f"unknown OpenCC config {config!r}; valid configs: {', '.join(opencc_configs())}")
+    return name
+
+
+@lru_cache(maxsize=None)
+def _converter(name: str):
+    """One OpenCC converter per config and process (building one loads its dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC(name)
+
+
+def _convert(text: str, name: str) -> str:
+    return _converter(name).convert(text) if text else text
+
+
+# simplified → traditional configs get protection; the value is the glyph standard of the target
+_TO_TRAD = {"s2t": "hant", "s2tw": "tw", "s2twp": "tw", "s2hk": "hk", "s2hkp": "hk"}
+# target of CleanConfig.to → OpenCC config from simplified
+TARGET_CONFIG = {"hant": "s2t", "tw": "s2tw", "twp": "s2twp", "hk": "s2hk"}
+# traditional (OpenCC standard) → regional glyphs
+_T2X = {"hant": None, "tw": "t2tw", "hk": "t2hk"}
+# traditional → simplified in the step: OpenCC's hk2s is t2s plus the Hong Kong glyphs t2s leaves
+# alone (衞 敍 粧 衹 枱 糭); it changes nothing else (checked character by character)
+HANS = "hk2s"
+
+
+def _std_to(standard: str, text: str) -> str:
+    name = _T2X[standard]
+    return _convert(text, name) if name else text
+
+
+# --------------------------------------------------------------------------------------------
+# character tables
+
+_BMP = 0x10000
+_RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
+
+S_ONLY, T_ONLY, HK, TW, AMB_S, AMB_T, VARIANT = (1 << i for i in range(7))
+
+
+@lru_cache(maxsize=None)
+def _charmap(name: str) -> dict[str, str]:
+    """Character → its conversion alone under config ``name``, for the CJK blocks (changed ones only)."""
+    chars = [chr(c) for a, b in _RANGES for c in range(a, b)]
+    out = _converter(name).convert("\n".join(chars)).split("\n")
+    if len(out) != len(chars):  # cannot happen with OpenCC's dictionaries; be explicit if it does
+        raise RuntimeError(f"OpenCC {name} changed the number of lines of the character table")
+    return {c: o for c, o in zip(chars, out) if o != c and len(o) == 1}
+
+
+def build_char_classes() -> dict[str, str]:
+    """The character classes of ``data/script/char_classes.tsv``, computed from the installed OpenCC.
+
+    ``simplified``: characters s2t, s2tw and s2hk all convert that are not themselves one of their
+    traditional candidates (们, 发, 挂; not 台, 干, 后, nor Taiwan's 群). ``traditional``: characters hk2s converts that are not
+    valid simplified characters too (們, 發; not 乾, 於), plus the variants of ``variants.tsv``.
+    The shipped file is checked against this in the tests, so an OpenCC upgrade that changes the
+    tables shows up (regenerate with ``python tools/gen_script_tables.py``).
+    """
+    s2t, t2s = _charmap("s2t"), _charmap(HANS)
+    regional = [_charmap("s2tw"), _charmap("s2hk")]
+    amb, amb_t = one_to_many(), one_to_many_t2s()
+    # converted by every traditional standard: 群 is Taiwan's form and 温 Hong Kong's, not evidence
+    simplified = {c for c in s2t if c not in amb.get(c, "") and all(c in m for m in regional)}
+    traditional = {c for c in t2s if c not in amb_t.get(c, "")} | set(variants())
+    return {"simplified": "".join(sorted(simplified)), "traditional": "".join(sorted(traditional))}
+
+
+@lru_cache(maxsize=1)
+def char_classes() -> dict[str, str]:
+    """The shipped character classes (see :func:`build_char_classes`)."""
+    return {row[0]: row[1] for row in _table("char_classes.tsv")}
+
+
+@lru_cache(maxsize=1)
+def region_glyphs() -> dict[str, str]:
+    """Region → glyphs that show it (``data/script/regions.tsv``)."""
+    return {row[0]: row[1] for row in _table("regions.tsv")}
+
+
+class _Tables:
+    """Per-character classes as a numpy lookup table over the BMP (characters above it: class 0)."""
+
+    def __init__(self) -> None:
+        import numpy as np
+
+        self.np = np
+        cls = np.zeros(_BMP, dtype=np.uint8)
+        classes = char_classes()
+        regions = region_glyphs()
+        for chars, bit in (
+            (classes["simplified"], S_ONLY),
+            (classes["traditional"], T_ONLY),
+            (regions["hk"], HK),
+            (regions["tw"], TW),
+            (one_to_many(), AMB_S),
+            (one_to_many_t2s(), AMB_T),
+            (variants(), VARIANT),
+        ):
+            for c in chars:
+                if ord(c) < _BMP:
+                    cls[ord(c)] |= bit
+        self.cls = cls
+
+    def codes(self, text: str):
+        """Code points of ``text`` as uint32 (index i = text[i])."""
+        return self.np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+
+    def classes(self, codes):
+        return self.cls[self.np.minimum(codes, _BMP - 1)]
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    return _Tables()
+
+
+# --------------------------------------------------------------------------------------------
+# detection
+
+
+class ScriptInfo(NamedTuple):
+    """What :func:`detect_script` found: the script, a regional hint, and the evidence counts."""
+
+    script: Optional[str]  # "hans", "hant", "mixed", or None (no character tells)
+    region: Optional[str]  # "tw", "hk" or None
+    simplified: int  # characters that exist only in simplified writing
+    traditional: int  # characters that exist only in traditional writing
+
+
+# the minority script must reach both to make a page "mixed"; below, its characters are strays
+MIXED_SHARE = 0.1
+MIXED_MIN = 5
+# regional glyphs needed for a hint, and how much they must outnumber the other region's
+REGION_MIN = 2
+
+
+def classify(simplified: int, traditional: int) -> Optional[str]:
+    """The script for these evidence counts.
+
+    >>> classify(120, 0), classify(3, 400), classify(60, 50), classify(0, 0)
+    ('hans', 'hant', 'mixed', None)
+    """
+    total = simplified + traditional
+    if not total:
+        return None
+    minority = min(simplified, traditional)
+    if minority >= MIXED_MIN and minority >= MIXED_SHARE * total:
+        return "mixed"
+    return "hans" if simplified >= traditional else "hant"
+
+
+def detect_script(text: str) -> ScriptInfo:
+    """Detect the script of ``text`` from character classes (fast: one table lookup per character).
+
+    >>> detect_script("我们的学校在发展")
+    ScriptInfo(script='hans', region=None, simplified=3, traditional=0)
+    >>> detect_script("聽“銀”説丨銀川市教育局：全面統籌，着力發展，説明")
+    ScriptInfo(script='hant', region='hk', simplified=0, traditional=8)
+    >>> detect_script("2024年").script is None
+    True
+    """
+    if not text:
+        return ScriptInfo(None, None, 0, 0)
+    t = _tables()
+    cls = t.classes(t.codes(text))
+    np = t.np
+    s = int(np.count_nonzero(cls & S_ONLY))
+    tr = int(np.count_nonzero(cls & T_ONLY))
+    script = classify(s, tr)
+    region = None
+    if script in ("hant", "mixed"):
+        hk = int(np.count_nonzero(cls & HK))
+        tw = int(np.count_nonzero(cls & TW))
+        if hk >= REGION_MIN and hk >= 2 * tw:
+            region = "hk"
+        elif tw >= REGION_MIN and tw >= 2 * hk:
+            region = "tw"
+    return ScriptInfo(script, region, s, tr)
+
+
+# --------------------------------------------------------------------------------------------
+# protection
+
+
+class _Protection:
+    """Protected terms for one simplified → traditional config: matcher and forced forms."""
+
+    def __init__(self, name: str) -> None:
+        t = _tables()
+        np = t.np
+        std = _TO_TRAD[name]
+        terms = protected_terms()
+        self.forms: dict[str, str] = {}
+        for term, explicit in terms.items():
+            self.forms[term] = _std_to(std, explicit) if explicit else _convert(term, name)
+        self.lengths = sorted({len(w) for w in terms}, reverse=True)
+        self.pre1 = np.zeros(_BMP, dtype=bool)
+        self.pre2 = np.zeros(_BMP, dtype=bool)
+        for w in terms:
+            self.pre1[ord(w[0])] = True
+            self.pre2[ord(w[1])] = True
+
+
+@lru_cache(maxsize=None)
+def _protection(name: str) -> _Protection:
+    return _Protection(name)
+
+
+def _term_hits(text: str, codes, terms, pre1, pre2, lengths) -> list[tuple[int, int]]:
+    """Occurrences of ``terms`` in ``text``: the longest at each start, crossings resolved.
+
+    Where two occurrences cross (带|头发|起 against 带头|发起), the later one is kept: the list
+    protects words from a phrase that ends inside them, so the later word is the one at risk. An
+    occurrence inside a longer one is dropped.
+    """
+    t = _tables()
+    np = t.np
+    if len(codes) < 2:
+        return []
+    c = np.minimum(codes, _BMP - 1)
+    cand = np.flatnonzero(pre1[c[:-1]] & pre2[c[1:]])
+    hits: list[tuple[int, int]] = []
+    for i in cand.tolist():
+        for n in lengths:
+            if text[i : i + n] in terms:
+                s, e = i, i + n
+                while hits and hits[-1][1] > s:
+                    if hits[-1][1] >= e:  # inside the previous (longer) one
+                        break
+                    hits.pop()  # crossing: the later one wins
+                else:
+                    hits.append((s, e))
+                break
+    return hits
+
+
+def _separator(text: str) -> str:
+    """A private-use character absent from ``text``: OpenCC passes it through and no phrase spans it."""
+    for cp in range(0xF8FF, 0xE000, -1):
+        if chr(cp) not in text:
+            return chr(cp)
+    raise ValueError("text uses every private-use character; cannot split it for conversion")
+
+
+def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]]:
+    """OpenCC ``name`` (simplified → traditional) with protected terms converted on their own.
+
+    Returns the text and the ranges of the input where protection changed OpenCC's result
+    (found by converting a few characters around each term without protection).
+    """
+    if not text:
+        return text, []
+    prot = _protection(name)
+    t = _tables()
+    hits = _term_hits(text, t.codes(text), prot.forms, prot.pre1, prot.pre2, prot.lengths)
+    if not hits:
+        return _convert(text, name), []
+    sep = _separator(text)
+    pieces: list[str] = []
+    last = 0
+    for s, e in hits:
+        pieces.append(text[last:s])
+        pieces.append(text[s:e])
+        last = e
+    pieces.append(text[last:])
+    # the windows around the terms, unprotected, ride along in the same call; a window starts
+    # well before the term, since its own edge may cut a word (only the term and three characters
+    # on each side are compared)
+    n = len(text)
+    windows = [(max(0, s - 8), min(n, e + 8)) for s, e in hits]
+    pieces.extend(text[a:b] for a, b in windows)
+    conv = _convert(sep.join(pieces), name).split(sep)
+    k = 2 * len(hits) + 1
+    body, plain = conv[:k], conv[k:]
+    for j, (s, e) in enumerate(hits):
+        body[2 * j + 1] = prot.forms[text[s:e]]
+    out = "".join(body)
+    changed: list[tuple[int, int]] = []
+    if len(out) == n:
+        for (s, e), (a, b), p in zip(hits, windows, plain):
+            if len(p) == b - a and p != out[a:b]:
+                lo, hi = max(a, s - 3), min(b, e + 3)
+                d = [i for i in range(lo, hi) if p[i - a] != out[i]]
+                if d:
+                    changed.append((d[0], d[-1] + 1))
+    return out, changed
+
+
+def convert_script(text: str, config: str) -> str:
+    """Convert ``text`` with OpenCC config ``config`` (``"s2t"``, ``"t2s"``, ``"s2twp"``, ``"hk2s"``,
+    … or ``"s2t.json"``), with protected terms when converting simplified to traditional.
+
+    >>> convert_script("教育考试制度改革", "s2t")
+    '教育考試制度改革'
+    >>> convert_script("被发明的技术让学生学习了如何思考", "s2tw")
+    '被發明的技術讓學生學習了如何思考'
+    >>> convert_script("軟體與網路", "tw2sp")
+    '软件与网络'
+    """
+    name = config_name(config)
+    if name in _TO_TRAD:
+        return _convert_protected(text, name)[0]
+    return _convert(text, name)
+
+
+# --------------------------------------------------------------------------------------------
+# the step: choosing what to convert, and reporting it
+
+# rules of the edit log, with their precedence where marks overlap
+RULE_PRIORITY = {"mixed-script": 0, "one-to-many": 1, "variant": 2, "protected-term": 3, "conversion-error": 4}
+# marks whose text may come out unchanged and are then reported as flags
+_FLAG_RULES = ("one-to-many", "protected-term")
+
+Mark = tuple[int, int, str]  # (start, end, rule) in the text the step received
+
+
+@lru_cache(maxsize=None)
+def _defaults(name: str) -> dict[str, str]:
+    """What config ``name`` makes of each one-to-many character on its own (发 → 發 for s2t)."""
+    chars = one_to_many_t2s() if name == HANS else one_to_many()
+    return {c: _convert(c, name) for c in chars}
+
+
+def _decisions(src: str, out: str, name: str, bit: int, codes=None) -> list[Mark]:
+    """Context-driven choices: one-to-many characters whose conversion is not their conversion alone.
+
+    ``src`` and ``out`` have the same length; each mark covers the character and its neighbours
+    on the same line (头发 → 頭髮 is reported as 头发展 → 頭髮展 with rule ``one-to-many``).
+    """
+    t = _tables()
+    np = t.np
+    if codes is None:
+        codes = t.codes(src)
+    pos = np.flatnonzero(t.classes(codes) & bit)
+    if not len(pos):
+        return []
+    default = _defaults(name)
+    n = len(src)
+    marks: list[Mark] = []
+    for i in pos.tolist():
+        if out[i] != default.get(src[i], out[i]):
+            s = i - 1 if i > 0 and src[i - 1] != "\n" else i
+            e = i + 2 if i + 1 < n and src[i + 1] != "\n" else i + 1
+            marks.append((s, e, "one-to-many"))
+    return marks
+
+
+def _variant_marks(src: str, codes) -> tuple[str, list[Mark]]:
+    """Replace the variants OpenCC leaves alone (倣 → 仿); returns the text and the marks."""
+    t = _tables()
+    pos = t.np.flatnonzero(t.classes(codes) & VARIANT)
+    if not len(pos):
+        return src, []
+    table = variants()
+    chars = list(src)
+    marks: list[Mark] = []
+    for i in pos.tolist():
+        chars[i] = table[src[i]]
+        marks.append((i, i + 1, "variant"))
+    return "".join(chars), marks
+
+
+@lru_cache(maxsize=1)
+def zhu_words() -> frozenset[str]:
+    """Words, simplified and traditional, in which 著 is zhù and stays 著 (``data/script/zhu.tsv``)."""
+    return frozenset(w for row in _table("zhu.tsv") for w in row[:2])
+
+
+def _zhe_marks(text: str) -> tuple[str, list[Mark]]:
+    """著 → 着 outside the words where it is zhù (看著 → 看着, 著名 stays); Taiwan writes 著 for both."""
+    if "著" not in text:
+        return text, []
+    words = zhu_words()
+    chars: Optional[list[str]] = None
+    marks: list[Mark] = []
+    i = text.find("著")
+    while i >= 0:
+        if text[max(0, i - 1) : i + 1] not in words and text[i : i + 2] not in words and text[max(0, i - 2) : i + 1] not in words:
+            if chars is None:
+                chars = list(text)
+            chars[i] = "着"
+            marks.append((i - 1 if i and text[i - 1] != "\n" else i, i + 1, "one-to-many"))
+        i = text.find("著", i + 1)
+    return ("".join(chars) if chars else text), marks
+
+
+def _to_hans(src: str) -> tuple[str, list[Mark]]:
+    """hk2s on ``src`` with the variant table and 著/着; marks for decisions and variants (when aligned)."""
+    out = _convert(src, HANS)
+    if len(out) != len(src):
+        return out, []
+    t = _tables()
+    codes = t.codes(src)
+    marks = _decisions(src, out, HANS, AMB_T, codes)
+    out, vmarks = _variant_marks(out, codes)
+    out, zmarks = _zhe_marks(out)
+    return out, marks + vmarks + zmarks
+
+
+def _to_trad_simplified(src: str, name: str) -> tuple[str, list[Mark]]:
+    """Protected s2X on simplified ``src``: decisions and protection overrides as marks."""
+    out, changed = _convert_protected(src, name)
+    if len(out) != len(src):
+        return out, []
+    marks = _decisions(src, out, name, AMB_S)
+    marks.extend((s, e, "protected-term") for s, e in changed)
+    return out, marks
+
+
+class _Foreign:
+    """For one traditional target: which characters do not belong (foreign) and the error fixes."""
+
+    def __init__(self, target: str, lenient: bool) -> None:
+        t = _tables()
+        np = t.np
+        self.name = TARGET_CONFIG[target]
+        std = _TO_TRAD[self.name]
+        foreign = np.zeros(_BMP, dtype=bool)
+        t2s, s2x = _charmap(HANS), _charmap(self.name)
+        amb = one_to_many()
+        if lenient:  # keep the page's own traditional glyphs; only simplified characters are foreign
+            chars = char_classes()["simplified"]
+        else:
+            t2x = _charmap(_T2X[std]) if _T2X[std] else {}
+            chars = []
+            for a, b in _RANGES:
+                for cp in range(a, b):
+                    c = chr(cp)
+                    s = t2s.get(c, c)
+                    if c == s2x.get(s, s) or (s in amb and c in {t2x.get(x, x) for x in amb[s]}):
+                        continue
+                    chars.append(c)
+        # a foreign character whose simplified form is not one-to-many is replaced without context
+        # (為 → 爲, 産 → 產); the others (发 on a traditional page) are converted in their line
+        self.replace: dict[str, str] = {}
+        for c in chars:
+            foreign[ord(c)] = True
+            s = t2s.get(c, c)
+            if s not in amb:
+                self.replace[c] = s2x.get(s, s)
+        self.foreign = foreign
+        # wrong forms of the protected terms in this target's glyphs → the right form
+        prot = _protection(self.name)
+        amb = one_to_many()
+        t2x = _charmap(_T2X[std]) if _T2X[std] else {}
+        fixes: dict[str, str] = {}
+        for term, right in prot.forms.items():
+            if len(right) != len(term):
+                continue
+            options = []
+            for sc, rc in zip(term, right):
+                alts = {rc} | ({t2x.get(x, x) for x in amb[sc]} if sc in amb else set())
+                options.append(sorted(alts))
+            forms = [""]
+            for alts in options:
+                forms = [f + a for f in forms for a in alts]
+                if len(forms) > 64:
+                    break
+            else:
+                for f in forms:
+                    fixes.setdefault(f, right)
+        for term, right in prot.forms.items():
+            fixes[right] = right  # right forms take part so that crossings resolve the same way
+        self.fixes = fixes
+        self.lengths = sorted({len(w) for w in fixes}, reverse=True)
+        self.pre1 = np.zeros(_BMP, dtype=bool)
+        self.pre2 = np.zeros(_BMP, dtype=bool)
+        for w in fixes:
+            if len(w) > 1 and ord(w[0]) < _BMP and ord(w[1]) < _BMP:
+                self.pre1[ord(w[0])] = True
+                self.pre2[ord(w[1])] = True
+
+
+@lru_cache(maxsize=None)
+def _foreign(target: str, lenient: bool) -> _Foreign:
+    return _Foreign(target, lenient)
+
+
+def _line_starts(src: str, positions) -> list[tuple[int, int]]:
+    """The (start, end) of each line of ``src`` that holds one of ``positions`` (sorted)."""
+    lines: list[tuple[int, int]] = []
+    for i in positions:
+        if lines and i < lines[-1][1]:
+            continue
+        s = src.rfind("\n", 0, i) + 1
+        e = src.find("\n", i)
+        lines.append((s, len(src) if e < 0 else e))
+    return lines
+
+
+def _to_trad_traditional(src: str, target: str, lenient: bool) -> tuple[str, list[Mark]]:
+    """A traditional ``src`` into ``target``: foreign characters converted in context, errors fixed.
+
+    Each line holding a foreign character is converted the long way (t2s, then protected s2X),
+    and only its foreign characters take the result: the page's own valid choices (台灣, 瞭解)
+    stay. Then the wrong forms of protected terms (教研製度) are repaired.
+    """
+    t = _tables()
+    np = t.np
+    f = _foreign(target, lenient)
+    codes = t.codes(src)
+    c = np.minimum(codes, _BMP - 1)
+    marks: list[Mark] = []
+    out = src
+    pos = np.flatnonzero(f.foreign[c] & ((t.cls[c] & VARIANT) == 0)).tolist()
+    if pos:
+        chars = list(src)
+        default = _defaults(f.name)
+        amb = t.cls[c] & AMB_S
+        repl = f.replace
+        context = [i for i in pos if src[i] not in repl]
+        for i in pos:
+            ch = repl.get(src[i])
+            if ch is not None and ch != src[i]:
+                chars[i] = ch
+                marks.append((i, i + 1, "mixed-script"))
+        k = 0
+        for s, e in _line_starts(src, context):
+            line = src[s:e]
+            simp = _convert(line, HANS)
+            aligned = len(simp) == len(line)
+            rt = _convert_protected(simp, f.name)[0] if aligned else ""
+            if len(rt) != len(line):
+                aligned = False
+            while k < len(context) and context[k] < e:
+                i = context[k]
+                k += 1
+                ch = rt[i - s] if aligned else _convert(_convert(src[i], HANS), f.name)
+                if len(ch) != 1 or ch == src[i]:
+                    continue
+                chars[i] = ch
+                sc = simp[i - s] if aligned else ""
+                if amb[i] or (sc in default and ch != default[sc]):
+                    marks.append((i - 1 if i > s else i, min(i + 2, e), "one-to-many"))
+                else:
+                    marks.append((i, i + 1, "mixed-script"))
+        out = "".join(chars)
+    out, vmarks = _variant_marks(out, codes)
+    marks.extend(vmarks)
+    if not lenient and _TO_TRAD[f.name] != "tw":  # standard and Hong Kong write 看着, Taiwan 看著
+        out, zmarks = _zhe_marks(out)
+        marks.extend(zmarks)
+    # repair the wrong forms of protected terms
+    ocodes = t.codes(out) if out is not src else codes
+    hits = _term_hits(out, ocodes, f.fixes, f.pre1, f.pre2, f.lengths)
+    fixes = [(s, e, f.fixes[out[s:e]]) for s, e in hits if f.fixes[out[s:e]] != out[s:e]]
+    if fixes:
+        chars = list(out)
+        for s, e, right in fixes:
+            chars[s:e] = right
+            marks.append((s, e, "conversion-error"))
+        out = "".join(chars)
+    return out, marks
+
+
+def _target(to: Optional[str], info: ScriptInfo) -> tuple[Optional[str], bool]:
+    """The target for a page, and whether it is lenient.
+
+    ``to=None`` keeps the page's script: a traditional page keeps its own glyphs (lenient: only its
+    simplified characters are converted, with the glyphs of its region when it shows one).
+    """
+    if to is not None:
+        return to, False
+    if info.script is None:
+        return None, False
+    if info.script == "hans" or (info.script == "mixed" and info.simplified >= info.traditional):
+        return "hans", False
+    return info.region or "hant", True
+
+
+def _line_spans(src: str, out: str, a: int, b: int, rule: str, spans: list) -> None:
+    """Spans for [a, b) of aligned ``src``/``out``, one per changed line."""
+    while a < b:
+        e = src.find("\n", a, b)
+        e = b if e < 0 else e
+        if src[a:e] != out[a:e]:
+            spans.append((a, e, out[a:e], rule))
+        a = e + 1
+
+
+def _edits(src: str, out: str, marks: list[Mark], rule: str) -> tuple[list[Span], list[tuple[int, int, str]]]:
+    """Spans and flags for the change ``src`` → ``out``: a span per mark and per changed line between.
+
+    Overlapping marks merge and keep the rule of higher precedence; a mark whose text does not
+    change becomes a flag. Without alignment (a phrase of another length, s2twp), one span per
+    changed line.
+    """
+    spans: list[Span] = []
+    flags: list[tuple[int, int, str]] = []
+    if len(src) != len(out):
+        src_lines, out_lines = src.split("\n"), out.split("\n")
+        if len(src_lines) != len(out_lines):
+            return [(0, len(src), out, rule)], []
+        a = 0
+        for sl, ol in zip(src_lines, out_lines):
+            if sl != ol:
+                spans.append((a, a + len(sl), ol, rule))
+            a += len(sl) + 1
+        return spans, []
+    merged: list[list] = []
+    for s, e, r in sorted(marks):
+        if merged and s < merged[-1][1]:
+            m = merged[-1]
+            m[1] = max(m[1], e)
+            if RULE_PRIORITY[r] > RULE_PRIORITY[m[2]]:
+                m[2] = r
+        else:
+            merged.append([s, e, r])
+    pos = 0
+    for s, e, r in merged:
+        _line_spans(src, out, pos, s, rule, spans)
+        if src[s:e] != out[s:e]:
+            spans.append((s, e, out[s:e], r))
+        elif r in _FLAG_RULES:
+            flags.append((s, e, r))
+        pos = e
+    _line_spans(src, out, pos, len(src), rule, spans)
+    return spans, flags
+
+
+def _plan(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mark], str]:
+    """The converted text, its marks, and the rule of the plain conversion around them."""
+    target, lenient = _target(to, info)
+    if target is None or not text:
+        return text, [], HANS
+    if target == "hans":
+        if not info.traditional:
+            return text, [], HANS
+        if info.script == "hant":
+            out, marks = _to_hans(text)
+            return out, marks, HANS
+        return _by_line(text, lambda line, s, tr: _to_hans(line) if tr else (line, []), "mixed-script")
+    name = TARGET_CONFIG[target]
+    if not info.traditional:
+        out, marks = _to_trad_simplified(text, name)
+        return out, marks, name
+    if info.script == "hant":
+        out, marks = _to_trad_traditional(text, target, lenient)
+        return out, marks, "mixed-script"
+
+    def line_to_trad(line: str, s: int, tr: int):
+        if s >= tr:  # a simplified line (with stray traditional characters: the long way)
+            simp = _convert(line, HANS) if tr else line
+            out, marks = _to_trad_simplified(simp, name)
+            return (out, marks) if simp is line or len(out) == len(line) else (out, [])
+        return _to_trad_traditional(line, target, lenient)
+
+    return _by_line(text, line_to_trad, "mixed-script")
+
+
+def _by_line(text: str, convert, rule: str) -> tuple[str, list[Mark], str]:
+    """Convert a mixed page line by line, each line by its own majority script."""
+    t = _tables()
+    np = t.np
+    outs: list[str] = []
+    marks: list[Mark] = []
+    a = 0
+    for line in text.split("\n"):
+        cls = t.classes(t.codes(line)) if line else None
+        s = int(np.count_nonzero(cls & S_ONLY)) if line else 0
+        tr = int(np.count_nonzero(cls & T_ONLY)) if line else 0
+        out, line_marks = convert(line, s, tr) if (s or tr) else (line, [])
+        if len(out) != len(line):  # keep the page aligned: a line that changed length is one mark
+            out, line_marks = out, []
+        outs.append(out)
+        marks.extend((a + ms, a + me, r) for ms, me, r in line_marks)
+        a += len(line) + 1
+    return "\n".join(outs), marks, rule
+
+
+def to_script(text: str, to: Optional[str] = "hans") -> str:
+    """The whole step as a pure function: ``text`` in the target script ``to``.
+
+    >>> to_script("教育考試製度改革，學習了如何思考")
+    '教育考试制度改革，学习了如何思考'
+    >>> to_script("教育考试制度改革，被发明了", to="hant")
+    '教育考試制度改革，被發明了'
+    >>> to_script("交流挂職，教研製度，倣真實驗，産教融合", to="tw")
+    '交流掛職，教研制度，仿真實驗，產教融合'
+    >>> to_script("已是简体的文本。", to="hans")
+    '已是简体的文本。'
+    """
+    return _plan(text, to, detect_script(text))[0]
+
+
+def run(text: str, ctx: StepContext) -> str:
+    info = detect_script(text)
+    if ctx.meta.get("script_in") is None:  # a later pipeline round sees converted text: keep the first
+        ctx.meta["script_in"] = info.script
+        ctx.meta["script_region"] = info.region
+    out, marks, rule = _plan(text, ctx.config.to, info)
+    if out == text and not marks:
+        return text
+    spans, flags = _edits(text, out, marks, rule)
+    if flags:
+        ctx.flag(text, flags)
+    return ctx.replace(text, spans)
+
+
+STEP = Step("script", "detect each page's script (hans, hant, mixed; tw/hk hint) and convert it to the target with OpenCC, protecting word boundaries", run)

@@ -1,0 +1,232 @@
+"""The ``script`` step: detection, conversion with protection, the edit log, and the sentence set.
+
+``tests/data/script_sentences.json`` holds sentences of education writing in simplified, standard
+traditional (OpenCC's glyphs), Taiwan and Hong Kong forms; they must convert correctly in both
+directions, through ``convert_script`` (OpenCC config names) and through the step (``to=``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+import educorpus
+from educorpus import convert_script
+from educorpus.cleaners import script
+from educorpus.cleaners.script import detect_script, to_script
+
+DATA = json.loads((Path(__file__).parent / "data" / "script_sentences.json").read_text(encoding="utf-8"))
+SENTENCES = DATA["sentences"]
+TRAD = {"hant": "s2t", "tw": "s2tw", "hk": "s2hk"}
+BACK = {"hant": "t2s", "tw": "tw2s", "hk": "hk2s"}
+
+
+def _ids(s):
+    return s["hans"][:16]
+
+
+def test_sentence_set_is_large_and_covers_the_one_to_many_words():
+    assert len(SENTENCES) >= 150
+    hans = "".join(s["hans"] for s in SENTENCES)
+    for word in (
+        "制度 制造 发展 头发 发育 发明 了解 学习了 干部 干净 干燥 只有 一只 台湾 平台 台风 "
+        "里面 公里 面条 方面 后来 皇后 钟表 钟情 松树 放松"
+    ).split():
+        assert word in hans, word
+
+
+@pytest.mark.parametrize("s", SENTENCES, ids=_ids)
+@pytest.mark.parametrize("target", ["hant", "tw", "hk"])
+def test_simplified_to_traditional(s, target):
+    assert convert_script(s["hans"], TRAD[target]) == s[target]
+    assert to_script(s["hans"], target) == s[target]
+
+
+@pytest.mark.parametrize("s", SENTENCES, ids=_ids)
+@pytest.mark.parametrize("source", ["hant", "tw", "hk"])
+def test_traditional_to_simplified(s, source):
+    assert to_script(s[source], "hans") == s["hans"]
+
+
+@pytest.mark.parametrize("s", SENTENCES, ids=_ids)
+def test_traditional_to_simplified_with_opencc_configs(s):
+    # OpenCC's own configs, for the regions they are made for (t2s keeps Taiwan's 著 for zhe,
+    # so the Taiwan forms go through tw2s; the step handles 著 itself)
+    for source in ("hant", "hk"):
+        assert convert_script(s[source], BACK[source]) == s["hans"]
+
+
+@pytest.mark.parametrize("s", SENTENCES, ids=_ids)
+def test_traditional_page_in_its_own_target_is_unchanged(s):
+    for target in ("hant", "tw", "hk"):
+        assert to_script(s[target], target) == s[target]
+    assert to_script(s["hans"], "hans") == s["hans"]
+
+
+# --- convert_script ---------------------------------------------------------------------------
+
+
+def test_convert_script_examples_from_the_issue():
+    assert convert_script("教育考试制度改革", "s2t") == "教育考試制度改革"
+    assert convert_script("被发明", "s2t") == "被發明"
+    assert convert_script("学习了如何", "s2t") == "學習了如何"
+    assert convert_script("胚胎发育", "s2t") == "胚胎發育"
+
+
+def test_convert_script_accepts_json_names_and_rejects_unknown_ones():
+    assert convert_script("发展", "s2tw.json") == convert_script("发展", "s2tw") == "發展"
+    with pytest.raises(ValueError) as err:
+        convert_script("发展", "s2x")
+    assert "s2x" in str(err.value)
+    for name in ("s2t", "t2s", "s2tw", "tw2s", "s2twp", "tw2sp", "s2hk", "hk2s", "t2tw", "t2hk", "tw2t", "hk2t", "t2jp", "jp2t"):
+        assert name in str(err.value)
+    with pytest.raises(TypeError):
+        convert_script("发展", None)
+
+
+def test_convert_script_reuses_converters():
+    convert_script("学", "s2t")
+    assert script._converter("s2t") is script._converter("s2t")
+
+
+def test_protected_term_crossing_keeps_the_later_word():
+    # 带头|发起: the phrase 头发 would make 帶頭髮起; 发起 is the word at risk
+    assert convert_script("他带头发起倡议", "s2t") == "他帶頭發起倡議"
+    assert convert_script("一个头发", "s2t") == "一個頭髮"
+    # a term inside a longer OpenCC phrase that starts earlier is converted with it
+    assert convert_script("打扫得干干净净", "s2t") == "打掃得乾乾淨淨"
+
+
+def test_protected_terms_are_words_with_their_own_conversion():
+    terms = script.protected_terms()
+    assert "制度" in terms and "发展" in terms
+    assert all(len(t) >= 2 for t in terms)
+
+
+# --- detection --------------------------------------------------------------------------------
+
+
+def test_detection_on_the_seeds(seeds):
+    got = {name[:3]: detect_script(text) for name, text in seeds.items()}
+    assert got["000"].script == "hant" and got["002"].script == "hant"
+    assert got["001"].script == "hans" and got["003"].script == "hans"
+    assert got["002"].region == "hk"  # 説 throughout
+    assert got["001"].traditional == 0 and got["002"].simplified > 0  # 挂職 on a traditional page
+
+
+def test_detection_mixed_and_empty():
+    assert detect_script("这是简体中文的一段话，我们学习发展。這是繁體中文的一段話，我們學習發展。").script == "mixed"
+    assert detect_script("").script is None
+    assert detect_script("Hello 123").script is None
+    assert detect_script("平台").script is None  # 台 and 平 are valid in both scripts
+    info = detect_script("教室裡面擺放著課桌，裡外都很乾淨，麵條")
+    assert info.script == "hant" and info.region == "tw"
+
+
+def test_char_classes_match_installed_opencc():
+    # regenerate with: PYTHONPATH=src python tools/gen_script_tables.py
+    assert script.char_classes() == script.build_char_classes()
+
+
+def test_one_to_many_candidates_are_traditional_forms_of_their_key():
+    t2s = script._charmap("hk2s")
+    for key, cands in script.one_to_many().items():
+        assert key in cands or any(t2s.get(c, c) == key for c in cands), key
+        assert len(cands) >= 2, key
+
+
+# --- the step ---------------------------------------------------------------------------------
+
+
+def test_meta_records_script_and_region(seeds):
+    doc = educorpus.clean_and_explain(seeds["002_bbc10d50080da167.txt"], only=["script"])
+    assert doc.meta["script_in"] == "hant" and doc.meta["script_region"] == "hk"
+    doc = educorpus.clean_and_explain("我们的学校", only=["script"], to="hant")
+    assert doc.text == "我們的學校" and doc.meta["script_in"] == "hans" and doc.meta["script_region"] is None
+
+
+def test_mixed_page_comes_out_consistent(seeds):
+    page = seeds["002_bbc10d50080da167.txt"]
+    hans = educorpus.clean(page, only=["script"], to="hans")
+    assert detect_script(hans).traditional == 0
+    for bad in ("挂職", "製度", "倣", "産", "説"):
+        assert bad in page
+    for target in ("hant", "tw", "hk"):
+        out = educorpus.clean(page, only=["script"], to=target)
+        assert detect_script(out).simplified == 0, target
+        assert "交流掛職" in out and "教研制度" in out and "産" not in out and "倣" not in out, target
+    assert "着力" in educorpus.clean(page, only=["script"], to="hant")
+    assert "著力" in educorpus.clean(page, only=["script"], to="tw")
+    assert "説" in educorpus.clean(page, only=["script"], to="hk")
+    assert "説" not in educorpus.clean(page, only=["script"], to="tw")
+
+
+def test_keep_the_page_script(seeds):
+    page = seeds["002_bbc10d50080da167.txt"]
+    out = educorpus.clean(page, only=["script"], to=None)
+    assert "交流掛職" in out and "教研制度" in out  # the page's own simplified characters and errors
+    assert out.count("説") == page.count("説") and out.count("為") == page.count("為")  # its glyphs stay
+    simplified = seeds["001_66d2ff1b538386e8.txt"]
+    assert educorpus.clean(simplified, only=["script"], to=None) == simplified
+
+
+def _edits(text, **kw):
+    doc = educorpus.clean_and_explain(text, only=["script"], **kw)
+    assert doc.replay(text) == doc.text
+    return doc
+
+
+def test_one_to_many_decisions_are_reported_with_context():
+    doc = _edits("她的头发很长，一只小鸟飞过公里碑。", to="hant")
+    assert doc.text == "她的頭髮很長，一隻小鳥飛過公里碑。"
+    decisions = {(e.before, e.after) for e in doc.edits if e.rule == "one-to-many"}
+    assert ("头发很", "頭髮很") in decisions  # 发 → 髮, not its default 發
+    assert ("一只小", "一隻小") in decisions  # 只 → 隻
+    assert ("公里碑", "公里碑") in decisions  # 里 stays 里 (default 裏): reported as a flag
+    assert "one-to-many" in doc.meta["flags"]
+
+
+def test_protection_is_reported():
+    doc = _edits("深化教育考试制度改革", to="hant")
+    assert doc.text == "深化教育考試制度改革"
+    assert [(e.rule, e.before, e.after) for e in doc.edits if e.rule == "protected-term"] == [
+        ("protected-term", "制", "制")
+    ]
+
+
+def test_conversion_errors_of_traditional_pages_are_repaired(seeds):
+    doc = _edits(seeds["002_bbc10d50080da167.txt"], to="hant")
+    fixes = [(e.before, e.after) for e in doc.edits if e.rule == "conversion-error"]
+    assert ("製度", "制度") in fixes
+    assert ("倣", "仿") in [(e.before, e.after) for e in doc.edits if e.rule == "variant"]
+    mixed = [(e.before, e.after) for e in doc.edits if e.rule == "mixed-script"]
+    assert ("挂", "掛") in mixed and ("産", "產") in mixed and ("説", "說") in mixed
+
+
+def test_wrong_form_is_not_repaired_across_a_word_boundary():
+    # 帶頭|發起 contains 頭發, a wrong form of 头发, but 發起 is the word there
+    assert to_script("他帶頭發起倡議，學校的教研製度", "hant") == "他帶頭發起倡議，學校的教研制度"
+
+
+def test_taiwan_zhe_to_simplified_and_standard():
+    assert to_script("他看著黑板，這是著名的論著，成效卓著", "hans") == "他看着黑板，这是著名的论著，成效卓著"
+    assert to_script("他看著黑板，這是著名的論著", "hant") == "他看着黑板，這是著名的論著"
+    assert to_script("他看着黑板", "tw") == "他看著黑板"
+
+
+def test_hong_kong_glyphs_to_simplified():
+    assert to_script("衞生教育", "hans") == "卫生教育"
+
+
+def test_step_is_idempotent_per_target(seeds):
+    for text in seeds.values():
+        for target in ("hans", "hant", "tw", "twp", "hk", None):
+            once = educorpus.clean(text, only=["script"], to=target)
+            assert educorpus.clean(once, only=["script"], to=target) == once, target
+
+
+def test_taiwan_phrases_from_simplified():
+    doc = _edits("学校的软件和网络", to="twp")
+    assert doc.text == "學校的軟體和網路"
