@@ -211,9 +211,13 @@ def test_wrong_form_is_not_repaired_across_a_word_boundary():
 
 
 def test_taiwan_zhe_to_simplified_and_standard():
-    assert to_script("他看著黑板，這是著名的論著，成效卓著", "hans") == "他看着黑板，这是著名的论著，成效卓著"
-    assert to_script("他看著黑板，這是著名的論著", "hant") == "他看着黑板，這是著名的論著"
+    # 裡 shows a Taiwan page, where 著 is also zhe; elsewhere 著 is only zhù and stays
+    tw = "他在教室裡看著黑板，這是著名的論著，成效卓著"
+    assert to_script(tw, "hans") == "他在教室里看着黑板，这是著名的论著，成效卓著"
+    assert to_script(tw, "hant") == "他在教室裏看着黑板，這是著名的論著，成效卓著"
     assert to_script("他看着黑板", "tw") == "他看著黑板"
+    assert to_script("發展著作", "hans") == "发展著作"
+    assert to_script("香港的論著", "hans") == "香港的论著"
 
 
 def test_hong_kong_glyphs_to_simplified():

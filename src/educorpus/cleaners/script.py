@@ -127,7 +127,7 @@ def _std_to(standard: str, text: str) -> str:
 _BMP = 0x10000
 _RANGES = ((0x3400, 0x4DC0), (0x4E00, 0xA000), (0xF900, 0xFB00))
 
-S_ONLY, T_ONLY, HK, TW, AMB_S, AMB_T, VARIANT = (1 << i for i in range(7))
+S_ONLY, T_ONLY, HK, TW, AMB_S, AMB_T, VARIANT, TWICE = (1 << i for i in range(8))
 
 
 @lru_cache(maxsize=None)
@@ -140,12 +140,18 @@ def _charmap(name: str) -> dict[str, str]:
     return {c: o for c, o in zip(chars, out) if o != c and len(o) == 1}
 
 
+def _compat(c: str) -> bool:
+    """A CJK compatibility ideograph (U+F900–U+FAFF): OpenCC normalizes them, they tell no script."""
+    return 0xF900 <= ord(c) <= 0xFAFF
+
+
 def build_char_classes() -> dict[str, str]:
     """The character classes of ``data/script/char_classes.tsv``, computed from the installed OpenCC.
 
     ``simplified``: characters s2t, s2tw and s2hk all convert that are not themselves one of their
     traditional candidates (们, 发, 挂; not 台, 干, 后, nor Taiwan's 群). ``traditional``: characters hk2s converts that are not
-    valid simplified characters too (們, 發; not 乾, 於), plus the variants of ``variants.tsv``.
+    valid simplified characters too (們, 發; not 乾, 於). The variants of ``variants.tsv`` (倣) are
+    in neither: every target writes them otherwise, so they tell nothing.
     The shipped file is checked against this in the tests, so an OpenCC upgrade that changes the
     tables shows up (regenerate with ``python tools/gen_script_tables.py``).
     """
@@ -153,9 +159,15 @@ def build_char_classes() -> dict[str, str]:
     regional = [_charmap("s2tw"), _charmap("s2hk")]
     amb, amb_t = one_to_many(), one_to_many_t2s()
     # converted by every traditional standard: 群 is Taiwan's form and 温 Hong Kong's, not evidence
-    simplified = {c for c in s2t if c not in amb.get(c, "") and all(c in m for m in regional)}
-    traditional = {c for c in t2s if c not in amb_t.get(c, "")} | set(variants())
-    return {"simplified": "".join(sorted(simplified)), "traditional": "".join(sorted(traditional))}
+    simplified = {c for c in s2t if c not in amb.get(c, "") and all(c in m for m in regional) and not _compat(c)}
+    traditional = {c for c in t2s if c not in amb_t.get(c, "") and not _compat(c)}
+    # hk2s is not idempotent on these (薴 → 苧 → 苎): converted twice
+    twice = {c for c in t2s if t2s[c] in t2s}
+    return {
+        "simplified": "".join(sorted(simplified)),
+        "traditional": "".join(sorted(traditional)),
+        "twice": "".join(sorted(twice)),
+    }
 
 
 @lru_cache(maxsize=1)
@@ -188,6 +200,7 @@ class _Tables:
             (one_to_many(), AMB_S),
             (one_to_many_t2s(), AMB_T),
             (variants(), VARIANT),
+            (classes.get("twice", ""), TWICE),
         ):
             for c in chars:
                 if ord(c) < _BMP:
@@ -223,8 +236,9 @@ class ScriptInfo(NamedTuple):
 # the minority script must reach both to make a page "mixed"; below, its characters are strays
 MIXED_SHARE = 0.1
 MIXED_MIN = 5
-# regional glyphs needed for a hint, and how much they must outnumber the other region's
-REGION_MIN = 2
+# regional glyphs needed for a hint (they are distinctive: no other writing uses them), and
+# how much they must outnumber the other region's
+REGION_MIN = 1
 
 
 def classify(simplified: int, traditional: int) -> Optional[str]:
@@ -300,11 +314,11 @@ def _protection(name: str) -> _Protection:
 
 
 def _term_hits(text: str, codes, terms, pre1, pre2, lengths) -> list[tuple[int, int]]:
-    """Occurrences of ``terms`` in ``text``: the longest at each start, crossings resolved.
+    """Occurrences of ``terms`` in ``text`` that do not overlap, the longest at each start.
 
-    Where two occurrences cross (带|头发|起 against 带头|发起), the later one is kept: the list
-    protects words from a phrase that ends inside them, so the later word is the one at risk. An
-    occurrence inside a longer one is dropped.
+    Where occurrences overlap, the set covering the most characters wins (钟表|情有独钟 over
+    表情; 干干净净 over 干净), and between equals the later one (带头|发起 over 头发: the list
+    protects words from a phrase that ends inside them, so the later word is the one at risk).
     """
     t = _tables()
     np = t.np
@@ -312,19 +326,25 @@ def _term_hits(text: str, codes, terms, pre1, pre2, lengths) -> list[tuple[int, 
         return []
     c = np.minimum(codes, _BMP - 1)
     cand = np.flatnonzero(pre1[c[:-1]] & pre2[c[1:]])
-    hits: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = []
     for i in cand.tolist():
         for n in lengths:
             if text[i : i + n] in terms:
-                s, e = i, i + n
-                while hits and hits[-1][1] > s:
-                    if hits[-1][1] >= e:  # inside the previous (longer) one
-                        break
-                    hits.pop()  # crossing: the later one wins
-                else:
-                    hits.append((s, e))
+                found.append((i, i + n))
                 break
-    return hits
+    if len(found) < 2 or all(a[1] <= b[0] for a, b in zip(found, found[1:])):
+        return found
+    # weighted interval scheduling over the (few) occurrences: most characters covered
+    found.sort(key=lambda h: (h[1], h[0]))
+    ends = [e for _s, e in found]
+    from bisect import bisect_right
+
+    best = [(0, ())]  # (covered, chosen) over the first k occurrences
+    for k, (s, e) in enumerate(found):
+        p = bisect_right(ends, s, 0, k)
+        take = (best[p][0] + e - s, best[p][1] + ((s, e),))
+        best.append(take if take[0] >= best[k][0] else best[k])
+    return sorted(best[-1][1])
 
 
 def _separator(text: str) -> str:
@@ -477,17 +497,18 @@ def _zhe_marks(text: str) -> tuple[str, list[Mark]]:
     return ("".join(chars) if chars else text), marks
 
 
-def _to_hans(src: str) -> tuple[str, list[Mark]]:
-    """hk2s on ``src`` with the variant table and 著/着; marks for decisions and variants (when aligned)."""
+def _to_hans(src: str, taiwan: bool = False) -> tuple[str, list[Mark]]:
+    """hk2s on ``src`` (and 著 → 着 for Taiwan text); marks for decisions when aligned."""
     out = _convert(src, HANS)
-    if len(out) != len(src):
-        return out, []
     t = _tables()
     codes = t.codes(src)
+    if t.np.count_nonzero(t.classes(codes) & TWICE):
+        out = _convert(out, HANS)
+    if len(out) != len(src):
+        return out, []
     marks = _decisions(src, out, HANS, AMB_T, codes)
-    out, vmarks = _variant_marks(out, codes)
-    out, zmarks = _zhe_marks(out)
-    return out, marks + vmarks + zmarks
+    out, zmarks = _zhe_marks(out) if taiwan else (out, [])
+    return out, marks + zmarks
 
 
 def _to_trad_simplified(src: str, name: str) -> tuple[str, list[Mark]]:
@@ -515,12 +536,17 @@ class _Foreign:
             chars = char_classes()["simplified"]
         else:
             t2x = _charmap(_T2X[std]) if _T2X[std] else {}
+            # what the conversion itself writes from a simplified character is never foreign (麹 → 麴)
+            image = {v for k, v in s2x.items() if not _compat(k)}
             chars = []
             for a, b in _RANGES:
                 for cp in range(a, b):
                     c = chr(cp)
                     s = t2s.get(c, c)
-                    if c == s2x.get(s, s) or (s in amb and c in {t2x.get(x, x) for x in amb[s]}):
+                    # the character tables cover the BMP blocks; a simplified form beyond them
+                    # (瓄 → 𪻨) is converted back on its own
+                    x = s2x.get(s, s) if ord(s) < _BMP else _convert(s, self.name)
+                    if c == x or c in image or (s in amb and c in {t2x.get(x, x) for x in amb[s]}):
                         continue
                     chars.append(c)
         # a foreign character whose simplified form is not one-to-many is replaced without context
@@ -530,7 +556,7 @@ class _Foreign:
             foreign[ord(c)] = True
             s = t2s.get(c, c)
             if s not in amb:
-                self.replace[c] = s2x.get(s, s)
+                self.replace[c] = s2x.get(s, s) if ord(s) < _BMP else _convert(s, self.name)
         self.foreign = foreign
         # wrong forms of the protected terms in this target's glyphs → the right form
         prot = _protection(self.name)
@@ -542,7 +568,9 @@ class _Foreign:
                 continue
             options = []
             for sc, rc in zip(term, right):
-                alts = {rc} | ({t2x.get(x, x) for x in amb[sc]} if sc in amb else set())
+                # the simplified character itself is left out: 台灣 for 臺灣 is Taiwan's own
+                # spelling, not an error; 製 for 制, 髮 for 發 are
+                alts = {rc} | ({t2x.get(x, x) for x in amb[sc] if x != sc} if sc in amb else set())
                 options.append(sorted(alts))
             forms = [""]
             for alts in options:
@@ -581,7 +609,7 @@ def _line_starts(src: str, positions) -> list[tuple[int, int]]:
     return lines
 
 
-def _to_trad_traditional(src: str, target: str, lenient: bool) -> tuple[str, list[Mark]]:
+def _to_trad_traditional(src: str, target: str, lenient: bool, taiwan: bool = False) -> tuple[str, list[Mark]]:
     """A traditional ``src`` into ``target``: foreign characters converted in context, errors fixed.
 
     Each line holding a foreign character is converted the long way (t2s, then protected s2X),
@@ -595,7 +623,7 @@ def _to_trad_traditional(src: str, target: str, lenient: bool) -> tuple[str, lis
     c = np.minimum(codes, _BMP - 1)
     marks: list[Mark] = []
     out = src
-    pos = np.flatnonzero(f.foreign[c] & ((t.cls[c] & VARIANT) == 0)).tolist()
+    pos = np.flatnonzero(f.foreign[c]).tolist()
     if pos:
         chars = list(src)
         default = _defaults(f.name)
@@ -628,9 +656,7 @@ def _to_trad_traditional(src: str, target: str, lenient: bool) -> tuple[str, lis
                 else:
                     marks.append((i, i + 1, "mixed-script"))
         out = "".join(chars)
-    out, vmarks = _variant_marks(out, codes)
-    marks.extend(vmarks)
-    if not lenient and _TO_TRAD[f.name] != "tw":  # standard and Hong Kong write 看着, Taiwan 看著
+    if taiwan and not lenient and _TO_TRAD[f.name] != "tw":  # standard and Hong Kong write 看着
         out, zmarks = _zhe_marks(out)
         marks.extend(zmarks)
     # repair the wrong forms of protected terms
@@ -712,23 +738,35 @@ def _edits(src: str, out: str, marks: list[Mark], rule: str) -> tuple[list[Span]
 
 
 def _plan(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mark], str]:
-    """The converted text, its marks, and the rule of the plain conversion around them."""
+    """The converted text, its marks, and the rule of the plain conversion around them.
+
+    Variants that no target writes (倣 → 仿) are replaced first, whatever the target.
+    """
+    t = _tables()
+    text, vmarks = _variant_marks(text, t.codes(text)) if text else (text, [])
+    out, marks, rule = _convert_page(text, to, info)
+    return out, vmarks + marks, rule
+
+
+def _convert_page(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mark], str]:
     target, lenient = _target(to, info)
     if target is None or not text:
         return text, [], HANS
+    # Taiwan writes 著 for zhe (看著); elsewhere 著 is only zhù. A page that writes 着 is not Taiwan's
+    taiwan = info.region == "tw" and "着" not in text
     if target == "hans":
         if not info.traditional:
             return text, [], HANS
         if info.script == "hant":
-            out, marks = _to_hans(text)
+            out, marks = _to_hans(text, taiwan)
             return out, marks, HANS
-        return _by_line(text, lambda line, s, tr: _to_hans(line) if tr else (line, []), "mixed-script")
+        return _by_line(text, lambda line, s, tr: _to_hans(line, taiwan) if tr else (line, []), "mixed-script")
     name = TARGET_CONFIG[target]
     if not info.traditional:
         out, marks = _to_trad_simplified(text, name)
         return out, marks, name
     if info.script == "hant":
-        out, marks = _to_trad_traditional(text, target, lenient)
+        out, marks = _to_trad_traditional(text, target, lenient, taiwan)
         return out, marks, "mixed-script"
 
     def line_to_trad(line: str, s: int, tr: int):
@@ -736,7 +774,7 @@ def _plan(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mar
             simp = _convert(line, HANS) if tr else line
             out, marks = _to_trad_simplified(simp, name)
             return (out, marks) if simp is line or len(out) == len(line) else (out, [])
-        return _to_trad_traditional(line, target, lenient)
+        return _to_trad_traditional(line, target, lenient, taiwan)
 
     return _by_line(text, line_to_trad, "mixed-script")
 
