@@ -125,9 +125,11 @@ def test_detection_mixed_and_empty():
     assert info.script == "hant" and info.region == "tw"
 
 
-def test_char_classes_match_installed_opencc():
+def test_generated_tables_match_installed_opencc():
     # regenerate with: PYTHONPATH=src python tools/gen_script_tables.py
     assert script.char_classes() == script.build_char_classes()
+    assert script.st_candidates() == script.build_st_candidates()
+    assert script.st_candidates()["发"] == "發髮" and script.st_candidates()["仑"] == "侖崙"
 
 
 def test_one_to_many_candidates_are_traditional_forms_of_their_key():

@@ -26,6 +26,7 @@ terms not in the list — contexts OpenCC gets wrong that no term covers stay wr
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from functools import lru_cache
 from importlib import resources
 from typing import NamedTuple, Optional
@@ -170,6 +171,68 @@ def build_char_classes() -> dict[str, str]:
     }
 
 
+def _ocd2_values(name: str) -> list[list[str]]:
+    """The value lists of an OpenCC ``.ocd2`` dictionary, in its own order (keys are not read).
+
+    The file ends with OpenCC's serialized values: item count and buffer size (uint32), the
+    buffer of NUL-terminated strings, then per item a uint16 count and a uint16 length per value.
+    Used only to generate ``st_candidates.tsv`` and to check it against the installed OpenCC.
+    """
+    import os
+    import struct
+
+    import opencc
+
+    path = os.path.join(os.path.dirname(opencc.__file__), "clib", "share", "opencc", name)
+    with open(path, "rb") as fh:
+        data = fh.read()
+    for p in range(len(data) - 8):
+        n, size = struct.unpack_from("<II", data, p)
+        if not (0 < n < 1_000_000 and 0 < size and p + 8 + size <= len(data) and data[p + 8 + size - 1] == 0):
+            continue
+        buf, q, off, items = data[p + 8 : p + 8 + size], p + 8 + size, 0, []
+        try:
+            for _ in range(n):
+                (k,) = struct.unpack_from("<H", data, q)
+                q += 2
+                vals = []
+                for _ in range(k):
+                    (length,) = struct.unpack_from("<H", data, q)
+                    q += 2
+                    vals.append(buf[off : off + length - 1].decode("utf-8"))
+                    off += length
+                items.append(vals)
+        except (struct.error, UnicodeDecodeError):
+            continue
+        if off == size and q == len(data):
+            return items
+    raise ValueError(f"cannot read the values of OpenCC dictionary {path}")
+
+
+def build_st_candidates() -> dict[str, str]:
+    """Simplified character → all its traditional candidates in OpenCC's STCharacters (when several).
+
+    The keys are not read from the file; each is the character s2t converts to the first
+    candidate, among the hk2s forms of the candidates.
+    """
+    s2t, t2s = _charmap("s2t"), _charmap(HANS)
+    out: dict[str, str] = {}
+    for cands in _ocd2_values("STCharacters.ocd2"):
+        if len(cands) < 2 or any(len(c) != 1 for c in cands):
+            continue
+        keys = {t2s.get(c, c) for c in cands}
+        key = [k for k in keys if s2t.get(k, k) == cands[0]]
+        if len(key) == 1:
+            out[key[0]] = "".join(cands)
+    return dict(sorted(out.items()))
+
+
+@lru_cache(maxsize=1)
+def st_candidates() -> dict[str, str]:
+    """The shipped :func:`build_st_candidates` (``data/script/st_candidates.tsv``)."""
+    return {row[0]: row[1] for row in _table("st_candidates.tsv")}
+
+
 @lru_cache(maxsize=1)
 def char_classes() -> dict[str, str]:
     """The shipped character classes (see :func:`build_char_classes`)."""
@@ -301,11 +364,7 @@ class _Protection:
         for term, explicit in terms.items():
             self.forms[term] = _std_to(std, explicit) if explicit else _convert(term, name)
         self.lengths = sorted({len(w) for w in terms}, reverse=True)
-        self.pre1 = np.zeros(_BMP, dtype=bool)
-        self.pre2 = np.zeros(_BMP, dtype=bool)
-        for w in terms:
-            self.pre1[ord(w[0])] = True
-            self.pre2[ord(w[1])] = True
+        self.pairs = _pairs(terms)
 
 
 @lru_cache(maxsize=None)
@@ -313,38 +372,50 @@ def _protection(name: str) -> _Protection:
     return _Protection(name)
 
 
-def _term_hits(text: str, codes, terms, pre1, pre2, lengths) -> list[tuple[int, int]]:
-    """Occurrences of ``terms`` in ``text`` that do not overlap, the longest at each start.
+def _pairs(terms):
+    """The sorted codes of the first two characters of ``terms`` (a prefilter for :func:`_find_terms`)."""
+    np = _tables().np
+    return np.unique(np.array([(ord(w[0]) << 21) | ord(w[1]) for w in terms if len(w) > 1], dtype=np.uint64))
 
-    Where occurrences overlap, the set covering the most characters wins (钟表|情有独钟 over
-    表情; 干干净净 over 干净), and between equals the later one (带头|发起 over 头发: the list
-    protects words from a phrase that ends inside them, so the later word is the one at risk).
-    """
+
+def _find_terms(text: str, codes, terms, pairs, lengths) -> list[tuple[int, int]]:
+    """Every start of a term of ``terms`` in ``text`` with the longest term there (may overlap)."""
     t = _tables()
     np = t.np
     if len(codes) < 2:
         return []
-    c = np.minimum(codes, _BMP - 1)
-    cand = np.flatnonzero(pre1[c[:-1]] & pre2[c[1:]])
+    c = codes.astype(np.uint64)
     found: list[tuple[int, int]] = []
-    for i in cand.tolist():
+    for i in np.flatnonzero(np.isin((c[:-1] << 21) | c[1:], pairs)).tolist():
         for n in lengths:
             if text[i : i + n] in terms:
                 found.append((i, i + n))
                 break
+    return found
+
+
+def _resolve(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Non-overlapping occurrences out of ``found``: the set covering the most characters wins
+    (钟表|情有独钟 over 表情; 干干净净 over 干净), and between equals the later one (带头|发起 over
+    头发: the list protects words from a phrase that ends inside them, so the later word is the
+    one at risk)."""
+    found = sorted(found)
     if len(found) < 2 or all(a[1] <= b[0] for a, b in zip(found, found[1:])):
         return found
-    # weighted interval scheduling over the (few) occurrences: most characters covered
+    # weighted interval scheduling over the (few) occurrences
     found.sort(key=lambda h: (h[1], h[0]))
     ends = [e for _s, e in found]
-    from bisect import bisect_right
-
-    best = [(0, ())]  # (covered, chosen) over the first k occurrences
+    best: list[tuple[int, tuple]] = [(0, ())]  # (covered, chosen) over the first k occurrences
     for k, (s, e) in enumerate(found):
         p = bisect_right(ends, s, 0, k)
         take = (best[p][0] + e - s, best[p][1] + ((s, e),))
         best.append(take if take[0] >= best[k][0] else best[k])
     return sorted(best[-1][1])
+
+
+def _term_hits(text: str, codes, terms, pairs, lengths) -> list[tuple[int, int]]:
+    """Occurrences of ``terms`` in ``text`` that do not overlap (see :func:`_resolve`)."""
+    return _resolve(_find_terms(text, codes, terms, pairs, lengths))
 
 
 def _separator(text: str) -> str:
@@ -365,7 +436,7 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
         return text, []
     prot = _protection(name)
     t = _tables()
-    hits = _term_hits(text, t.codes(text), prot.forms, prot.pre1, prot.pre2, prot.lengths)
+    hits = _term_hits(text, t.codes(text), prot.forms, prot.pairs, prot.lengths)
     if not hits:
         return _convert(text, name), []
     sep = _separator(text)
@@ -377,10 +448,10 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
         last = e
     pieces.append(text[last:])
     # the windows around the terms, unprotected, ride along in the same call; a window starts
-    # well before the term, since its own edge may cut a word (only the term and three characters
-    # on each side are compared)
+    # before the compared part, since its own edge may cut a word (the term and two characters on
+    # each side are compared)
     n = len(text)
-    windows = [(max(0, s - 8), min(n, e + 8)) for s, e in hits]
+    windows = [(max(0, s - 5), min(n, e + 5)) for s, e in hits]
     pieces.extend(text[a:b] for a, b in windows)
     conv = _convert(sep.join(pieces), name).split(sep)
     k = 2 * len(hits) + 1
@@ -392,7 +463,7 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
     if len(out) == n:
         for (s, e), (a, b), p in zip(hits, windows, plain):
             if len(p) == b - a and p != out[a:b]:
-                lo, hi = max(a, s - 3), min(b, e + 3)
+                lo, hi = max(a, s - 2), min(b, e + 2)
                 d = [i for i in range(lo, hi) if p[i - a] != out[i]]
                 if d:
                     changed.append((d[0], d[-1] + 1))
@@ -458,19 +529,28 @@ def _decisions(src: str, out: str, name: str, bit: int, codes=None) -> list[Mark
     return marks
 
 
+def _splice(text: str, changes: list[tuple[int, int, str]]) -> str:
+    """``text`` with the sorted, non-overlapping ``(start, end, replacement)`` applied."""
+    if not changes:
+        return text
+    out: list[str] = []
+    last = 0
+    for s, e, r in changes:
+        out.append(text[last:s])
+        out.append(r)
+        last = e
+    out.append(text[last:])
+    return "".join(out)
+
+
 def _variant_marks(src: str, codes) -> tuple[str, list[Mark]]:
     """Replace the variants OpenCC leaves alone (倣 → 仿); returns the text and the marks."""
     t = _tables()
-    pos = t.np.flatnonzero(t.classes(codes) & VARIANT)
-    if not len(pos):
+    pos = t.np.flatnonzero(t.classes(codes) & VARIANT).tolist()
+    if not pos:
         return src, []
     table = variants()
-    chars = list(src)
-    marks: list[Mark] = []
-    for i in pos.tolist():
-        chars[i] = table[src[i]]
-        marks.append((i, i + 1, "variant"))
-    return "".join(chars), marks
+    return _splice(src, [(i, i + 1, table[src[i]]) for i in pos]), [(i, i + 1, "variant") for i in pos]
 
 
 @lru_cache(maxsize=1)
@@ -484,17 +564,15 @@ def _zhe_marks(text: str) -> tuple[str, list[Mark]]:
     if "著" not in text:
         return text, []
     words = zhu_words()
-    chars: Optional[list[str]] = None
+    changes: list[tuple[int, int, str]] = []
     marks: list[Mark] = []
     i = text.find("著")
     while i >= 0:
         if text[max(0, i - 1) : i + 1] not in words and text[i : i + 2] not in words and text[max(0, i - 2) : i + 1] not in words:
-            if chars is None:
-                chars = list(text)
-            chars[i] = "着"
+            changes.append((i, i + 1, "着"))
             marks.append((i - 1 if i and text[i - 1] != "\n" else i, i + 1, "one-to-many"))
         i = text.find("著", i + 1)
-    return ("".join(chars) if chars else text), marks
+    return _splice(text, changes), marks
 
 
 def _to_hans(src: str, taiwan: bool = False) -> tuple[str, list[Mark]]:
@@ -536,8 +614,14 @@ class _Foreign:
             chars = char_classes()["simplified"]
         else:
             t2x = _charmap(_T2X[std]) if _T2X[std] else {}
-            # what the conversion itself writes from a simplified character is never foreign (麹 → 麴)
-            image = {v for k, v in s2x.items() if not _compat(k)}
+            # valid: what s2X writes for the simplified form, any other of OpenCC's candidates for
+            # it (崙 and 侖 for 仑, 麴 for 曲), and the simplified character itself only where it is
+            # a traditional word too (台, 干, 后; not 挂, 产)
+            valid: dict[str, set[str]] = {}
+            for key, cands in st_candidates().items():
+                valid[key] = {t2x.get(x, x) for x in cands if x != key}
+            for key, cands in amb.items():
+                valid.setdefault(key, set()).update(t2x.get(x, x) for x in cands)
             chars = []
             for a, b in _RANGES:
                 for cp in range(a, b):
@@ -546,7 +630,7 @@ class _Foreign:
                     # the character tables cover the BMP blocks; a simplified form beyond them
                     # (瓄 → 𪻨) is converted back on its own
                     x = s2x.get(s, s) if ord(s) < _BMP else _convert(s, self.name)
-                    if c == x or c in image or (s in amb and c in {t2x.get(x, x) for x in amb[s]}):
+                    if c == x or c in valid.get(s, ()):
                         continue
                     chars.append(c)
         # a foreign character whose simplified form is not one-to-many is replaced without context
@@ -562,7 +646,8 @@ class _Foreign:
         prot = _protection(self.name)
         amb = one_to_many()
         t2x = _charmap(_T2X[std]) if _T2X[std] else {}
-        fixes: dict[str, str] = {}
+        rights = {right for right in prot.forms.values()}
+        wrong: dict[str, str] = {}
         for term, right in prot.forms.items():
             if len(right) != len(term):
                 continue
@@ -579,17 +664,29 @@ class _Foreign:
                     break
             else:
                 for f in forms:
-                    fixes.setdefault(f, right)
-        for term, right in prot.forms.items():
-            fixes[right] = right  # right forms take part so that crossings resolve the same way
-        self.fixes = fixes
-        self.lengths = sorted({len(w) for w in fixes}, reverse=True)
-        self.pre1 = np.zeros(_BMP, dtype=bool)
-        self.pre2 = np.zeros(_BMP, dtype=bool)
-        for w in fixes:
-            if len(w) > 1 and ord(w[0]) < _BMP and ord(w[1]) < _BMP:
-                self.pre1[ord(w[0])] = True
-                self.pre2[ord(w[1])] = True
+                    if f not in rights:
+                        wrong.setdefault(f, right)
+        self.wrong = wrong
+        self.rights = rights
+        self.lengths = sorted({len(w) for w in wrong}, reverse=True)
+        self.right_lengths = sorted({len(w) for w in rights}, reverse=True)
+        self.pairs = _pairs(wrong)
+
+    def repairs(self, text: str, codes) -> list[tuple[int, int, str]]:
+        """Wrong forms of protected terms in ``text`` with their right form, unless a right form
+        crossing them wins the overlap (帶頭|發起 holds 頭發, a wrong form of 頭髮)."""
+        out = []
+        longest = self.right_lengths[0] if self.right_lengths else 0
+        for s, e in _resolve(_find_terms(text, codes, self.wrong, self.pairs, self.lengths)):
+            local = [(s, e)]
+            for a in range(max(0, s - longest + 1), e):
+                for n in self.right_lengths:
+                    if a + n > s and text[a : a + n] in self.rights:
+                        local.append((a, a + n))
+                        break
+            if (s, e) in _resolve(local):
+                out.append((s, e, self.wrong[text[s:e]]))
+        return out
 
 
 @lru_cache(maxsize=None)
@@ -597,24 +694,18 @@ def _foreign(target: str, lenient: bool) -> _Foreign:
     return _Foreign(target, lenient)
 
 
-def _line_starts(src: str, positions) -> list[tuple[int, int]]:
-    """The (start, end) of each line of ``src`` that holds one of ``positions`` (sorted)."""
-    lines: list[tuple[int, int]] = []
-    for i in positions:
-        if lines and i < lines[-1][1]:
-            continue
-        s = src.rfind("\n", 0, i) + 1
-        e = src.find("\n", i)
-        lines.append((s, len(src) if e < 0 else e))
-    return lines
+# characters of context on each side when a foreign character is converted in context
+CONTEXT = 8
 
 
 def _to_trad_traditional(src: str, target: str, lenient: bool, taiwan: bool = False) -> tuple[str, list[Mark]]:
-    """A traditional ``src`` into ``target``: foreign characters converted in context, errors fixed.
+    """A traditional ``src`` into ``target``: foreign characters converted, errors repaired.
 
-    Each line holding a foreign character is converted the long way (t2s, then protected s2X),
-    and only its foreign characters take the result: the page's own valid choices (台灣, 瞭解)
-    stay. Then the wrong forms of protected terms (教研製度) are repaired.
+    A foreign character (挂, 産, 為 for the standard 爲) whose simplified form has one
+    traditional form is replaced directly; one whose form depends on the word (发 on a
+    traditional page) is converted in its context the long way (hk2s, then protected s2X) and
+    takes the result, while its neighbours keep the page's own valid choices (台灣, 瞭解). Then
+    the wrong forms of protected terms (教研製度) are repaired.
     """
     t = _tables()
     np = t.np
@@ -622,53 +713,49 @@ def _to_trad_traditional(src: str, target: str, lenient: bool, taiwan: bool = Fa
     codes = t.codes(src)
     c = np.minimum(codes, _BMP - 1)
     marks: list[Mark] = []
+    changes: list[tuple[int, int, str]] = []
     out = src
     pos = np.flatnonzero(f.foreign[c]).tolist()
     if pos:
-        chars = list(src)
-        default = _defaults(f.name)
-        amb = t.cls[c] & AMB_S
         repl = f.replace
         context = [i for i in pos if src[i] not in repl]
+        decided: dict[int, tuple[str, str]] = {}  # position → (its simplified form, chosen)
+        if context:
+            # all the windows in one call each way, split on a character absent from the page
+            sep = _separator(src)
+            n = len(src)
+            wins = [(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)) for i in context]
+            simp = _convert(sep.join(src[a:b] for a, b in wins), HANS)
+            back = _convert_protected(simp, f.name)[0].split(sep)
+            for i, (a, b), sw, bw in zip(context, wins, simp.split(sep), back):
+                if len(sw) == b - a == len(bw):
+                    decided[i] = (sw[i - a], bw[i - a])
+                else:
+                    one = _convert(src[i], HANS)
+                    decided[i] = (one, _convert(one, f.name))
+        default = _defaults(f.name)
+        amb = t.cls[c] & AMB_S
         for i in pos:
             ch = repl.get(src[i])
-            if ch is not None and ch != src[i]:
-                chars[i] = ch
+            sc = ""
+            if ch is None:
+                sc, ch = decided[i]
+            if len(ch) != 1 or ch == src[i]:
+                continue
+            changes.append((i, i + 1, ch))
+            if amb[i] or (sc in default and ch != default[sc]):
+                marks.append((i - 1 if i and src[i - 1] != "\n" else i, i + 2 if src[i + 1 : i + 2] not in ("", "\n") else i + 1, "one-to-many"))
+            else:
                 marks.append((i, i + 1, "mixed-script"))
-        k = 0
-        for s, e in _line_starts(src, context):
-            line = src[s:e]
-            simp = _convert(line, HANS)
-            aligned = len(simp) == len(line)
-            rt = _convert_protected(simp, f.name)[0] if aligned else ""
-            if len(rt) != len(line):
-                aligned = False
-            while k < len(context) and context[k] < e:
-                i = context[k]
-                k += 1
-                ch = rt[i - s] if aligned else _convert(_convert(src[i], HANS), f.name)
-                if len(ch) != 1 or ch == src[i]:
-                    continue
-                chars[i] = ch
-                sc = simp[i - s] if aligned else ""
-                if amb[i] or (sc in default and ch != default[sc]):
-                    marks.append((i - 1 if i > s else i, min(i + 2, e), "one-to-many"))
-                else:
-                    marks.append((i, i + 1, "mixed-script"))
-        out = "".join(chars)
+        out = _splice(src, changes)
     if taiwan and not lenient and _TO_TRAD[f.name] != "tw":  # standard and Hong Kong write 看着
         out, zmarks = _zhe_marks(out)
         marks.extend(zmarks)
     # repair the wrong forms of protected terms
-    ocodes = t.codes(out) if out is not src else codes
-    hits = _term_hits(out, ocodes, f.fixes, f.pre1, f.pre2, f.lengths)
-    fixes = [(s, e, f.fixes[out[s:e]]) for s, e in hits if f.fixes[out[s:e]] != out[s:e]]
+    fixes = f.repairs(out, t.codes(out) if out is not src else codes)
     if fixes:
-        chars = list(out)
-        for s, e, right in fixes:
-            chars[s:e] = right
-            marks.append((s, e, "conversion-error"))
-        out = "".join(chars)
+        out = _splice(out, fixes)
+        marks.extend((s, e, "conversion-error") for s, e, _r in fixes)
     return out, marks
 
 
@@ -750,7 +837,7 @@ def _plan(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mar
 
 def _convert_page(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, list[Mark], str]:
     target, lenient = _target(to, info)
-    if target is None or not text:
+    if target is None:
         return text, [], HANS
     # Taiwan writes 著 for zhe (看著); elsewhere 著 is only zhù. A page that writes 着 is not Taiwan's
     taiwan = info.region == "tw" and "着" not in text
@@ -767,6 +854,13 @@ def _convert_page(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, 
         return out, marks, name
     if info.script == "hant":
         out, marks = _to_trad_traditional(text, target, lenient, taiwan)
+        if info.traditional <= MIXED_MIN and detect_script(out).script is None and len(out) == len(text):
+            # its repairs took the page's last traditional characters (了解製度 → 了解制度): the
+            # text now reads as simplified too, so it gets what a simplified text gets, and
+            # cleaning it again changes nothing
+            out, more = _to_trad_simplified(out, name)
+            if len(out) == len(text):
+                marks.extend(more)
         return out, marks, "mixed-script"
 
     def line_to_trad(line: str, s: int, tr: int):
