@@ -236,3 +236,24 @@ def test_step_is_idempotent_per_target(seeds):
 def test_taiwan_phrases_from_simplified():
     doc = _edits("学校的软件和网络", to="twp")
     assert doc.text == "學校的軟體和網路"
+
+
+# --- properties -------------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_FRAGMENTS = ["制度", "发展", "了解", "头发", "發展", "製度", "説", "着", "著", "倣", "挂職", "干干净净", "带头发起",
+              "一个中", "臺灣", "台湾", "裡面", "群眾", "衞", "麹", "\n", "，", " ", "A"]
+_TEXT = st.lists(
+    st.one_of(st.sampled_from(_FRAGMENTS), st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=8)),
+    max_size=25,
+).map("".join)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_TEXT, st.sampled_from(["hans", "hant", "tw", "twp", "hk", None]))
+def test_step_replays_and_is_idempotent_for_every_target(text, to):
+    doc = educorpus.clean_and_explain(text, only=["script"], to=to)
+    assert doc.replay(text) == doc.text
+    assert educorpus.clean(doc.text, only=["script"], to=to) == doc.text

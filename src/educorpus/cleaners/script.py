@@ -863,8 +863,11 @@ def _convert_page(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, 
                 marks.extend(more)
         return out, marks, "mixed-script"
 
+    simplified_page = info.simplified >= info.traditional
+
     def line_to_trad(line: str, s: int, tr: int):
-        if s >= tr:  # a simplified line (with stray traditional characters: the long way)
+        # a line without evidence goes with the page
+        if s > tr or (s == tr and simplified_page):  # a simplified line (stray traditional: the long way)
             simp = _convert(line, HANS) if tr else line
             out, marks = _to_trad_simplified(simp, name)
             return (out, marks) if simp is line or len(out) == len(line) else (out, [])
@@ -884,7 +887,7 @@ def _by_line(text: str, convert, rule: str) -> tuple[str, list[Mark], str]:
         cls = t.classes(t.codes(line)) if line else None
         s = int(np.count_nonzero(cls & S_ONLY)) if line else 0
         tr = int(np.count_nonzero(cls & T_ONLY)) if line else 0
-        out, line_marks = convert(line, s, tr) if (s or tr) else (line, [])
+        out, line_marks = convert(line, s, tr) if line else (line, [])
         if len(out) != len(line):  # keep the page aligned: a line that changed length is one mark
             out, line_marks = out, []
         outs.append(out)
