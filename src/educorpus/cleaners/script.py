@@ -270,12 +270,27 @@ class _Tables:
                     cls[ord(c)] |= bit
         self.cls = cls
 
+    # the passes of one page ask for the same arrays: the last text's are kept (one entry,
+    # swapped in one assignment, so concurrent threads at worst recompute)
+    _memo: tuple = (None, None, None)
+
     def codes(self, text: str):
         """Code points of ``text`` as uint32 (index i = text[i])."""
-        return self.np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        memo = self._memo
+        if memo[0] is text:
+            return memo[1]
+        codes = self.np.frombuffer(text.encode("utf-32-le"), dtype="<u4")
+        self._memo = (text, codes, None)
+        return codes
 
     def classes(self, codes):
-        return self.cls[self.np.minimum(codes, _BMP - 1)]
+        memo = self._memo
+        if memo[1] is codes and memo[2] is not None:
+            return memo[2]
+        cls = self.cls[self.np.minimum(codes, _BMP - 1)]
+        if memo[1] is codes:
+            self._memo = (memo[0], codes, cls)
+        return cls
 
 
 @lru_cache(maxsize=1)
@@ -363,7 +378,7 @@ class _Protection:
         self.forms: dict[str, str] = {}
         for term, explicit in terms.items():
             self.forms[term] = _std_to(std, explicit) if explicit else _convert(term, name)
-        self.lengths = sorted({len(w) for w in terms}, reverse=True)
+        self.by_pair = _by_pair(terms)
         self.pairs = _pairs(terms)
 
 
@@ -372,24 +387,42 @@ def _protection(name: str) -> _Protection:
     return _Protection(name)
 
 
+_PAIR_BITS = 20
+
+
+def _pair_hash(first, second):
+    """A hash of two code points into ``_PAIR_BITS`` bits (numpy arrays or ints)."""
+    return ((first << 10) ^ second) & ((1 << _PAIR_BITS) - 1)
+
+
 def _pairs(terms):
-    """The sorted codes of the first two characters of ``terms`` (a prefilter for :func:`_find_terms`)."""
+    """A table over :func:`_pair_hash` marking the first two characters of ``terms`` (a prefilter)."""
     np = _tables().np
-    return np.unique(np.array([(ord(w[0]) << 21) | ord(w[1]) for w in terms if len(w) > 1], dtype=np.uint64))
+    table = np.zeros(1 << _PAIR_BITS, dtype=bool)
+    for w in terms:
+        if len(w) > 1:
+            table[_pair_hash(ord(w[0]), ord(w[1]))] = True
+    return table
 
 
-def _find_terms(text: str, codes, terms, pairs, lengths) -> list[tuple[int, int]]:
-    """Every start of a term of ``terms`` in ``text`` with the longest term there (may overlap)."""
-    t = _tables()
-    np = t.np
+def _by_pair(terms) -> dict[str, tuple[str, ...]]:
+    """The terms by their first two characters, longest first (the check after the prefilter)."""
+    out: dict[str, list[str]] = {}
+    for w in sorted(terms, key=len, reverse=True):
+        out.setdefault(w[:2], []).append(w)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _find_terms(text: str, codes, by_pair, pairs) -> list[tuple[int, int]]:
+    """Every start of a term in ``text`` with the longest term there (occurrences may overlap)."""
+    np = _tables().np
     if len(codes) < 2:
         return []
-    c = codes.astype(np.uint64)
     found: list[tuple[int, int]] = []
-    for i in np.flatnonzero(np.isin((c[:-1] << 21) | c[1:], pairs)).tolist():
-        for n in lengths:
-            if text[i : i + n] in terms:
-                found.append((i, i + n))
+    for i in np.flatnonzero(pairs[_pair_hash(codes[:-1], codes[1:])]).tolist():
+        for w in by_pair.get(text[i : i + 2], ()):
+            if text.startswith(w, i):
+                found.append((i, i + len(w)))
                 break
     return found
 
@@ -413,9 +446,9 @@ def _resolve(found: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return sorted(best[-1][1])
 
 
-def _term_hits(text: str, codes, terms, pairs, lengths) -> list[tuple[int, int]]:
-    """Occurrences of ``terms`` in ``text`` that do not overlap (see :func:`_resolve`)."""
-    return _resolve(_find_terms(text, codes, terms, pairs, lengths))
+def _term_hits(text: str, codes, by_pair, pairs) -> list[tuple[int, int]]:
+    """Occurrences of terms in ``text`` that do not overlap (see :func:`_resolve`)."""
+    return _resolve(_find_terms(text, codes, by_pair, pairs))
 
 
 def _separator(text: str) -> str:
@@ -436,7 +469,7 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
         return text, []
     prot = _protection(name)
     t = _tables()
-    hits = _term_hits(text, t.codes(text), prot.forms, prot.pairs, prot.lengths)
+    hits = _term_hits(text, t.codes(text), prot.by_pair, prot.pairs)
     if not hits:
         return _convert(text, name), []
     sep = _separator(text)
@@ -448,10 +481,10 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
         last = e
     pieces.append(text[last:])
     # the windows around the terms, unprotected, ride along in the same call; a window starts
-    # before the compared part, since its own edge may cut a word (the term and two characters on
+    # before the compared part, since its own edge may cut a word (the term and one character on
     # each side are compared)
     n = len(text)
-    windows = [(max(0, s - 5), min(n, e + 5)) for s, e in hits]
+    windows = [(max(0, s - 3), min(n, e + 3)) for s, e in hits]
     pieces.extend(text[a:b] for a, b in windows)
     conv = _convert(sep.join(pieces), name).split(sep)
     k = 2 * len(hits) + 1
@@ -463,7 +496,7 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
     if len(out) == n:
         for (s, e), (a, b), p in zip(hits, windows, plain):
             if len(p) == b - a and p != out[a:b]:
-                lo, hi = max(a, s - 2), min(b, e + 2)
+                lo, hi = max(a, s - 1), min(b, e + 1)
                 d = [i for i in range(lo, hi) if p[i - a] != out[i]]
                 if d:
                     changed.append((d[0], d[-1] + 1))
@@ -505,6 +538,17 @@ def _defaults(name: str) -> dict[str, str]:
     return {c: _convert(c, name) for c in chars}
 
 
+@lru_cache(maxsize=None)
+def _default_codes(name: str):
+    """Code point → code point of its conversion alone under ``name``, for the one-to-many characters."""
+    np = _tables().np
+    table = np.zeros(_BMP, dtype="<u4")
+    for c, d in _defaults(name).items():
+        if len(d) == 1 and ord(c) < _BMP:
+            table[ord(c)] = ord(d)
+    return table
+
+
 def _decisions(src: str, out: str, name: str, bit: int, codes=None) -> list[Mark]:
     """Context-driven choices: one-to-many characters whose conversion is not their conversion alone.
 
@@ -515,17 +559,17 @@ def _decisions(src: str, out: str, name: str, bit: int, codes=None) -> list[Mark
     np = t.np
     if codes is None:
         codes = t.codes(src)
-    pos = np.flatnonzero(t.classes(codes) & bit)
-    if not len(pos):
+    c = np.minimum(codes, _BMP - 1)
+    amb = (t.cls[c] & bit) != 0
+    if not amb.any():
         return []
-    default = _defaults(name)
+    pos = np.flatnonzero(amb & (t.codes(out) != _default_codes(name)[c])).tolist()
     n = len(src)
     marks: list[Mark] = []
-    for i in pos.tolist():
-        if out[i] != default.get(src[i], out[i]):
-            s = i - 1 if i > 0 and src[i - 1] != "\n" else i
-            e = i + 2 if i + 1 < n and src[i + 1] != "\n" else i + 1
-            marks.append((s, e, "one-to-many"))
+    for i in pos:
+        s = i - 1 if i > 0 and src[i - 1] != "\n" else i
+        e = i + 2 if i + 1 < n and src[i + 1] != "\n" else i + 1
+        marks.append((s, e, "one-to-many"))
     return marks
 
 
@@ -668,7 +712,7 @@ class _Foreign:
                         wrong.setdefault(f, right)
         self.wrong = wrong
         self.rights = rights
-        self.lengths = sorted({len(w) for w in wrong}, reverse=True)
+        self.by_pair = _by_pair(wrong)
         self.right_lengths = sorted({len(w) for w in rights}, reverse=True)
         self.pairs = _pairs(wrong)
 
@@ -677,7 +721,7 @@ class _Foreign:
         crossing them wins the overlap (帶頭|發起 holds 頭發, a wrong form of 頭髮)."""
         out = []
         longest = self.right_lengths[0] if self.right_lengths else 0
-        for s, e in _resolve(_find_terms(text, codes, self.wrong, self.pairs, self.lengths)):
+        for s, e in _resolve(_find_terms(text, codes, self.by_pair, self.pairs)):
             local = [(s, e)]
             for a in range(max(0, s - longest + 1), e):
                 for n in self.right_lengths:
@@ -775,17 +819,29 @@ def _target(to: Optional[str], info: ScriptInfo) -> tuple[Optional[str], bool]:
 
 
 def _line_spans(src: str, out: str, a: int, b: int, rule: str, spans: list) -> None:
-    """Spans for [a, b) of aligned ``src``/``out``, one per changed line."""
-    while a < b:
+    """The span for [a, b) of aligned ``src``/``out``: from the first changed line to the last.
+
+    One span per stretch between reported choices rather than one per line: the edit log of a
+    converted page stays short (and the step fast), and lines that did not change at either end
+    are left out.
+    """
+    if a >= b or src[a:b] == out[a:b]:
+        return
+    while True:  # skip unchanged lines at the start
         e = src.find("\n", a, b)
-        e = b if e < 0 else e
-        if src[a:e] != out[a:e]:
-            spans.append((a, e, out[a:e], rule))
+        if e < 0 or src[a:e] != out[a:e]:
+            break
         a = e + 1
+    while True:  # and at the end
+        s = src.rfind("\n", a, b)
+        if s < 0 or src[s + 1 : b] != out[s + 1 : b]:
+            break
+        b = s
+    spans.append((a, b, out[a:b], rule))
 
 
 def _edits(src: str, out: str, marks: list[Mark], rule: str) -> tuple[list[Span], list[tuple[int, int, str]]]:
-    """Spans and flags for the change ``src`` → ``out``: a span per mark and per changed line between.
+    """Spans and flags for the change ``src`` → ``out``: a span per mark and one for each stretch between.
 
     Overlapping marks merge and keep the rule of higher precedence; a mark whose text does not
     change becomes a flag. Without alignment (a phrase of another length, s2twp), one span per
