@@ -21,7 +21,8 @@ turns 軟件 into 軟體 only from simplified input; traditional pages get Taiwa
 Japanese shinjitai in the step (``convert_script`` does ``jp2t``/``t2jp``); protection for
 terms not in the list — contexts OpenCC gets wrong that no term covers stay wrong (头发干了 →
 頭髮幹了), and a protected term that is not a word where it occurs is converted as if it were
-(头发展示 → 頭發展示).
+(头发展示 → 頭發展示); Taiwan's 著 for zhe (看著 → 看着) is recognised only on a page that shows a
+Taiwan-only glyph (裡 啟 麵 …).
 """
 
 from __future__ import annotations
