@@ -460,11 +460,11 @@ def _separator(text: str) -> str:
     raise ValueError("text uses every private-use character; cannot split it for conversion")
 
 
-def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]]:
+def _convert_protected(text: str, name: str, report: bool = True) -> tuple[str, list[tuple[int, int]]]:
     """OpenCC ``name`` (simplified → traditional) with protected terms converted on their own.
 
-    Returns the text and the ranges of the input where protection changed OpenCC's result
-    (found by converting a few characters around each term without protection).
+    Returns the text and, with ``report``, the ranges of the input where protection changed
+    OpenCC's result (found by converting a few characters around each term without protection).
     """
     if not text:
         return text, []
@@ -485,7 +485,7 @@ def _convert_protected(text: str, name: str) -> tuple[str, list[tuple[int, int]]
     # before the compared part, since its own edge may cut a word (the term and one character on
     # each side are compared)
     n = len(text)
-    windows = [(max(0, s - 3), min(n, e + 3)) for s, e in hits]
+    windows = [(max(0, s - 3), min(n, e + 3)) for s, e in hits] if report else []
     pieces.extend(text[a:b] for a, b in windows)
     conv = _convert(sep.join(pieces), name).split(sep)
     k = 2 * len(hits) + 1
@@ -517,7 +517,7 @@ def convert_script(text: str, config: str) -> str:
     """
     name = config_name(config)
     if name in _TO_TRAD:
-        return _convert_protected(text, name)[0]
+        return _convert_protected(text, name, report=False)[0]
     return _convert(text, name)
 
 
@@ -771,7 +771,7 @@ def _to_trad_traditional(src: str, target: str, lenient: bool, taiwan: bool = Fa
             n = len(src)
             wins = [(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)) for i in context]
             simp = _convert(sep.join(src[a:b] for a, b in wins), HANS)
-            back = _convert_protected(simp, f.name)[0].split(sep)
+            back = _convert_protected(simp, f.name, report=False)[0].split(sep)
             for i, (a, b), sw, bw in zip(context, wins, simp.split(sep), back):
                 if len(sw) == b - a == len(bw):
                     decided[i] = (sw[i - a], bw[i - a])
