@@ -50,6 +50,7 @@ def register(sub) -> None:
     p.add_argument("--keep-raw", action="store_true", help="add the raw text as a column 'raw'")
     p.add_argument("--license", help="license identifier for the dataset card, e.g. cc-by-4.0 (default: unknown)")
     p.add_argument("--force", action="store_true", help="replace the version if it exists and was never pushed")
+    p.add_argument("--no-corpus-steps", action="store_true", help="run no corpus-level steps (deduplication, site boilerplate, quality filters)")
     p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes (default: 1)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
     p.set_defaults(func=run)
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
             license=args.license,
             force=args.force,
             num_proc=args.num_proc,
+            corpus_steps=[] if args.no_corpus_steps else None,
             progress=not args.no_progress,
         )
     except DatasetError as exc:
