@@ -8,7 +8,7 @@ a fresh process that reports its own peak RSS (and the largest worker's, with ``
     PYTHONPATH=src python bench/bench_build.py --mb 40
     PYTHONPATH=src python bench/bench_build.py --mb 200 --mb 40 --steps exact-hash
 
-``--steps default`` runs the default corpus steps, ``none`` none, ``exact-hash`` one small
+``--no-clean`` runs no cleaning step, to measure the build's own overhead. ``--steps default`` runs the default corpus steps, ``none`` none, ``exact-hash`` one small
 test step that keeps an 8-byte hash per record between its passes (it exercises the disk spill).
 Prints one line per size and, with two sizes, how time and peak RSS grew.
 """
@@ -48,10 +48,12 @@ class ExactHash(CorpusStep):
         kept = self.first[hashlib.blake2b(rec["text"].encode(), digest_size=8).digest()]
         return rec if kept == rec["id"] else Exclusion("exact-duplicate", {"kept": kept})
 
-corpus, out, num_proc, steps = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
+corpus, out, num_proc, steps, no_clean = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5] == "1"
 chosen = None if steps == "default" else [] if steps == "none" else [ExactHash()]
+from educorpus import CleanConfig
+config = CleanConfig(only=()) if no_clean else None
 t = time.perf_counter()
-path = build_dataset([corpus], out, "bench", version="0.1.0", num_proc=num_proc, corpus_steps=chosen, progress=False)
+path = build_dataset([corpus], out, "bench", version="0.1.0", num_proc=num_proc, corpus_steps=chosen, progress=False, config=config)
 seconds = time.perf_counter() - t
 m = json.loads((path / "manifest.json").read_text())
 print(json.dumps({
@@ -117,9 +119,10 @@ def generate(folder: Path, mb: float, seed: int = 7) -> tuple[int, int]:
     return pages, written
 
 
-def run_build(corpus: Path, out: Path, num_proc: int, steps: str) -> dict:
+def run_build(corpus: Path, out: Path, num_proc: int, steps: str, no_clean: bool = False) -> dict:
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src") + os.pathsep + os.environ.get("PYTHONPATH", "")}
-    r = subprocess.run([sys.executable, "-c", WRAPPER, str(corpus), str(out), str(num_proc), steps], capture_output=True, text=True, env=env)
+    argv = [sys.executable, "-c", WRAPPER, str(corpus), str(out), str(num_proc), steps, "1" if no_clean else "0"]
+    r = subprocess.run(argv, capture_output=True, text=True, env=env)
     if r.returncode != 0:
         sys.stderr.write(r.stderr)
         raise SystemExit(f"build failed with exit status {r.returncode}")
@@ -131,6 +134,7 @@ def main() -> None:
     ap.add_argument("--mb", type=float, action="append", help="corpus size in MB (repeat for a growth comparison; default 40)")
     ap.add_argument("--num-proc", type=int, default=1)
     ap.add_argument("--steps", choices=["default", "none", "exact-hash"], default="default")
+    ap.add_argument("--no-clean", action="store_true", help="run no cleaning step (only=()): measures the build's own reading, spilling and writing")
     ap.add_argument("--workdir", help="where to generate and build (default: a temporary folder, removed afterwards)")
     args = ap.parse_args()
     sizes = args.mb or [40.0]
@@ -144,7 +148,7 @@ def main() -> None:
             gen = time.perf_counter() - t
             out = work / f"dist-{mb:g}mb"
             shutil.rmtree(out, ignore_errors=True)
-            r = run_build(corpus, out, args.num_proc, args.steps)
+            r = run_build(corpus, out, args.num_proc, args.steps, args.no_clean)
             r.update(mb=nbytes / (1 << 20), pages=pages)
             results.append(r)
             print(
@@ -152,7 +156,8 @@ def main() -> None:
                 f"{r['raw_records'] / r['seconds']:,.0f} records/s, {r['mb'] / r['seconds']:.2f} MB/s; "
                 f"{r['records']:,} records + {r['exclusions']:,} exclusions, output {r['output_bytes'] / (1 << 20):.1f} MB; "
                 f"peak RSS {r['peak_rss_main_mib']:.0f} MiB (largest worker {r['peak_rss_worker_mib']:.0f} MiB); "
-                f"num_proc={args.num_proc}, corpus steps {r['corpus_steps'] or 'none'}",
+                f"num_proc={args.num_proc}, corpus steps {r['corpus_steps'] or 'none'}"
+                + (", no cleaning steps" if args.no_clean else ""),
                 flush=True,
             )
             shutil.rmtree(out, ignore_errors=True)

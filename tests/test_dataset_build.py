@@ -478,3 +478,12 @@ def test_a_lock_left_by_a_dead_build_is_taken_over(tmp_path):
 def test_no_progress_output_when_stderr_is_not_a_terminal(tmp_path, capfd):
     build_dataset(SEEDS, tmp_path, "s", version="0.1.0", progress=True)
     assert capfd.readouterr().err == ""
+
+
+def test_an_unreadable_previous_version_does_not_stop_the_next_build(tmp_path):
+    first = build_dataset(SEEDS, tmp_path, "s", version="0.1.0", progress=False)
+    (first / "data" / "train-00000-of-00001.parquet").write_bytes(b"not parquet")
+    second = build_dataset(SEEDS, tmp_path, "s", bump="minor", progress=False)
+    card = (second / "README.md").read_text(encoding="utf-8")
+    assert "### 0.2.0 (compared with 0.1.0)" in card and "could not be compared" in card
+    assert "error" in json.loads((second / "manifest.json").read_text(encoding="utf-8"))["changes"]

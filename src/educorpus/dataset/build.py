@@ -318,10 +318,10 @@ def build_dataset(
     steps = _check_steps(default_corpus_steps(cfg) if corpus_steps is None else list(corpus_steps))
 
     root = Path(out) / name
-    _prepare_root(root)
     ver = _resolve_version(root, version, bump)
-    plan = plan_inputs(arguments)
+    plan = plan_inputs(arguments)  # listing only: a missing input stops here
     check_extras(plan)
+    _prepare_root(root)
 
     with VersionLock(root, ver):
         target = root / ver
@@ -486,8 +486,8 @@ def _build_into(
     if previous is not None:
         try:
             changes = diff_folders(previous, tmp, samples=3)
-        except DatasetError as exc:  # a previous folder we cannot read: say so in the card
-            changes = {"error": str(exc)}
+        except Exception as exc:  # a previous folder we cannot read must not fail this build: the card says so
+            changes = {"error": f"{type(exc).__name__}: {exc}"}
         manifest["changes"] = _compact_changes(changes)
         _write_json(tmp / "manifest.json", manifest)
     (tmp / "README.md").write_text(render_card(manifest, changes), encoding="utf-8")

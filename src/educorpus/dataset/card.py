@@ -163,7 +163,7 @@ def render_card(manifest: dict[str, Any], changes: Optional[dict[str, Any]] = No
         f"# {name}",
         "",
         f"Chinese web pages about education (news, notices, announcements), cleaned by "
-        f"[educorpus](https://pypi.org/project/educorpus/) {manifest['libraries'].get('educorpus')}. Version **{version}**.",
+        f"educorpus {manifest['libraries'].get('educorpus')}. Version **{version}**.",
         "",
     ]
     excl_by_reason = c.get("exclusions_by_reason") or {}
