@@ -17,6 +17,7 @@ EPILOG = """examples:
   educorpus build pages.jsonl --text-field content --id-field doc_id --out dist --name news --version 1.0.0
   educorpus build raw/ --out dist --name edu --bump patch --num-proc 2 --license cc-by-4.0 --keep-raw
   educorpus build raw/ --out dist --name edu --version 0.3.0 --config config.json
+  educorpus build raw/ --out dist --name edu --bump patch --engine ray --num-proc 2
 
 inputs: directories of .txt/.md pages (any encoding educorpus decodes), .jsonl/.json, .parquet,
 .html (pip install 'educorpus[html]'), and folders written by datasets (save_to_disk or Hub
@@ -51,7 +52,9 @@ def register(sub) -> None:
     p.add_argument("--license", help="license identifier for the dataset card, e.g. cc-by-4.0 (default: unknown)")
     p.add_argument("--force", action="store_true", help="replace the version if it exists and was never pushed")
     p.add_argument("--no-corpus-steps", action="store_true", help="run no corpus-level steps (deduplication, site boilerplate, quality filters)")
-    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes (default: 1)")
+    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes, or N CPUs of a local Ray (default: 1)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: worker processes on this machine; ray: Ray Data (pip install \"educorpus[ray]\") — same records either way")
+    p.add_argument("--address", metavar="auto|ray://HOST:PORT", help="with --engine ray: the Ray cluster to use (default: start a local Ray)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
     p.set_defaults(func=run)
 
@@ -97,6 +100,8 @@ def run(args: argparse.Namespace) -> int:
             license=args.license,
             force=args.force,
             num_proc=args.num_proc,
+            engine=args.engine,
+            address=args.address,
             corpus_steps=[] if args.no_corpus_steps else None,
             progress=not args.no_progress,
         )

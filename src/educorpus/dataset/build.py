@@ -27,7 +27,7 @@ import os
 import platform
 import shutil
 import sys
-from collections import Counter, deque
+from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 
@@ -36,7 +36,7 @@ from ..config import CleanConfig
 from ..corpus import CorpusStep, Exclusion
 from .errors import DatasetError, VersionExistsError
 from .inputs import InputItem, check_extras, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
-from .records import clean_chunk, clean_chunk_in_worker, data_row, data_schema, exclusion_row, exclusion_schema, init_worker
+from .records import clean_chunk, data_row, data_schema, exclusion_row, exclusion_schema
 from .versions import (
     VersionLock,
     bump_version,
@@ -155,35 +155,26 @@ def _chunks(records: Iterable[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]
 
 
 def clean_records(
-    raw: Iterable[dict[str, Any]], config: CleanConfig, stats: pipeline.Stats, num_proc: int = 1
+    raw: Iterable[dict[str, Any]],
+    config: CleanConfig,
+    stats: pipeline.Stats,
+    num_proc: int = 1,
+    engine: str = "local",
+    address: Optional[str] = None,
 ) -> Iterator[dict[str, Any]]:
-    """Clean raw records in order, in ``num_proc`` processes; failures pass through.
+    """Clean raw records in order on the chosen engine; failures pass through.
 
-    ``stats`` receives the per-step statistics. With several processes at most ``2 * num_proc +
-    2`` chunks are in flight, so a fast reader cannot fill memory ahead of the workers.
+    Records travel in chunks; ``stats`` receives the per-step statistics. The engine keeps a
+    bounded number of chunks in flight, so a fast reader cannot fill memory ahead of the workers.
     """
-    if num_proc <= 1:
-        for chunk in _chunks(raw):
-            out, st = clean_chunk(chunk, config)
-            stats.merge(st)
-            yield from out
-        return
-    import multiprocessing
+    from functools import partial
 
-    # spawn, not fork: the parent has threads (tqdm's monitor, pyarrow's pools) that fork would copy
-    ctx = multiprocessing.get_context("spawn")
-    with ctx.Pool(num_proc, initializer=init_worker, initargs=(config,)) as pool:
-        pending: deque = deque()
-        for chunk in _chunks(raw):
-            pending.append(pool.apply_async(clean_chunk_in_worker, (chunk,)))
-            while len(pending) > 2 * num_proc + 2:
-                out, st = pending.popleft().get()
-                stats.merge(st)
-                yield from out
-        while pending:
-            out, st = pending.popleft().get()
-            stats.merge(st)
-            yield from out
+    from ..engines import map_ordered
+
+    chunks = _chunks(raw)
+    for out, st in map_ordered(partial(clean_chunk, config=config), chunks, engine=engine, num_proc=num_proc, address=address, batch_size=1):
+        stats.merge(st)
+        yield from out
 
 
 def _progress(progress: bool, **kw):
@@ -293,6 +284,8 @@ def build_dataset(
     license: Optional[str] = None,
     force: bool = False,
     num_proc: int = 1,
+    engine: str = "local",
+    address: Optional[str] = None,
     corpus_steps: Optional[Sequence[CorpusStep]] = None,
     progress: bool = True,
 ) -> Path:
@@ -302,7 +295,9 @@ def build_dataset(
     ``manifest.json`` and ``README.md``, and returns that path. An existing version is never
     overwritten (:class:`~.errors.VersionExistsError`); ``force=True`` replaces a version that was
     never published. Inputs that cannot be read become exclusion records and are reported in a
-    warning; the build goes on with the rest.
+    warning; the build goes on with the rest. ``engine`` is ``"local"`` (``num_proc`` processes)
+    or ``"ray"`` (Ray Data; ``address`` of a cluster, or a local Ray with ``num_proc`` CPUs): both
+    give the same records; corpus-level steps run afterwards in this process.
     """
     if isinstance(config, dict):
         config = CleanConfig.from_dict(config)
@@ -312,6 +307,11 @@ def build_dataset(
     check_name(name)
     if not isinstance(num_proc, int) or num_proc < 1:
         raise DatasetError(f"num_proc must be a positive integer, not {num_proc!r}")
+    from ..engines import ENGINES, check_engine
+
+    if engine not in ENGINES:
+        raise DatasetError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    check_engine(engine)  # a missing extra fails before any work
     if not text_field:
         raise DatasetError("text_field must name a field")
     arguments = [os.fspath(inputs)] if isinstance(inputs, (str, os.PathLike)) else [os.fspath(p) for p in inputs]
@@ -356,6 +356,8 @@ def build_dataset(
                 keep_raw=keep_raw,
                 license=license,
                 num_proc=num_proc,
+                engine=engine,
+                address=address,
                 progress=progress,
             )
             if target.exists():  # --force, checked above
@@ -386,6 +388,8 @@ def _build_into(
     keep_raw: bool,
     license: Optional[str],
     num_proc: int,
+    engine: str,
+    address: Optional[str],
     progress: bool,
 ) -> None:
     from .card import render_card
@@ -407,7 +411,7 @@ def _build_into(
     def cleaned() -> Iterator[dict[str, Any]]:
         raw = counted(iter_raw_records(plan, text_field=text_field, id_field=id_field))
         with _progress(progress, desc="cleaning", unit="rec") as bar:
-            for rec in clean_records(raw, cfg, stats, num_proc):
+            for rec in clean_records(raw, cfg, stats, num_proc, engine, address):
                 bar.update(1)
                 if is_failure(rec):
                     stage = rec.get("stage", "input")

@@ -192,23 +192,6 @@ def clean_chunk(chunk: list[dict[str, Any]], config: CleanConfig):
     return out, stats
 
 
-# ---- worker processes: the config is sent once, heavy objects are built once per worker
-
-_WORKER_CONFIG: Optional[CleanConfig] = None
-
-
-def init_worker(config: CleanConfig) -> None:
-    global _WORKER_CONFIG
-    _WORKER_CONFIG = config
-    # build OpenCC converters, jieba, rule tables ... now, once, rather than inside the first chunk
-    pipeline.run("预热，warm-up 1,2", config)
-
-
-def clean_chunk_in_worker(chunk: list[dict[str, Any]]):
-    assert _WORKER_CONFIG is not None, "init_worker was not called"
-    return clean_chunk(chunk, _WORKER_CONFIG)
-
-
 def data_row(record: dict[str, Any], keep_raw: bool) -> dict[str, Any]:
     """A record as a row of the data files."""
     row = {name: record.get(name) for name, _t, _d in DATA_COLUMNS}
