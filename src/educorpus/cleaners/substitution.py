@@ -34,6 +34,7 @@ spun page; ``&`` standing for anything other than 平台/台.
 from __future__ import annotations
 
 import difflib
+import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -123,6 +124,12 @@ def synonym_swaps() -> dict[str, tuple[str, ...]]:
     ('品质',)
     """
     return {row[0].strip(): tuple(s.strip() for s in row[1].split("|")) for row in _rows("synonyms.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _no_word_evidence() -> frozenset[str]:
+    """Canonical words of ``synonyms.tsv`` marked ``-``: their swap is no evidence of spinning."""
+    return frozenset(row[0].strip() for row in _rows("synonyms.tsv") if len(row) > 2 and row[2].strip() == "-")
 
 
 @lru_cache(maxsize=1)
@@ -538,32 +545,127 @@ def spun_candidates(sh: str) -> list[_Candidate]:
     return cands
 
 
+@lru_cache(maxsize=1)
+def _word_pairs() -> tuple[tuple[str, str, float], ...]:
+    """``(canonical word, spun form, clean share)`` for the word-swap evidence.
+
+    The clean share is how often the spun form stands where either could, in general Chinese:
+    ``freq(form) / (freq(word) + freq(form))`` from jieba's dictionary, kept in [0.02, 0.35].
+    Pairs where the spun form is common anyway (举行/开展, 气氛/氛围, 素质/素养, and those marked
+    ``-`` in ``synonyms.tsv`` because education writing uses the form itself: 师生, 大会) say nothing
+    and are left out, as are swaps in both directions.
+    """
+    from ..segment import tokenizer
+
+    freq = tokenizer().FREQ
+    swaps = synonym_swaps()
+    both = {w for w, forms in swaps.items() for f in forms if f in swaps}
+    out = []
+    quiet = _no_word_evidence()
+    for word, forms in swaps.items():
+        if word in quiet:
+            continue
+        for form in forms:
+            if word in both or form in both or len(word) < 2 or len(form) < 2:
+                continue
+            fw, ff = freq.get(word, 0), freq.get(form, 0)
+            if fw == 0:
+                continue
+            share = ff / (fw + ff)
+            if share > 0.35:
+                continue
+            out.append((word, form, max(0.02, share)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _pair_index() -> tuple[_PhraseIndex, dict[str, list[tuple[int, bool]]]]:
+    words: dict[str, list[tuple[int, bool]]] = {}
+    for k, (word, form, _share) in enumerate(_word_pairs()):
+        words.setdefault(word, []).append((k, False))
+        words.setdefault(form, []).append((k, True))
+    return _PhraseIndex(words), words
+
+
+def _is_word_here(sh: str, s: int, e: int, freq: dict[str, int]) -> bool:
+    """Is ``sh[s:e]`` a word here, not the halves of neighbouring words (品质 in 产品质量)?"""
+    own = freq.get(sh[s:e], 0)
+    for a, b in ((s - 1, s + 1), (s - 2, s + 1), (e - 1, e + 1), (e - 1, e + 2)):
+        if a >= 0 and b <= len(sh) and freq.get(sh[a:b], 0) > own:
+            return False
+    return True
+
+
+def swap_evidence(sh: str) -> float:
+    """Log-likelihood ratio, spun vs clean, from how the page writes swappable words.
+
+    Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
+    spun model (the spun form in half the places where the clean share leaves room) and a clean
+    one, clipped to [-2, 2] so that no single word decides: a spun page is one where many
+    different pairs lean the same way.
+
+    >>> swap_evidence("提高教育质量，至少建立一个机制") < 0 < swap_evidence("提高教育品质，起码确立一个机制")
+    True
+    """
+    from ..segment import tokenizer
+
+    freq = tokenizer().FREQ
+    index, words = _pair_index()
+    counts: dict[int, list[int]] = {}
+    for s, e in index.find(sh):
+        if not _is_word_here(sh, s, e, freq):
+            continue
+        for k, is_form in words[sh[s:e]]:
+            counts.setdefault(k, [0, 0])[is_form] += 1
+    pairs = _word_pairs()
+    total = 0.0
+    for k, (n_word, n_form) in counts.items():
+        p_clean = pairs[k][2]
+        p_spun = p_clean + 0.5 * (1 - p_clean)
+        llr = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
+        total += max(-2.0, min(2.0, llr))
+    return total
+
+
 @dataclass(frozen=True)
 class SpunEvidence:
-    """What the spun score is made of (counts in one page)."""
+    """What the spun score is made of, for one page."""
 
     never_legitimate: int  # tier-a variants
     plausible: int  # tier-b candidates (spun forms of policy phrases, spinner collocations)
     suspect: int  # tier-c candidates (antonyms, swapped terms)
     spam: int  # inserted site names (1 per occurrence) and paragraph markers (1 if any)
     canonical: int  # canonical phrases a spinner would have changed, found intact
+    swaps: float  # swap_evidence(): log-likelihood ratio from swappable words
+
+    #: log-odds before any evidence: most pages are not spun, and precision comes first
+    PRIOR = -3.0
+
+    @property
+    def log_odds(self) -> float:
+        return (
+            self.PRIOR
+            + self.swaps
+            + 2.0 * self.never_legitimate
+            + 1.0 * self.plausible
+            + 1.0 * self.suspect
+            + 1.0 * self.spam
+            - 0.25 * self.canonical
+        )
 
     @property
     def score(self) -> float:
-        """``E / (E + canonical + 3)`` with ``E = 3·a + b + c + spam``: 0 without evidence, → 1 with much.
-
-        The +3 keeps a short page with one odd phrase below 0.5.
-        """
-        e = 3 * self.never_legitimate + self.plausible + self.suspect + self.spam
-        return round(e / (e + self.canonical + 3), 4)
+        """The logistic of :attr:`log_odds`, rounded to 4 places: in [0, 1]."""
+        x = max(-30.0, min(30.0, self.log_odds))
+        return round(1.0 / (1.0 + math.exp(-x)), 4)
 
 
 def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     """Count the evidence for and against ``text`` being machine-spun.
 
-    >>> spun_evidence("坚持立德树人，办好人民满意的教育，提高教育质量。").score
-    0.0
-    >>> spun_evidence("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设，培植花园共育基地园。").score > 0.5
+    >>> spun_evidence("坚持立德树人，办好人民满意的教育，提高教育质量。").score < 0.05
+    True
+    >>> spun_evidence("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设，培植花园共育基地园。").score > 0.9
     True
     """
     sh = shadow(text) if sh is None else sh
@@ -573,14 +675,14 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     c = sum(1 for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
     canonical = len(_evidence_index().find(sh))
-    return SpunEvidence(a, b, c, spam, canonical)
+    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh), 4))
 
 
 def spun_score(text: str) -> float:
     """``scores["spun"]``: how much ``text`` looks machine-spun, in [0, 1].
 
-    >>> spun_score("乳山市认真贯彻“办好人民满意的教育”部署要求，坚持公平为先、质量为重。")
-    0.0
+    >>> spun_score("乳山市认真贯彻“办好人民满意的教育”部署要求，坚持公平为先、质量为重。") < 0.05
+    True
     """
     return spun_evidence(text).score
 
@@ -591,7 +693,11 @@ _PRIORITY = {"a": 0, "b": 1}
 def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
     """Non-overlapping repairs: tier a always, tier b in spun pages at word boundaries."""
     usable = [c for c in cands if c.tier == "a" or (spun and c.tier == "b")]
-    usable = [c for c in usable if c.tier == "a" or c.rule != "spun-policy-phrase" or _at_word_boundaries(sh, c)]
+    usable = [
+        c
+        for c in usable
+        if c.tier == "a" or (not _inside_canonical(sh, c) and (c.rule != "spun-policy-phrase" or _at_word_boundaries(sh, c)))
+    ]
     # tier a first, so that a plausible-phrase match never hides a certain repair
     usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
     chosen: list[_Candidate] = []
@@ -599,6 +705,23 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
         if all(c.end <= o.start or o.end <= c.start for o in chosen):
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def _canonical_set() -> tuple[frozenset[str], int]:
+    phrases = frozenset(policy_phrases())
+    return phrases, max(map(len, phrases))
+
+
+def _inside_canonical(sh: str, c: _Candidate) -> bool:
+    """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
+    phrases, longest = _canonical_set()
+    n = len(sh)
+    for a in range(max(0, c.end - longest), c.start + 1):
+        for b in range(c.end, min(n, a + longest) + 1):
+            if (a, b) != (c.start, c.end) and sh[a:b] in phrases:
+                return True
+    return False
 
 
 def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
@@ -735,7 +858,7 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
         return []
     page = page or _Page(text)
     core = shadow(_title_core(title))
-    if len(core) < 8:
+    if len(core) < 10:  # short titles match too many lines by chance
         return []
     flags: list[_FLAG] = []
     pos = 0
@@ -751,9 +874,11 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
         matched = sum(b.size for b in blocks)
         b0, b1 = blocks[0], blocks[-1]
         span_len = b1.b + b1.size - b0.b
-        if matched < 0.7 * len(core) or 2 * matched / (len(core) + span_len) < 0.75:
+        if matched < 0.75 * len(core) or 2 * matched / (len(core) + span_len) < 0.8:
             continue
         sub = difflib.SequenceMatcher(None, core, line[b0.b : b1.b + b1.size], autojunk=False)
+        if any(tag in ("insert", "delete") for tag, *_ in sub.get_opcodes()):
+            continue  # a restatement with words added or left out is a different title, not a spun one
         seen: set[tuple[int, int]] = set()
         for tag, i1, i2, j1, j2 in sub.get_opcodes():
             if tag != "replace":
@@ -922,13 +1047,6 @@ def _threshold(ctx: StepContext) -> float:
     return DEFAULT_SPUN_THRESHOLD if value is None else float(value)
 
 
-def _title_for(text: str, ctx: StepContext) -> Optional[str]:
-    title = ctx.meta.get("title")
-    if title:
-        return title
-    return fallback_title(text)
-
-
 def run(text: str, ctx: StepContext) -> str:
     text = ctx.replace(text, placeholder_spans(text))
     text = ctx.replace(text, marker_spans(text))
@@ -948,7 +1066,10 @@ def run(text: str, ctx: StepContext) -> str:
         text = ctx.replace(text, spans)
 
     page = _Page(text)
-    title = _title_for(text, ctx)
+    title = ctx.meta.get("title")
+    if not title and spun:
+        # a guessed title (first title-like line) is good enough to check a spun page against
+        title = fallback_title(text)
     flags = (
         title_flags(text, title, page)
         + place_flags(text, title, spun=spun, page=page)
