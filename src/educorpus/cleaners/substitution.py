@@ -503,6 +503,15 @@ class _PhraseIndex:
         for lens in self.by_first.values():
             lens.sort(reverse=True)
 
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        """Every occurrence, overlapping ones included."""
+        out = []
+        for i, ch in enumerate(text):
+            for ln in self.by_first.get(ch, ()):
+                if text[i : i + ln] in self.words:
+                    out.append((i, i + ln))
+        return out
+
     def find(self, text: str) -> list[tuple[int, int]]:
         """Leftmost-longest, non-overlapping occurrences."""
         out = []
@@ -540,7 +549,9 @@ def spun_candidates(sh: str) -> list[_Candidate]:
         for m in pat.finditer(sh):
             cands.append(_Candidate(m.start(), m.end(), rule.canonical, rule.tier, rule.rule))
     derived = derived_variants()
-    for s, e in _derived_index().find(sh):
+    # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
+    # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
+    for s, e in _derived_index().find_all(sh):
         cands.append(_Candidate(s, e, derived[sh[s:e]], "b", "spun-policy-phrase"))
     return cands
 
@@ -601,7 +612,7 @@ def swap_evidence(sh: str) -> float:
 
     Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
     spun model (the spun form in half the places where the clean share leaves room) and a clean
-    one, clipped to [-2, 2] so that no single word decides: a spun page is one where many
+    one, clipped to [-2, 1.5] so that no single word decides: a spun page is one where many
     different pairs lean the same way.
 
     >>> swap_evidence("提高教育质量，至少建立一个机制") < 0 < swap_evidence("提高教育品质，起码确立一个机制")
@@ -623,7 +634,7 @@ def swap_evidence(sh: str) -> float:
         p_clean = pairs[k][2]
         p_spun = p_clean + 0.5 * (1 - p_clean)
         llr = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
-        total += max(-2.0, min(2.0, llr))
+        total += max(-2.0, min(1.5, llr))
     return total
 
 
@@ -631,8 +642,8 @@ def swap_evidence(sh: str) -> float:
 class SpunEvidence:
     """What the spun score is made of, for one page."""
 
-    never_legitimate: int  # tier-a variants
-    plausible: int  # tier-b candidates (spun forms of policy phrases, spinner collocations)
+    never_legitimate: int  # places with tier-a variants
+    plausible: int  # places with tier-b candidates (spun forms of policy phrases, collocations)
     suspect: int  # tier-c candidates (antonyms, swapped terms)
     spam: int  # inserted site names (1 per occurrence) and paragraph markers (1 if any)
     canonical: int  # canonical phrases a spinner would have changed, found intact
@@ -647,7 +658,7 @@ class SpunEvidence:
             self.PRIOR
             + self.swaps
             + 2.0 * self.never_legitimate
-            + 1.0 * self.plausible
+            + 1.25 * self.plausible
             + 1.0 * self.suspect
             + 1.0 * self.spam
             - 0.25 * self.canonical
@@ -670,12 +681,22 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     """
     sh = shadow(text) if sh is None else sh
     cands = spun_candidates(sh)
-    a = sum(1 for c in cands if c.tier == "a")
-    b = sum(1 for c in cands if c.tier == "b")
-    c = sum(1 for c in cands if c.tier.startswith("c-"))
+    a = _clusters(c for c in cands if c.tier == "a")
+    b = _clusters(c for c in cands if c.tier == "b")
+    c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
     canonical = len(_evidence_index().find(sh))
     return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh), 4))
+
+
+def _clusters(cands: Iterable[_Candidate]) -> int:
+    """Number of places with candidates: overlapping matches (a rule and a phrase) count once."""
+    n, end = 0, -1
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.start >= end:
+            n += 1
+        end = max(end, c.end)
+    return n
 
 
 def spun_score(text: str) -> float:
