@@ -2,6 +2,7 @@
 
     PYTHONPATH=src python bench/eval_substitution.py            # the default figures
     PYTHONPATH=src python bench/eval_substitution.py --json     # the same as JSON
+    PYTHONPATH=src python bench/eval_substitution.py --extra-clean some/clean.txt  # more clean text
 
 Corpus (built from the repository, nothing downloaded):
 - clean education text: seeds 001 and 002 after the whole pipeline (``to=None``, so 002 stays
@@ -384,52 +385,53 @@ def _count(items: Iterable[str]) -> dict[str, int]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--rates", type=float, nargs="+", default=[0.8, 0.5])
-    ap.add_argument("--seeds", type=int, default=3, help="spun copies per document and rate")
+    ap.add_argument("--rates", type=float, nargs="+", default=[0.8, 0.5, 0.3], help="spinner rates; the first is the headline")
+    ap.add_argument("--seeds", type=int, default=5, help="spun copies per document and rate")
+    ap.add_argument("--extra-clean", nargs="*", default=[], metavar="FILE", help="more clean text (.txt, or .html stripped of markup) for damage and detection")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
     t0 = time.time()
     seeds = list(range(args.seeds))
+    docs = corpus() + extra_docs(args.extra_clean)
+    head = args.rates[0]
     result = {
         "table_overlap": table_overlap(),
         "seeds": seed_checks(),
-        "full_spinner": evaluate(args.rates, seeds),
-        "synonyms_only": evaluate(args.rates, seeds, kinds=("syn",)),
-        "heldout_only": evaluate(args.rates, seeds, heldout_only=True),
+        "by_rate": {str(r): evaluate((r,), seeds, docs=docs) for r in args.rates},
+        "synonyms_only": evaluate((head,), seeds, kinds=("syn",), docs=docs),
+        "heldout_only": evaluate((head,), seeds, heldout_only=True, docs=docs),
     }
     result["seconds"] = round(time.time() - t0, 1)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0
     ov = result["table_overlap"]
-    print(f"spinner table: {ov['spinner_syn_pairs']} synonym pairs, {ov['also_in_repair_data']} also in the repair data")
+    print(f"spinner table: {ov['spinner_syn_pairs']} synonym pairs, {ov['also_in_repair_data']} also in the repair data: {' '.join(ov['shared'])}")
     for name, s in result["seeds"].items():
         print(f"seed {name}: spun={s['spun']} substitution edits={s['edits']} {s['edits_by_rule']} flags={s['flags']}")
-    for label in ("full_spinner", "synonyms_only", "heldout_only"):
-        r = result[label]
-        rp, dm, dt = r["repair"], r["damage"], r["detection"]
-        print(f"\n== {label} (rates {r['spinner']['rates']}, {len(r['spinner']['seeds'])} seeds, kinds {','.join(r['spinner']['kinds'])})")
-        print(f"documents: {r['documents']['clean']} clean ({r['documents']['clean_chars']} chars), {dt['spun_docs']} spun copies")
-        print(f"repair precision: {rp['precision']} ({rp['correct']}/{rp['edits']})")
+    first = result["by_rate"][str(head)]
+    dm = first["damage"]
+    print(f"\nclean text: {first['documents']['clean']} documents, {dm['chars']} characters")
+    print(f"damage: {dm['edits_per_100k']} substitution edits per 100k characters ({dm['edits']} edits); flags {dm['flags_per_100k']} per 100k ({dm['flags']})")
+    for src, b in dm["by_source"].items():
+        print(f"   {src}: {b['docs']} docs, {b['chars']} chars, {b['edits']} edits, {b['flags']} flags")
+    if dm["examples"]:
+        print("   edits/flags on clean text:", dm["examples"][:10])
+    rows = [(f"full spinner, rate {r}", v) for r, v in result["by_rate"].items()]
+    rows += [(f"synonyms only, rate {head}", result["synonyms_only"]), (f"held-out pairs only, rate {head}", result["heldout_only"])]
+    print(f"\n{'spinner':34} {'copies':>6} {'prec':>6} {'repairs':>8} {'recall':>7} {'r.known':>8} {'r.held':>7} {'det.acc':>8} {'balanced':>8} {'spun>=.5':>9}")
+    for label, r in rows:
+        rp, dt = r["repair"], r["detection"]
+        prec = "-" if rp["precision"] is None else f"{rp['precision']:.3f}"
         print(
-            f"repair recall: {rp['recall']} of {rp['spinner_substitutions']} spinner substitutions; "
-            f"known to the data {rp['recall_known']} ({rp['known_substitutions']}), held out {rp['recall_heldout']} ({rp['heldout_substitutions']})"
+            f"{label:34} {dt['spun_docs']:>6} {prec:>6} {rp['correct']:>3}/{rp['edits']:<4} {rp['recall']:>7.3f} "
+            f"{rp['recall_known']:>8.3f} {rp['recall_heldout']:>7.3f} {dt['accuracy']:>8.3f} {dt['balanced_accuracy']:>8.3f} "
+            f"{dt['spun_scored_high']:>4}/{dt['spun_docs']:<4}"
         )
-        print(f"recall by kind: {rp['recall_by_kind']}")
-        print(f"damage on clean text: {dm['edits_per_100k']} edits per 100k chars ({dm['edits']} in {dm['chars']}); flags {dm['flags_per_100k']} per 100k")
-        for src, b in dm["by_source"].items():
-            print(f"   {src}: {b['docs']} docs, {b['chars']} chars, {b['edits']} edits, {b['flags']} flags")
-        print(
-            f"detection accuracy: {dt['accuracy']} (balanced {dt['balanced_accuracy']}); clean low {dt['clean_scored_low']}/{dt['clean_docs']}, "
-            f"spun high {dt['spun_scored_high']}/{dt['spun_docs']}; max clean score {dt['max_clean_score']}, min spun {dt['min_spun_score']}"
-        )
-        print(f"detection by rate: { {k: v['detection_recall'] for k, v in dt['per_rate'].items()} }")
-        if rp["wrong_examples"]:
-            print("wrong repairs (context, before, after):")
-            for w in rp["wrong_examples"][:10]:
-                print("   ", w)
-        if dm["examples"]:
-            print("edits/flags on clean text:", dm["examples"][:10])
+    print("(recall: of all spinner substitutions; r.known: of those whose pair is in the repair data; r.held: the others)")
+    for label, r in rows:
+        if r["repair"]["wrong_examples"]:
+            print(f"wrong repairs, {label}:", r["repair"]["wrong_examples"][:5])
     print(f"\n({result['seconds']} s)")
     return 0
 

@@ -288,6 +288,7 @@ class _Page:
         self.text = text
         self.sh = shadow(text)
         self.traditional = _is_traditional(text, self.sh)
+        self._lines: dict[int, bool] = {}
 
     def line_bounds(self, pos: int) -> tuple[int, int]:
         s = self.text.rfind("\n", 0, pos) + 1
@@ -299,6 +300,11 @@ class _Page:
         if _is_traditional(self.text[start:end], self.sh[start:end]):
             return True
         ls, le = self.line_bounds(start)
+        if ls not in self._lines:
+            self._lines[ls] = self._line_traditional(ls, le)
+        return self._lines[ls]
+
+    def _line_traditional(self, ls: int, le: int) -> bool:
         line, line_sh = self.text[ls:le], self.sh[ls:le]
         if _is_traditional(line, line_sh):
             return True
@@ -544,6 +550,11 @@ def _evidence_index() -> _PhraseIndex:
 
 def spun_candidates(sh: str) -> list[_Candidate]:
     """Every tier a/b/c candidate in the simplified shadow ``sh`` (overlaps not yet resolved)."""
+    return list(_spun_candidates(sh))
+
+
+@lru_cache(maxsize=16)  # the step asks several times about the same text (score, repairs, flags)
+def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
     cands = []
     for rule, pat in _compiled_rules():
         for m in pat.finditer(sh):
@@ -553,7 +564,7 @@ def spun_candidates(sh: str) -> list[_Candidate]:
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
     for s, e in _derived_index().find_all(sh):
         cands.append(_Candidate(s, e, derived[sh[s:e]], "b", "spun-policy-phrase"))
-    return cands
+    return tuple(cands)
 
 
 @lru_cache(maxsize=1)
@@ -729,20 +740,18 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
 
 
 @lru_cache(maxsize=1)
-def _canonical_set() -> tuple[frozenset[str], int]:
-    phrases = frozenset(policy_phrases())
-    return phrases, max(map(len, phrases))
+def _canonical_index() -> _PhraseIndex:
+    return _PhraseIndex(policy_phrases())
+
+
+@lru_cache(maxsize=16)
+def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_canonical_index().find_all(sh))
 
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    phrases, longest = _canonical_set()
-    n = len(sh)
-    for a in range(max(0, c.end - longest), c.start + 1):
-        for b in range(c.end, min(n, a + longest) + 1):
-            if (a, b) != (c.start, c.end) and sh[a:b] in phrases:
-                return True
-    return False
+    return any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in _canonical_spans(sh))
 
 
 def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
