@@ -5,8 +5,8 @@
 Checks:
 - policy_phrases.txt: at least 1,000 phrases, simplified script, Han only, >= 3 characters, no
   duplicates;
-- variants.tsv: known tiers, regular expressions that compile, simplified script; no tier a/b row
-  matches anywhere in the project's clean text; a tier-a variant without context is not a word of
+- variants.tsv: known tiers, regular expressions that compile, simplified script; no row (of any
+  tier) matches anywhere in the project's clean text; a tier-a variant without context is not a word of
   jieba's dictionary (a dictionary word is legitimate somewhere);
 - synonyms.tsv: simplified, no word mapped to itself;
 - the derived spun forms of the canonical phrases (tier b): none occurs in the project's clean
@@ -72,12 +72,11 @@ def validate(clean_texts: list[str] | None = None) -> list[str]:
             problems.append(f"{where} maps to itself")
         if not (_simplified(rule.variant) and _simplified(rule.canonical)):
             problems.append(f"{where} is not in simplified script")
-        if rule.tier in ("a", "b"):
-            for t in clean:
-                m = pat.search(t)
-                if m:
-                    problems.append(f"{where} (tier {rule.tier}) matches clean text: …{t[max(0, m.start() - 10):m.end() + 10]}…")
-                    break
+        for t in clean:  # tier c too: a flag on clean text is noise
+            m = pat.search(t)
+            if m:
+                problems.append(f"{where} (tier {rule.tier}) matches clean text: …{t[max(0, m.start() - 10):m.end() + 10]}…")
+                break
         if rule.tier == "a" and not rule.left and not rule.right and freq.get(rule.variant, 0) > 0:
             problems.append(f"{where} (tier a, no context) is a jieba dictionary word (freq {freq[rule.variant]})")
 
