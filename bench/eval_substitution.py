@@ -248,7 +248,7 @@ def evaluate(
     known = known_pairs()
     table = None
     if heldout_only:
-        from educorpus.spinner import _both_scripts, spinner_table as _t
+        from educorpus.spinner import spinner_table as _t
 
         simp = {w: (tuple(r for r in repls if (w, r) not in known), kind) for w, (repls, kind) in _t().items()}
         simp = {w: v for w, v in simp.items() if v[0]}
@@ -301,9 +301,7 @@ def evaluate(
                 rep["correct"] += r["correct"]
                 rep["wrong"] += r["wrong"]
                 for k, s in enumerate(subs):
-                    from educorpus.cleaners.substitution import shadow
-
-                    pair = (shadow(s.original), shadow(s.replacement))
+                    pair = (sub.shadow(s.original), sub.shadow(s.replacement))
                     is_known = pair in known
                     rep["subs"] += 1
                     rep["subs_known"] += is_known

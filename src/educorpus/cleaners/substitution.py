@@ -760,8 +760,6 @@ def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
     A derived spun form can occur across words of clean text (教育部委 in 教育部委托); the
     segmenter sees that the match ends inside the word 委托.
     """
-    from ..segment import words
-
     ls = max(sh.rfind(ch, 0, c.start) for ch in "\n。！？；") + 1
     le_candidates = [p for p in (sh.find(ch, c.end) for ch in "\n。！？；") if p >= 0]
     le = min(le_candidates) if le_candidates else len(sh)
@@ -851,6 +849,7 @@ _TITLE_BAD = regex.compile(r"[|>＞]|来源|來源|发布时间|發佈時間|时
 _TITLE_SUFFIX = regex.compile(r"\s*[-_|｜]\s*[^-_|｜()（）0-9]{2,10}$")  # -新華網, _教育频道
 _PAREN_TAIL = regex.compile(r"\s*[（(][^（()）]*[）)]\s*$")
 _NUMERAL = regex.compile(r"[0-9０-９一二两三四五六七八九十百千万亿]")
+_HAN_CHAR = regex.compile(_HAN_RE)
 
 
 def fallback_title(text: str) -> Optional[str]:
@@ -863,7 +862,7 @@ def fallback_title(text: str) -> Optional[str]:
         if n > 12:
             break
         line = line.strip()
-        han = len(regex.findall(_HAN_RE, line))
+        han = len(_HAN_CHAR.findall(line))
         if han >= 6 and len(line) <= 80 and not _TITLE_BAD.search(line) and line[-1] not in "。；，,;":
             return line
     return None
@@ -945,8 +944,8 @@ def _word_span(line: str, s: int, e: int) -> tuple[int, int]:
     return ws, we
 
 
-_AUTHORITY = r"(?:市|省|县|区)?(?:人民政府|政府|教育局|教育厅|教体局|市委|省委|县委|教育云平台|教育委员会)"
-_SCHOOLISH = r"(?:市|县|区)?(?:第?[一二三四五六七八九十]中|[一二三四五六七八九十]小|中学|小学|大学|学院|高中|实验|教育)"
+_AUTHORITY = regex.compile(r"(?:市|省|县|区)?(?:人民政府|政府|教育局|教育厅|教体局|市委|省委|县委|教育云平台|教育委员会)")
+_SCHOOLISH = regex.compile(r"(?:市|县|区)?(?:第?[一二三四五六七八九十]中|[一二三四五六七八九十]小|中学|小学|大学|学院|高中|实验|教育)")
 
 
 @lru_cache(maxsize=1)
@@ -990,8 +989,6 @@ def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_
     page = page or _Page(text)
     city_province, ambiguous = _places()
     home_prov = city_province.get(home)
-    authority = regex.compile(_AUTHORITY)
-    schoolish = regex.compile(_SCHOOLISH)
     flags: list[_FLAG] = []
     for m in _place_pattern().finditer(page.sh):
         name = m.group()
@@ -999,9 +996,9 @@ def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_
             continue
         if name in ambiguous and not page.sh.startswith("市", m.end()):
             continue
-        if authority.match(page.sh, m.end()):
+        if _AUTHORITY.match(page.sh, m.end()):
             flags.append((m.start(), m.end(), "place-vs-title"))
-        elif spun and city_province.get(name) != name and schoolish.match(page.sh, m.end()):
+        elif spun and city_province.get(name) != name and _SCHOOLISH.match(page.sh, m.end()):
             flags.append((m.start(), m.end(), "place-vs-title"))
     return flags
 
@@ -1009,6 +1006,8 @@ def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_
 _AMOUNT = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(亿|万)?元")
 _AREA = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(万)?平方米")
 _SCHOOLS = regex.compile(r"([0-9]+)\s*所")
+_SENTENCE = regex.compile(r"[^。！？\n]+")
+_BUILDING = regex.compile("新建|改扩建|改建|建设")
 _UNIT = {None: 1.0, "": 1.0, "万": 1e4, "亿": 1e8}
 
 
@@ -1023,13 +1022,13 @@ def amount_flags(text: str, page: Optional[_Page] = None) -> list[_FLAG]:
     """
     page = page or _Page(text)
     flags: list[_FLAG] = []
-    for sent in regex.finditer(r"[^。！？\n]+", page.sh):
+    for sent in _SENTENCE.finditer(page.sh):
         s_text = sent.group()
         amounts = list(_AMOUNT.finditer(s_text))
         if not amounts:
             continue
         area = sum(float(m.group(1)) * _UNIT[m.group(2)] for m in _AREA.finditer(s_text))
-        schools = sum(int(m.group(1)) for m in _SCHOOLS.finditer(s_text)) if regex.search("新建|改扩建|改建|建设", s_text) else 0
+        schools = sum(int(m.group(1)) for m in _SCHOOLS.finditer(s_text)) if _BUILDING.search(s_text) else 0
         for m in amounts:
             yuan = float(m.group(1)) * _UNIT[m.group(2)]
             if (area and yuan / area < 50) or (schools and yuan / schools < 100_000):
