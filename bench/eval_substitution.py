@@ -7,8 +7,9 @@
 Corpus (built from the repository, nothing downloaded):
 - clean education text: seeds 001 and 002 after the whole pipeline (``to=None``, so 002 stays
   traditional) and the expected/negative texts of the project's own test cases
-  (``tests/cases/<step>/``, every step but ``substitution``; cases quoting the spun seed 003 are
-  left out); split into documents of about 800 characters at paragraph boundaries;
+  (``tests/cases/<step>/``, every step but ``substitution``; cases quoting the spun seed 003 or
+  seed 002's ``&&`` lines are left out); split into documents of about 800 characters at
+  paragraph boundaries;
 - clean text for damage and detection only: seed 000 after the pipeline, OpenCC's Chinese US
   constitution in simplified and three traditional conversions (``tests/peer/opencc/golden``),
   and the substitution step's own negative cases;
@@ -72,24 +73,38 @@ def _paragraph_chunks(text: str, size: int = 800) -> list[str]:
     return out
 
 
-def _spun_seed_windows(width: int = 8) -> set[str]:
-    raw = next((ROOT / "seeds").glob("003_*.txt")).read_text(encoding="utf-8")
-    han = "".join(ch for ch in sub.shadow(raw) if "\u4e00" <= ch <= "\u9fff")
+def _han(text: str) -> str:
+    return "".join(ch for ch in sub.shadow(text) if "\u4e00" <= ch <= "\u9fff")
+
+
+def _windows(text: str, width: int = 8) -> set[str]:
+    han = _han(text)
     return {han[i : i + width] for i in range(len(han) - width + 1)}
 
 
-def quotes_spun_seed(text: str, windows: set[str], width: int = 8) -> bool:
-    """Does ``text`` quote seed 003 (a spun page, so not clean text)? Compared on Han characters."""
-    han = "".join(ch for ch in sub.shadow(text) if "\u4e00" <= ch <= "\u9fff")
-    return any(han[i : i + width] in windows for i in range(len(han) - width + 1))
+def _damaged_seed_windows() -> tuple[set[str], set[str]]:
+    """Han windows of seed 003 (a spun page) and of the lines of seed 002 with ``&`` placeholders."""
+    seeds = ROOT / "seeds"
+    spun = _windows(next(seeds.glob("003_*.txt")).read_text(encoding="utf-8"))
+    lines = next(seeds.glob("002_*.txt")).read_text(encoding="utf-8").splitlines()
+    placeholder = set().union(*(_windows(line) for line in lines if "&" in line))
+    return spun, placeholder
+
+
+def quotes_damaged_seed(text: str, windows: tuple[set[str], set[str]]) -> bool:
+    """Does ``text`` quote seed 003, or seed 002 with its ``&&`` placeholders? Then it is not clean text."""
+    mine = _windows(text)
+    spun, placeholder = windows
+    return bool(mine & spun) or ("&" in text and bool(mine & placeholder))
 
 
 def case_texts(exclude: Iterable[str] = ("substitution",)) -> list[tuple[str, str]]:
     """``(label, text)`` of every clean text in the project's cases (inputs of negatives, expected outputs).
 
-    Cases quoting seed 003 are left out: that page is spun, its text is not clean.
+    Cases quoting seed 003 (a spun page) or the placeholder-damaged lines of seed 002 are left
+    out: their text is not clean.
     """
-    windows = _spun_seed_windows()
+    windows = _damaged_seed_windows()
     out = []
     cases = ROOT / "tests" / "cases"
     for folder in sorted(p for p in cases.iterdir() if p.is_dir() and p.name not in exclude):
@@ -99,7 +114,7 @@ def case_texts(exclude: Iterable[str] = ("substitution",)) -> list[tuple[str, st
                 continue
             for i, case in enumerate(json.loads(f.read_text(encoding="utf-8"))):
                 text = case["input"] if kind == "negative" and "expected" not in case else case["expected"]
-                if not quotes_spun_seed(text, windows):
+                if not quotes_damaged_seed(text, windows):
                     out.append((f"{folder.name}/{kind}/{i}", text))
     return out
 
