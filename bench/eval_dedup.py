@@ -26,10 +26,10 @@ import json
 import sys
 import time
 from collections import Counter
-from typing import Any, Callable
+from typing import Callable
 
 from educorpus.corpus import CorpusOptions, default_steps, run_corpus_steps
-from educorpus.corpus.synthetic import SyntheticCorpus, synthetic_corpus
+from educorpus.corpus.synthetic import score_dedup, synthetic_corpus
 
 
 def load_spinner(spec: str) -> Callable:
@@ -39,69 +39,30 @@ def load_spinner(spec: str) -> Callable:
     return getattr(importlib.import_module(module), name)
 
 
-def evaluate(corpus: SyntheticCorpus, options: CorpusOptions | None = None) -> dict[str, Any]:
-    """Run the default corpus steps on ``corpus`` and score the dedup decisions against the truth."""
-    t0 = time.perf_counter()
-    kept, exclusions, stats = run_corpus_steps(corpus.records, default_steps(options))
-    seconds = time.perf_counter() - t0
-    src = corpus.source
-    before_dedup = {r["id"] for r in corpus.records} - {e["id"] for e in exclusions if e["step"] != "dedup"}
-    per_article = Counter(src[i] for i in before_dedup)
-    should_drop = sum(n - 1 for n in per_article.values())
-    dropped = [e for e in exclusions if e["step"] == "dedup"]
-    correct = [e for e in dropped if src[e["id"]] == src[e["detail"]["kept"]]]
-    kinds = Counter(corpus.kind[i] for i in before_dedup if corpus.kind[i] not in ("original", "negative"))
-    # a copy counts as found when it, or the article it copies, was dropped for a same-article record
-    found_ids = {e["id"] for e in correct}
-    kept_ids = {r["id"] for r in kept}
-    found_kind: Counter[str] = Counter()
-    for i in before_dedup:
-        k = corpus.kind[i]
-        if k in kinds and (i in found_ids or (src[i] in found_ids and i in kept_ids)):
-            found_kind[k] += 1
-    originals_in_clusters = {src[e["id"]] for e in correct}
-    # the article itself, or its exact copy (the same page, identical on every ranking criterion)
-    kept_as = {src[i]: corpus.kind[i] for i in kept_ids}
-    original_kept = sum(1 for a in originals_in_clusters if kept_as.get(a) in ("original", "exact"))
-    sims: dict[str, list[float]] = {}
-    for e in correct:
-        if "similarity" in e["detail"]:
-            sims.setdefault(corpus.kind[e["id"]], []).append(e["detail"]["similarity"])
-    wrong = [e for e in dropped if src[e["id"]] != src[e["detail"]["kept"]]]
-    return {
-        "records": len(corpus.records),
-        "seconds": round(seconds, 2),
-        "excluded_before_dedup": {e["reason"]: 0 for e in exclusions if e["step"] != "dedup"}
-        | dict(Counter(e["reason"] for e in exclusions if e["step"] != "dedup")),
-        "should_drop": should_drop,
-        "dropped": len(dropped),
-        "correct": len(correct),
-        "precision": len(correct) / len(dropped) if dropped else 1.0,
-        "recall": len(correct) / should_drop if should_drop else 1.0,
-        "recall_by_kind": {k: round(found_kind[k] / n, 4) for k, n in sorted(kinds.items())},
-        "similarity_by_kind": {
-            k: {"min": min(v), "median": sorted(v)[len(v) // 2]} for k, v in sorted(sims.items())
-        },
-        "original_kept": original_kept / len(originals_in_clusters) if originals_in_clusters else 1.0,
-        "wrong_examples": [(e["id"], corpus.kind[e["id"]], e["detail"]) for e in wrong[:5]],
-        "site_lines_learned": stats.get("site-boilerplate", {}).get("lines_learned"),
-        "dedup_stats": {k: v for k, v in stats.get("dedup", {}).items() if not k.startswith("listed")},
-    }
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--records", type=int, default=5000)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--spinner", default="educorpus.corpus.synthetic:blind_spin", help="module:function, spin(text, rng) -> text")
+    ap.add_argument("--paragraphs", default="4,9", help="min,max paragraphs per article")
+    ap.add_argument("--no-templates", action="store_true", help="pages without site header and footer lines")
     ap.add_argument("--option", action="append", default=[], metavar="NAME=JSON", help="a CorpusOptions field, e.g. near_threshold=0.5")
     ap.add_argument("--json", action="store_true", help="print the full result as JSON")
     args = ap.parse_args(argv)
     options = CorpusOptions.from_dict({k: json.loads(v) for k, v in (o.split("=", 1) for o in args.option)})
     t0 = time.perf_counter()
-    corpus = synthetic_corpus(args.records, seed=args.seed, spin=load_spinner(args.spinner))
+    corpus = synthetic_corpus(
+        args.records,
+        seed=args.seed,
+        spin=load_spinner(args.spinner),
+        paragraphs=tuple(int(x) for x in args.paragraphs.split(",")),
+        templates=not args.no_templates,
+    )
     gen = time.perf_counter() - t0
-    result = evaluate(corpus, options)
+    t1 = time.perf_counter()
+    kept, exclusions, stats = run_corpus_steps(corpus.records, default_steps(options))
+    result = score_dedup(corpus, kept, exclusions, stats)
+    result["seconds"] = round(time.perf_counter() - t1, 2)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=1))
         return 0

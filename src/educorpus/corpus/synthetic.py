@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
+from collections import Counter
 from typing import Any, Callable, Optional
 
 import numpy as np
@@ -138,6 +139,29 @@ def article_body(rng: random.Random, *, paragraphs: tuple[int, int] = (4, 9), se
     return [title] + paras
 
 
+_SENTENCES = regex.compile(r"[^。；！]*[。；！]")
+
+
+def _passage(paragraphs: list[str], rng: random.Random, share: float) -> list[str]:
+    """One or two pieces of ``paragraphs`` (its first sentences, and its last ones if there is
+    room) making up at most ``share`` of their length; a clause if even a sentence is longer."""
+    sentences = [m.group() for p in paragraphs for m in _SENTENCES.finditer(p)] or ["".join(paragraphs)]
+    budget = share * sum(map(len, sentences))
+    head: list[str] = []
+    tail: list[str] = []
+    used = 0
+    for i in range(len(sentences)):
+        pick, into = (sentences[i], head) if i % 2 == 0 else (sentences[-1 - i // 2], tail)
+        if pick in head or pick in tail or used + len(pick) > budget:
+            break
+        into.append(pick)
+        used += len(pick)
+    if not head:
+        first = sentences[0]
+        return [first[: max(1, int(budget))]]
+    return ["".join(head)] + (["".join(reversed(tail))] if tail else [])
+
+
 def _retype(text: str, rng: random.Random) -> str:
     """The same text typed differently: ASCII punctuation, extra spaces, indentation."""
     text = text.translate(str.maketrans("，；！：", ",;!:"))
@@ -211,7 +235,9 @@ def _make_site(rng: random.Random, k: int) -> _Site:
     return _Site(host, org, rng.sample(header_pool, rng.randint(1, 2)), rng.sample(footer_pool, rng.randint(2, 4)))
 
 
-def _page(site: _Site, lines: list[str], rng: random.Random, published: str) -> str:
+def _page(site: _Site, lines: list[str], rng: random.Random, published: str, templates: bool = True) -> str:
+    if not templates:
+        return "\n".join(lines)
     byline = f"发布时间：{published}  来源：{rng.choice((site.org, '中国教育新闻网', '大众日报', '本站'))}"
     crumb = f"您当前的位置：首页 > {rng.choice(_CHANNELS)} > 正文"
     return "\n".join(site.header + [crumb, lines[0], byline] + lines[1:] + site.footer)
@@ -241,9 +267,11 @@ def synthetic_corpus(
     pages_per_site: int = 20,
     paragraphs: tuple[int, int] = (4, 9),
     negative_share: float = 0.05,
+    templates: bool = True,
 ) -> SyntheticCorpus:
     """About ``n_records`` records, ``copy_share`` of them planted copies (kinds chosen evenly
-    from ``kinds``), and ``negative_share`` of them hard negatives.
+    from ``kinds``), and ``negative_share`` of them hard negatives. With ``templates=False`` the
+    pages carry no site header, footer, breadcrumb or byline (text as the cleaning steps leave it).
 
     Deterministic for a given ``seed`` and spinner.
 
@@ -291,22 +319,24 @@ def synthetic_corpus(
         lines = article_body(rng, paragraphs=paragraphs)
         site = rng.choice(sites)
         published = date(rng)
-        page = _page(site, lines, rng, published)
+        page = _page(site, lines, rng, published, templates)
         originals.append((rid, lines, site, published, page))
         add(rid, site, page, published, rid, "original")
 
-    # hard negatives: a notice template shared by different articles of one site, or a quoted
-    # policy paragraph; each is an original of its own
+    # hard negatives: another article of the same site that shares a notice's opening and
+    # closing formulas, or quotes a passage; the shared text is at most 30% of either article,
+    # so neither is a copy of the other
     for k in range(n_neg):
         rid = f"n{k:06d}"
         _, base_lines, site, _, _ = rng.choice(originals)
-        lines = article_body(rng, paragraphs=paragraphs)
+        lines = article_body(rng, paragraphs=(max(3, paragraphs[0]), max(3, paragraphs[1])))
+        shared = _passage(base_lines[1:], rng, 0.3)
         if rng.random() < 0.5:
-            lines = [lines[0], base_lines[1]] + lines[1:-1] + [base_lines[-1]]
+            lines = [lines[0], shared[0]] + lines[1:] + shared[1:]
         else:
-            lines = lines[:2] + [rng.choice(base_lines[1:])] + lines[2:]
+            lines = lines[:2] + ["".join(shared)] + lines[2:]
         when = date(rng)
-        add(rid, site, _page(site, lines, rng, when), when, rid, "negative")
+        add(rid, site, _page(site, lines, rng, when, templates), when, rid, "negative")
 
     for k in range(n_copies):
         kind = kinds[k % len(kinds)]
@@ -321,25 +351,25 @@ def synthetic_corpus(
             target = site
             later = published  # the same page, so the same byline
         elif kind == "script":
-            text = s2t.convert(_page(other, lines, rng, later))
+            text = s2t.convert(_page(other, lines, rng, later, templates))
             target = other
         elif kind == "repost":
-            text = _page(other, lines, rng, later)
+            text = _page(other, lines, rng, later, templates)
             target = other
         elif kind == "truncated":
             body = "\n".join(lines)
             cut = body[: max(1, int(len(body) * rng.uniform(0.4, 0.9)))]
-            text = _page(other, cut.split("\n"), rng, later)
+            text = _page(other, cut.split("\n"), rng, later, templates)
             target = other
         elif kind == "spun":
             spun = spin("\n".join(lines), rng).split("\n")
-            text = _page(other, spun, rng, later)
+            text = _page(other, spun, rng, later, templates)
             target = other
             extra = {"spun_score": round(rng.uniform(0.6, 1.0), 3), "edits": {"substitution": {"spin-repair": rng.randint(1, 9)}}}
         elif kind == "mixed":
             body = "\n".join(lines)
             cut = body[: max(1, int(len(body) * rng.uniform(0.7, 0.95)))]
-            text = s2t.convert(_page(other, cut.split("\n"), rng, later))
+            text = s2t.convert(_page(other, cut.split("\n"), rng, later, templates))
             target = other
         else:
             raise ValueError(f"unknown copy kind {kind!r}; kinds: {', '.join(COPY_KINDS)}")
@@ -347,3 +377,58 @@ def synthetic_corpus(
 
     rng.shuffle(out.records)
     return out
+
+
+def score_dedup(
+    corpus: SyntheticCorpus, kept: list[dict[str, Any]], exclusions: list[dict[str, Any]], stats: dict[str, Any]
+) -> dict[str, Any]:
+    """Score the output of :func:`~educorpus.corpus.run_corpus_steps` on ``corpus`` against its truth.
+
+    ``precision``: of the records dedup dropped, the share whose named kept record is a copy of
+    the same article (or the article itself). ``recall``: of the records that should go (all but
+    one record of each article among those that reached dedup), the share dropped that way.
+    Also ``recall_by_kind``, the estimated similarity of correct drops by kind, and
+    ``original_kept``: how often the article itself (or its exact copy) was the record kept.
+    """
+    src = corpus.source
+    before_dedup = {r["id"] for r in corpus.records} - {e["id"] for e in exclusions if e["step"] != "dedup"}
+    per_article = Counter(src[i] for i in before_dedup)
+    should_drop = sum(n - 1 for n in per_article.values())
+    dropped = [e for e in exclusions if e["step"] == "dedup"]
+    correct = [e for e in dropped if src[e["id"]] == src[e["detail"]["kept"]]]
+    kinds = Counter(corpus.kind[i] for i in before_dedup if corpus.kind[i] not in ("original", "negative"))
+    # a copy counts as found when it, or the article it copies, was dropped for a same-article record
+    found_ids = {e["id"] for e in correct}
+    kept_ids = {r["id"] for r in kept}
+    found_kind: Counter[str] = Counter()
+    for i in before_dedup:
+        k = corpus.kind[i]
+        if k in kinds and (i in found_ids or (src[i] in found_ids and i in kept_ids)):
+            found_kind[k] += 1
+    originals_in_clusters = {src[e["id"]] for e in correct}
+    # the article itself, or its exact copy (the same page, identical on every ranking criterion)
+    kept_as = {src[i]: corpus.kind[i] for i in kept_ids}
+    original_kept = sum(1 for a in originals_in_clusters if kept_as.get(a) in ("original", "exact"))
+    sims: dict[str, list[float]] = {}
+    for e in correct:
+        if "similarity" in e["detail"]:
+            sims.setdefault(corpus.kind[e["id"]], []).append(e["detail"]["similarity"])
+    wrong = [e for e in dropped if src[e["id"]] != src[e["detail"]["kept"]]]
+    return {
+        "records": len(corpus.records),
+        "excluded_before_dedup": {e["reason"]: 0 for e in exclusions if e["step"] != "dedup"}
+        | dict(Counter(e["reason"] for e in exclusions if e["step"] != "dedup")),
+        "should_drop": should_drop,
+        "dropped": len(dropped),
+        "correct": len(correct),
+        "precision": len(correct) / len(dropped) if dropped else 1.0,
+        "recall": len(correct) / should_drop if should_drop else 1.0,
+        "recall_by_kind": {k: round(found_kind[k] / n, 4) for k, n in sorted(kinds.items())},
+        "similarity_by_kind": {
+            k: {"min": min(v), "median": sorted(v)[len(v) // 2]} for k, v in sorted(sims.items())
+        },
+        "original_kept": original_kept / len(originals_in_clusters) if originals_in_clusters else 1.0,
+        "wrong_examples": [(e["id"], corpus.kind[e["id"]], e["detail"]) for e in wrong[:5]],
+        "site_lines_learned": stats.get("site-boilerplate", {}).get("lines_learned"),
+        "dedup_stats": {k: v for k, v in stats.get("dedup", {}).items() if not k.startswith("listed")},
+    }
