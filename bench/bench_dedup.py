@@ -87,31 +87,29 @@ def main(argv: list[str] | None = None) -> int:
         steps = [Dedup()] if args.steps == "dedup" else default_steps()
         base = rss_mb()
         timings: dict[str, dict[str, float]] = {}
-        survivors = None  # ids kept by the previous step (None: all)
-        for step in steps:
+        current = path
+        for k, step in enumerate(steps):
             t = {"observe": 0.0, "finalize": 0.0, "apply": 0.0}
-            for r in stream(path):
-                if survivors is None or r["id"] in survivors:
-                    s = time.perf_counter()
-                    step.observe(r)
-                    t["observe"] += time.perf_counter() - s
+            for r in stream(current):
+                s = time.perf_counter()
+                step.observe(r)
+                t["observe"] += time.perf_counter() - s
             s = time.perf_counter()
             stats = step.finalize()
             t["finalize"] = time.perf_counter() - s
-            kept = set()
             excluded = 0
-            # an earlier step's text changes are not carried to the next step here: each step
-            # sees the records as generated (the timing is what this measures)
-            for r in stream(path):
-                if survivors is None or r["id"] in survivors:
+            # the records a step keeps (with its changes) are what the next step reads
+            following = str(Path(tmp) / f"after-{k}.jsonl")
+            with open(following, "w", encoding="utf-8") as out:
+                for r in stream(current):
                     s = time.perf_counter()
-                    out = step.apply(r)
+                    result = step.apply(r)
                     t["apply"] += time.perf_counter() - s
-                    if isinstance(out, dict):
-                        kept.add(r["id"])
+                    if isinstance(result, dict):
+                        out.write(json.dumps(result, ensure_ascii=False) + "\n")
                     else:
                         excluded += 1
-            survivors = kept
+            current = following
             timings[step.name] = t
             brief = {k: v for k, v in stats.items() if not k.startswith("listed") and k != "learned_lines_per_site"}
             print(f"{step.name}: excluded {excluded}; {json.dumps(brief, ensure_ascii=False)}")

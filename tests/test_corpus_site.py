@@ -122,3 +122,12 @@ def test_inputs_are_not_mutated():
 def test_bad_thresholds_are_refused(bad):
     with pytest.raises(ValueError, match=next(iter(bad))):
         CorpusOptions(**bad)
+
+
+def test_a_long_disclaimer_does_not_hide_the_rest_of_the_template():
+    # the disclaimer is the longest line of every page: pages still differ in their bodies
+    disclaimer = "免责声明：" + "本网站所载内容仅供参考，凡注明来源为其他媒体的稿件均为转载，转载目的在于传递更多信息，并不代表本网赞同其观点和对其真实性负责。" * 2
+    records = [page(i, BODIES[i], extra=(disclaimer,)) for i in range(6)]
+    kept, _, stats = run(records)
+    assert all(disclaimer not in r["text"] and FOOTER not in r["text"] and BODIES[i] in r["text"] for i, r in enumerate(kept))
+    assert stats["site-boilerplate"]["lines_learned"] == 2

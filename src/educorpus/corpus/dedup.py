@@ -171,7 +171,8 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
     [[0, 1], [0, 2]]
     """
     n = len(sigs)
-    found: list[np.ndarray] = []
+    # pairs as single int64 keys i * n + j (half the memory of index pairs)
+    keys: list[np.ndarray] = []
     for b in range(bands):
         cols = sigs[:, b * rows : (b + 1) * rows].astype(np.uint64)
         h = cols[:, 0].copy()
@@ -182,18 +183,22 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
         bounds = np.flatnonzero(hs[1:] != hs[:-1]) + 1
         starts = np.concatenate(([0], bounds))
         sizes = np.diff(np.concatenate((starts, [n])))
+        found: list[tuple[np.ndarray, np.ndarray]] = []
         two = starts[sizes == 2]
         if len(two):
-            found.append(np.stack((order[two], order[two + 1]), axis=1))
+            found.append((order[two], order[two + 1]))
         for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
             members = order[s : s + size]
             for off in range(1, min(size, max_bucket + 1)):
-                found.append(np.stack((members[:-off], members[off:]), axis=1))
-    if not found:
+                found.append((members[:-off], members[off:]))
+        if found:
+            a = np.concatenate([f[0] for f in found]).astype(np.int64)
+            c = np.concatenate([f[1] for f in found]).astype(np.int64)
+            keys.append(np.unique(np.minimum(a, c) * n + np.maximum(a, c)))
+    if not keys:
         return np.zeros((0, 2), dtype=np.int64)
-    pairs = np.concatenate(found).astype(np.int64)
-    pairs.sort(axis=1)
-    return np.unique(pairs, axis=0)
+    unique = np.unique(np.concatenate(keys))
+    return np.stack((unique // n, unique % n), axis=1)
 
 
 class Dedup(CorpusStep):
@@ -275,7 +280,7 @@ class Dedup(CorpusStep):
         pairs = band_candidates(sigs, o.lsh_bands, o.lsh_rows)
         info["candidate_pairs"] = len(pairs)
         n_sh = np.frombuffer(self._n_shingles, dtype=np.uint32).astype(np.float64)
-        chunk = 100_000
+        chunk = 10_000  # pairs verified at once: two (chunk x num_perm) signature copies, 15 MB
         for start in range(0, len(pairs), chunk):
             p = pairs[start : start + chunk]
             jac = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)

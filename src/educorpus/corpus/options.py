@@ -28,7 +28,7 @@ class CorpusOptions:
 
     Site boilerplate:
         site_min_pages: a line must repeat on at least this many pages of a site, counting
-            pages that are copies of one another once (copies share their longest other line).
+            pages that are copies of one another once (copies share their longest other lines).
         site_min_fraction: ... and on at least this fraction of the site's pages.
 
     Duplicates:

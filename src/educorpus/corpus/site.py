@@ -12,9 +12,9 @@ record's edit summary under the step name, with the evidence as the rule:
 A line is learned when it appears on at least ``site_min_pages`` pages and on at least
 ``site_min_fraction`` of the site's pages. Copies of one article on the same site (a repost in
 two channels) would otherwise make every line of that article "repeated": so pages are counted by
-their *context*, the longest other line of the page, and a line needs ``site_min_pages`` distinct
-contexts. Copies share their longest paragraph and count once; different pages of a template
-have different bodies and count separately. A body line that a few articles happen to share
+their *context*, the two longest other lines of the page, and a line needs ``site_min_pages``
+distinct contexts. Copies share their longest paragraphs and count once; different pages of a
+template have different bodies and count separately. A body line that a few articles happen to share
 stays, because it falls short of both thresholds.
 
 State between the passes: per line occurrence three integers (20 bytes), never the text.
@@ -85,13 +85,18 @@ def page_lines(text: str) -> list[str]:
 
 
 def _contexts(lines: list[str]) -> list[int]:
-    """For each line, the hash of the longest *other* line of the page (0 if there is none)."""
+    """For each line, a hash of the two longest *other* lines of the page (0 if there are none).
+
+    Two lines, not one: a site whose longest line is a long disclaimer on every page still has
+    pages that differ in their second longest line, the body's longest paragraph.
+    """
     if len(lines) < 2:
         return [0] * len(lines)
     # ties broken by the text itself, so the choice never depends on line order
-    ranked = sorted(lines, key=lambda s: (-len(s), s))[:2]
-    first, second = line_hash(ranked[0]), line_hash(ranked[1])
-    return [second if line == ranked[0] else first for line in lines]
+    top = sorted(lines, key=lambda s: (-len(s), s))[:3]
+    default = line_hash(*top[:2])
+    by_line = {line: line_hash(*[t for t in top if t != line][:2]) for line in top[:2]}
+    return [by_line.get(line, default) for line in lines]
 
 
 class SiteBoilerplate(CorpusStep):
