@@ -6,7 +6,7 @@ process never holds the texts: it streams the file through the step's two passes
 ``educorpus build`` streams its records, and what its memory grows by is the step's own state.
 
 Printed: the time inside the step's ``observe``, ``finalize`` and ``apply`` calls (reading and
-parsing the file excluded), the process's peak RSS and its growth over the RSS before the first
+parsing the file excluded), wall-clock and CPU, the process's peak RSS and its growth over the RSS before the first
 pass, and the step's statistics.
 
     PYTHONPATH=src python bench/bench_dedup.py --records 10000
@@ -89,22 +89,25 @@ def main(argv: list[str] | None = None) -> int:
         timings: dict[str, dict[str, float]] = {}
         current = path
         for k, step in enumerate(steps):
-            t = {"observe": 0.0, "finalize": 0.0, "apply": 0.0}
+            t = {"observe": 0.0, "finalize": 0.0, "apply": 0.0, "cpu": 0.0}
             for r in stream(current):
-                s = time.perf_counter()
+                s, c = time.perf_counter(), time.process_time()
                 step.observe(r)
                 t["observe"] += time.perf_counter() - s
-            s = time.perf_counter()
+                t["cpu"] += time.process_time() - c
+            s, c = time.perf_counter(), time.process_time()
             stats = step.finalize()
             t["finalize"] = time.perf_counter() - s
+            t["cpu"] += time.process_time() - c
             excluded = 0
             # the records a step keeps (with its changes) are what the next step reads
             following = str(Path(tmp) / f"after-{k}.jsonl")
             with open(following, "w", encoding="utf-8") as out:
                 for r in stream(current):
-                    s = time.perf_counter()
+                    s, c = time.perf_counter(), time.process_time()
                     result = step.apply(r)
                     t["apply"] += time.perf_counter() - s
+                    t["cpu"] += time.process_time() - c
                     if isinstance(result, dict):
                         out.write(json.dumps(result, ensure_ascii=False) + "\n")
                     else:
@@ -117,13 +120,14 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"corpus: {n} records, {chars / n:.0f} characters per record on average ({size / 2**20:.1f} MB of JSONL), "
           f"generated in {gen_s:.1f} s")
-    total = 0.0
+    total = cpu = 0.0
     for name, t in timings.items():
-        step_total = sum(t.values())
+        step_total = t["observe"] + t["finalize"] + t["apply"]
         total += step_total
+        cpu += t["cpu"]
         print(f"{name}: {step_total:.1f} s (observe {t['observe']:.1f}, finalize {t['finalize']:.1f}, apply {t['apply']:.1f}); "
-              f"{n / step_total:,.0f} records/s")
-    print(f"time in the steps: {total:.1f} s")
+              f"CPU {t['cpu']:.1f} s; {n / step_total:,.0f} records/s")
+    print(f"time in the steps: {total:.1f} s wall, {cpu:.1f} s CPU (on a shared machine, wall time includes waiting)")
     print(f"memory: peak RSS {peak:.0f} MB, {peak - base:.0f} MB above the {base:.0f} MB before the first pass")
     return 0
 

@@ -45,6 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--spinner", default="educorpus.corpus.synthetic:blind_spin", help="module:function, spin(text, rng) -> text")
     ap.add_argument("--paragraphs", default="4,9", help="min,max paragraphs per article")
+    ap.add_argument("--pages-per-site", type=int, default=20, help="average pages per site (below 5, no template is learned)")
     ap.add_argument("--no-templates", action="store_true", help="pages without site header and footer lines")
     ap.add_argument("--option", action="append", default=[], metavar="NAME=JSON", help="a CorpusOptions field, e.g. near_threshold=0.5")
     ap.add_argument("--json", action="store_true", help="print the full result as JSON")
@@ -57,6 +58,7 @@ def main(argv: list[str] | None = None) -> int:
         spin=load_spinner(args.spinner),
         paragraphs=tuple(int(x) for x in args.paragraphs.split(",")),
         templates=not args.no_templates,
+        pages_per_site=args.pages_per_site,
     )
     gen = time.perf_counter() - t0
     t1 = time.perf_counter()

@@ -13,8 +13,8 @@ simplified article is the same text.
   when the estimated Jaccard similarity reaches ``near_threshold`` or the estimated share of
   the smaller record inside the larger reaches ``containment_threshold`` (a truncated copy, a
   repost with added lines). The banding is done here with numpy sorts, one band at a time,
-  rather than with ``datasketch.MinHashLSH``, whose in-memory index was measured at ~10 KB and
-  ~0.5 ms per record (196 MB for 20,000 records at 32 bands): more than the texts themselves.
+  rather than with ``datasketch.MinHashLSH``, whose in-memory index was measured at 19.8 KB
+  per record with the same bands (``bench/bench_minhashlsh.py``): more than the texts.
 
 **Which copy is kept**, within each group of connected copies, is decided by a total order:
 not spun before spun (``spun_score >= spun_at``), complete before truncated (:func:`content_length`
