@@ -10,15 +10,16 @@ import sys
 from typing import Optional, Sequence
 
 from .. import __version__
-from . import clean, steps
+from . import check, clean, steps
 
-COMMANDS = (clean, steps)
+COMMANDS = (clean, steps, check)
 
 EPILOG = """examples:
   educorpus clean seeds/ -o out/            clean every .txt under seeds/ into out/
   educorpus clean page.txt --explain        print the cleaned page and explain every edit
   cat page.txt | educorpus clean - --to hant
   educorpus steps                           list the pipeline steps
+  educorpus check tests/golden              fail when cleaning output differs from golden cases
 
 Run 'educorpus COMMAND --help' for the options of a command."""
 
