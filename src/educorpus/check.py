@@ -139,7 +139,7 @@ def _load_folder(folder: Path) -> list[Case]:
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 raise CaseError(f"{meta_path}: not valid JSON: {exc}") from None
             _check_keys(extra, META_FILE_KEYS, str(meta_path))
-        cases.append(_make_case(name, raw, expected, extra, raw_path, None))
+        cases.append(_make_case(name, raw, expected, extra, raw_path, None, options_from=str(meta_path)))
     return cases
 
 
@@ -192,7 +192,7 @@ def _check_keys(obj: dict, allowed: Sequence[str], where: str) -> None:
             raise CaseError(f"{where}: {key!r} must be a JSON object")
 
 
-def _make_case(name, raw, expected, extra, path, line) -> Case:
+def _make_case(name, raw, expected, extra, path, line, options_from: Optional[str] = None) -> Case:
     case = Case(
         name=name,
         raw=raw,
@@ -203,7 +203,10 @@ def _make_case(name, raw, expected, extra, path, line) -> Case:
         path=path,
         line=line,
     )
-    case.config()  # bad options are an error of the case file, reported before anything runs
+    try:  # bad options are an error of the case file, reported before anything runs
+        case.config()
+    except CaseError as exc:
+        raise CaseError(str(exc).replace(case.where, options_from, 1) if options_from else str(exc)) from None
     return case
 
 
@@ -499,28 +502,41 @@ def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
     """
     tracked: list[tuple[Edit, int, int]] = []
     for group in _step_groups(edits):
-        changes = sorted(
-            (e.position, e.position + len(e.before), len(e.after)) for e in group if e.before != e.after
+        # a step's edits are sorted by position, which is also the order they were applied in
+        # (two insertions at one place keep their order)
+        order = sorted(
+            (k for k, e in enumerate(group) if e.before != e.after),
+            key=lambda k: (group[k].position, group[k].position + len(group[k].before)),
         )
+        changes = [(group[k].position, group[k].position + len(group[k].before), len(group[k].after)) for k in order]
         outs: list[int] = []
         shift = 0
         for s, e, n in changes:
             outs.append(s + shift)
             shift += n - (e - s)
+        out_of = {k: (o, o + n) for k, (_s, _e, n), o in zip(order, changes, outs)}
 
         def move(p: int, end_side: bool) -> int:
+            # text replacing part of a footprint joins it; text inserted exactly at a footprint's
+            # edge stays outside it
             for (s, e, n), o in zip(changes, outs):
-                if p < s or (p == s and (end_side or e == s)):
+                if p < s:
                     return p + (o - s)
+                if p == s:
+                    if e > s or end_side:
+                        return o
+                    continue  # an insertion at a start edge: the footprint begins after it
                 if p < e:
                     return o + n if end_side else o
             return p + shift
 
-        tracked = [(ed, move(a, False), move(b, True)) for ed, a, b in tracked]
-        out_of = {(s, e): (o, o + n) for (s, e, n), o in zip(changes, outs)}
-        for ed in group:
-            if ed.before != ed.after and (ed.position, ed.position + len(ed.before)) in out_of:
-                a, b = out_of[(ed.position, ed.position + len(ed.before))]
+        tracked = [
+            (ed, move(a, False), move(b, True)) if a < b else (ed, move(a, True), move(a, True))
+            for ed, a, b in tracked
+        ]
+        for k, ed in enumerate(group):
+            if k in out_of:
+                a, b = out_of[k]
             else:
                 a, b = move(ed.position, False), move(ed.position + len(ed.before), True)
             tracked.append((ed, a, b))
