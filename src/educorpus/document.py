@@ -20,13 +20,17 @@ Span = tuple[int, int, str, str]  # (start, end, replacement, rule) in the text 
 
 @dataclass(frozen=True, slots=True)
 class Edit:
-    """One change: ``before`` at ``position`` (in the text ``step`` received) became ``after``."""
+    """One change: ``before`` at ``position`` (in the text ``step`` received) became ``after``.
+
+    ``round`` is 1 unless the pipeline ran again on its own output (see ``pipeline.MAX_ROUNDS``).
+    """
 
     step: str
     rule: str
     before: str
     after: str
     position: int
+    round: int = 1
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -35,6 +39,7 @@ class Edit:
             "before": self.before,
             "after": self.after,
             "position": self.position,
+            "round": self.round,
         }
 
 
@@ -59,18 +64,14 @@ class Document:
 def replay(text: str, edits: Sequence[Edit]) -> str:
     """Re-apply ``edits`` (as produced by the pipeline, in order) to ``text``.
 
-    Edits are grouped by consecutive step; within a step, positions refer to the text that step
-    received, so they are applied from the right.
+    Edits are grouped by consecutive (step, round); within a group, positions refer to the text
+    that step received, so they are applied from the right.
 
     >>> replay("a,b", [Edit("normalize", "fullwidth-punct", ",", "，", 1)])
     'a，b'
     """
-    i = 0
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j].step == edits[i].step:
-            j += 1
-        for e in sorted(edits[i:j], key=lambda e: (e.position, e.position + len(e.before)), reverse=True):
+    for group in step_groups(edits):
+        for e in sorted(group, key=lambda e: (e.position, e.position + len(e.before)), reverse=True):
             end = e.position + len(e.before)
             if text[e.position:end] != e.before:
                 raise ValueError(
@@ -78,8 +79,18 @@ def replay(text: str, edits: Sequence[Edit]) -> str:
                     f"text has {text[e.position:end]!r}"
                 )
             text = text[: e.position] + e.after + text[end:]
-        i = j
     return text
+
+
+def step_groups(edits: Sequence[Edit]) -> list[list[Edit]]:
+    """Split a pipeline's edit log into runs of one step in one round, in order."""
+    groups: list[list[Edit]] = []
+    for e in edits:
+        if groups and (groups[-1][0].step, groups[-1][0].round) == (e.step, e.round):
+            groups[-1].append(e)
+        else:
+            groups.append([e])
+    return groups
 
 
 def apply_spans(text: str, spans: Sequence[Span]) -> str:
@@ -165,12 +176,12 @@ class StepContext:
             off = sum(d for cs, d in shift_points if cs < s)
             self._flags.append((s - off, rule, t))
 
-    def finish(self) -> list[Edit]:
+    def finish(self, round: int = 1) -> list[Edit]:
         step = self.step
-        edits = [Edit(step, rule, self._orig[s:e], after, s) for s, e, after, rule in self._edits]
+        edits = [Edit(step, rule, self._orig[s:e], after, s, round) for s, e, after, rule in self._edits]
         for pos, rule, t in self._flags:
             if self._orig[pos : pos + len(t)] == t:  # a flag inside text this step rewrote is kept in meta only
-                edits.append(Edit(step, rule, t, t, pos))
+                edits.append(Edit(step, rule, t, t, pos, round))
         edits.sort(key=lambda e: (e.position, e.position + len(e.before)))
         return edits
 

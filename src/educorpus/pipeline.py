@@ -26,6 +26,13 @@ class Step:
     name: str
     description: str
     run: Callable[[str, StepContext], str]
+    # Optional: True when this step might change the pipeline's output again (its decisions
+    # depend on context that later steps alter, e.g. ftfy and whitespace). The pipeline then runs
+    # another round on its own output, at most MAX_ROUNDS in all, so cleaning stays idempotent.
+    recheck: Optional[Callable[[str], bool]] = None
+
+
+MAX_ROUNDS = 3
 
 
 def _registry() -> tuple[Step, ...]:
@@ -71,10 +78,19 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
     scores: dict[str, Any] = {}
     ctx = StepContext(config, doc_meta, scores)
     edits = []
-    for step in selected_steps(config):
-        ctx.begin(step.name, text)
-        text = step.run(text, ctx)
-        edits.extend(ctx.finish())
+    chosen = selected_steps(config)
+    for _round in range(MAX_ROUNDS):
+        before = text
+        round_edits = []
+        for step in chosen:
+            ctx.begin(step.name, text)
+            text = step.run(text, ctx)
+            round_edits.extend(ctx.finish(_round + 1))
+        if _round and text == before:
+            break  # a later round that changed nothing adds nothing to the log
+        edits.extend(round_edits)
+        if text == before or not any(s.recheck and s.recheck(text) for s in chosen):
+            break
     return Document(text=text, meta=doc_meta, edits=edits, scores=scores)
 
 

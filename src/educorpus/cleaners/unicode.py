@@ -75,13 +75,26 @@ def _ftfy_rule(explanation) -> str:
     return "ftfy:" + ",".join(names) if names else "ftfy"
 
 
+def _ftfy_to_fixed_point(line: str, rounds: int = 4):
+    # One ftfy pass can leave text that a second pass changes again (a C1 control decoded as
+    # cp1252 may complete a mojibake sequence); cleaning must be idempotent, so repeat until stable.
+    steps = []
+    for _ in range(rounds):
+        fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+        if fixed == line:
+            break
+        steps.extend(explanation or ())
+        line = fixed
+    return line, steps
+
+
 def ftfy_spans(text: str) -> list[Span]:
     """Spans for what ftfy (CJK-safe settings) changes, line by line, each named by ftfy's own plan."""
     spans: list[Span] = []
     pos = 0
     for line in text.splitlines(keepends=True):
         if _FTFY_TRIGGER.search(line):
-            fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
+            fixed, explanation = _ftfy_to_fixed_point(line)
             if fixed != line:
                 rule = _ftfy_rule(explanation)
                 spans.extend((pos + s, pos + e, r, rule) for s, e, r, _ in diff_spans(line, fixed, rule))
@@ -128,4 +141,14 @@ def run(text: str, ctx: StepContext) -> str:
     return ctx.replace(text, _nfc_spans(text))
 
 
-STEP = Step("unicode", "Latin-codec mojibake (ftfy, CJK-safe), control and zero-width characters, line breaks, NFC", run)
+def may_change_again(text: str) -> bool:
+    """Whether ftfy could still act on ``text`` once later steps changed whitespace around it."""
+    return _FTFY_TRIGGER.search(text) is not None
+
+
+STEP = Step(
+    "unicode",
+    "Latin-codec mojibake (ftfy, CJK-safe), control and zero-width characters, line breaks, NFC",
+    run,
+    recheck=may_change_again,
+)

@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..api import clean_and_explain
-from ..document import Document, replay
+from ..document import Document, replay, step_groups
 from ..io import InputError, decode_bytes, expand_inputs, read_text_file
 from ._common import add_clean_options, clean_kwargs, error
 
@@ -53,18 +53,12 @@ def explain_lines(raw: str, doc: Document) -> list[str]:
     """Readable lines, one per edit, with context from the text that step received."""
     lines = []
     text = raw
-    i = 0
-    edits = doc.edits
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j].step == edits[i].step:
-            j += 1
-        for e in edits[i:j]:
+    for group in step_groups(doc.edits):
+        for e in group:
             lines.append(
                 f"  {e.step}/{e.rule} @{e.position}: {e.before!r} → {e.after!r}  {_context(text, e.position, len(e.before))}"
             )
-        text = replay(text, edits[i:j])
-        i = j
+        text = replay(text, group)
     return lines
 
 
