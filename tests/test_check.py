@@ -22,7 +22,7 @@ from educorpus.check import (
     trace_edits,
     update_cases,
 )
-from educorpus.document import StepContext
+from educorpus.document import StepContext, step_groups
 from educorpus.pipeline import Step
 
 from .conftest import ROOT
@@ -301,23 +301,22 @@ def test_traced_edits_sit_where_their_text_is_in_the_output(pipeline):
     ctx = StepContext(None, {}, {})
     edits = []
     for k, spans in enumerate(steps):
-        ctx.begin(f"s{k}", text)
+        # one step run in successive rounds: its groups are told apart by their round
+        ctx.begin("s", text)
         n = len(text)
         clamped: dict[tuple[int, int], str] = {}  # two insertions at one place are not a valid pass
         for (a, b), r in spans:
             if min(a, n) < min(b, n) or r:
                 clamped.setdefault((min(a, n), min(b, n)), r)
         text = ctx.replace(text, [(a, b, r, f"r{k}") for (a, b), r in clamped.items()])
-        edits.extend(ctx.finish())
+        edits.extend(ctx.finish(k + 1))
     traced = trace_edits(edits)
     assert len(traced) == len(edits)
     # oracle: replay the edits on a list of (character, index of the edit that wrote it)
     chars: list[tuple[str, int | None]] = [(c, None) for c in original]
     i = 0
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j].step == edits[i].step:
-            j += 1
+    for group in step_groups(edits):
+        j = i + len(group)
         for k in sorted(range(i, j), key=lambda k: (edits[k].position, edits[k].position + len(edits[k].before)), reverse=True):
             e = edits[k]
             chars[e.position : e.position + len(e.before)] = [(c, k) for c in e.after]

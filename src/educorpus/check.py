@@ -38,7 +38,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from .api import clean_and_explain
 from .config import CleanConfig, default_config
-from .document import Document, Edit
+from .document import Document, Edit, step_groups
 from .io import InputError, read_text_file
 
 RAW_SUFFIX = ".raw.txt"
@@ -492,7 +492,7 @@ def _merge_close(opcodes, gap: int = 3) -> list[tuple[str, int, int, int, int]]:
 def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
     """Follow every edit to the place its ``after`` text occupies in the final output.
 
-    Edits of one step are in the coordinates of the text that step received; each later step's
+    Edits of one step (in one round) are in the coordinates of the text that step received; each later step's
     edits move (or swallow) the footprints of earlier ones. A deletion leaves a zero-width
     footprint; a flag (``before == after``) covers the text it flagged.
 
@@ -501,7 +501,7 @@ def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
     [('r1', 2, 4), ('r2', 0, 1)]
     """
     tracked: list[tuple[Edit, int, int]] = []
-    for group in _step_groups(edits):
+    for group in step_groups(edits):
         # a step's edits are sorted by position, which is also the order they were applied in
         # (two insertions at one place keep their order)
         order = sorted(
@@ -541,16 +541,6 @@ def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
                 a, b = move(ed.position, False), move(ed.position + len(ed.before), True)
             tracked.append((ed, a, b))
     return tracked
-
-
-def _step_groups(edits: Sequence[Edit]) -> Iterator[Sequence[Edit]]:
-    i = 0
-    while i < len(edits):
-        j = i
-        while j < len(edits) and edits[j].step == edits[i].step:
-            j += 1
-        yield edits[i:j]
-        i = j
 
 
 def edits_at(traced: Sequence[tuple[Edit, int, int]], start: int, end: int) -> list[Edit]:
