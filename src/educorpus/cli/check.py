@@ -40,6 +40,8 @@ def register(sub) -> None:
     p.add_argument("--against", metavar="VERSION_DIR", help="a published dataset version folder (DIR/NAME/X.Y.Z) whose inputs are re-cleaned")
     p.add_argument("--budget", default="0", metavar="N%%|N", help="changed records allowed with --against: a percentage (0.5%%) or a count (default 0)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="with --against: show the N most changed records (default 10)")
+    p.add_argument("--inputs", nargs="+", action="extend", metavar="PATH", help="with --against: read the version's inputs here instead of where its manifest says (same files required)")
+    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="with --against: clean in N processes (default 1)")
     p.set_defaults(func=run)
 
 
@@ -49,6 +51,9 @@ def run(args: argparse.Namespace) -> int:
             error("--against re-cleans a published version; give it without CASES or --update")
             return 2
         return _run_against(args)
+    if args.inputs:
+        error("--inputs goes with --against")
+        return 2
     if not args.cases:
         error("give a folder or .jsonl file of cases, or --against VERSION_DIR")
         return 2
@@ -80,7 +85,7 @@ def _run_against(args: argparse.Namespace) -> int:
 
     try:
         budget = parse_budget(args.budget)
-        report = check_against(args.against, budget=budget)
+        report = check_against(args.against, budget=budget, inputs=args.inputs, num_proc=args.num_proc, explain=args.top)
     except BudgetError as exc:
         error(str(exc))
         return 2
