@@ -35,6 +35,7 @@ from .check import differing_spans, edits_at, span_lines, trace_edits
 from .config import CleanConfig
 
 RANKED_MAX = 2000  # changed records whose differences are measured and explained; the rest are counted
+SPANS_SHOWN = 3  # differing spans shown per record in the report
 
 
 class BudgetError(Exception):
@@ -354,7 +355,7 @@ def _explain(report: BudgetReport, args, config, text_field, id_field, dataset, 
         r.rules = sorted(rules)
         report.rules.update(r.rules)
         if r.id in shown:
-            r.lines.extend(span_lines(raw.get("text") or "", r.old or "", doc, explain=True))
+            r.lines.extend(span_lines(r.old or "", doc, explain=True, limit=SPANS_SHOWN))
         del ranked[r.id]
         if not ranked:
             break

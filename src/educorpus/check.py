@@ -255,7 +255,7 @@ class CaseResult:
             out.append(self.diff().rstrip("\n"))
             out.append("differing spans ([expected→actual] in the output):" if not explain else
                        "differing spans ([expected→actual] in the output) and the edits that made them:")
-            out.extend(span_lines(case.raw, case.expected, self.doc, explain=explain))
+            out.extend(span_lines(case.expected, self.doc, explain=explain))
         for key, exp, act in self.meta_diffs:
             out.append(f"meta {key!r}: expected {exp!r}, got {act!r}")
         return "\n".join(out)
@@ -553,14 +553,14 @@ def edits_at(traced: Sequence[tuple[Edit, int, int]], start: int, end: int) -> l
     return hits
 
 
-def span_lines(raw: str, expected: str, doc: Document, explain: bool = False) -> list[str]:
-    """One readable line per differing span; with ``explain``, the edits that produced it."""
+def span_lines(expected: str, doc: Document, explain: bool = False, limit: int = MAX_SPANS) -> list[str]:
+    """One readable line per differing span (at most ``limit``); with ``explain``, the edits that produced it."""
     actual = doc.text
     spans = differing_spans(expected, actual)
     traced = trace_edits(doc.edits) if explain else []
     line_of = _line_starts(actual.split("\n"))
     out = []
-    for start, end, exp_part, act_part in spans[:MAX_SPANS]:
+    for start, end, exp_part, act_part in spans[:limit]:
         line_no = max(1, bisect_right(line_of, start))
         left = actual[max(0, start - CONTEXT) : start]
         right = actual[end : end + CONTEXT]
@@ -572,8 +572,8 @@ def span_lines(raw: str, expected: str, doc: Document, explain: bool = False) ->
                 out.extend(f"      ← {_edit_label(e)}" for e in _summarise(hits))
             else:
                 out.append("      ← no edit here: the output keeps the raw text unchanged at this place")
-    if len(spans) > MAX_SPANS:
-        out.append(f"  … and {len(spans) - MAX_SPANS} more differing span(s)")
+    if len(spans) > limit:
+        out.append(f"  … and {len(spans) - limit} more differing span(s)")
     return out
 
 
@@ -581,7 +581,7 @@ def explain_result(result: CaseResult) -> list[str]:
     """The differing spans of a failing case with the steps and rules behind each (empty when it passes)."""
     if result.doc is None or result.case.expected is None or result.text_ok:
         return []
-    return span_lines(result.case.raw, result.case.expected, result.doc, explain=True)
+    return span_lines(result.case.expected, result.doc, explain=True)
 
 
 def _summarise(hits: list[Edit], limit: int = 6) -> list[Edit]:
