@@ -133,7 +133,15 @@ def _nfc_spans(text: str) -> list[Span]:
     return spans
 
 
+# anything this step could act on; clean Chinese text costs one search and an NFC check
+_ANYTHING = re.compile(
+    _FTFY_TRIGGER.pattern + "|[\r\u2028\u2029\u0085\x0b\x0c\u200b\u2060\u180e\ufeff\u200c\u200d]"
+)
+
+
 def run(text: str, ctx: StepContext) -> str:
+    if not _ANYTHING.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
     text = ctx.replace(text, ftfy_spans(text))
     text = ctx.replace(text, _regex_spans(_LINE_BREAKS, text, "\n", "line-breaks"))
     spans = _regex_spans(_CONTROLS, text, "", "control-chars") + _regex_spans(_ZERO_WIDTH, text, "", "zero-width")
