@@ -120,10 +120,15 @@ def test_a_broken_case_file_is_a_named_collection_error(pytester, golden):
     result.stdout.fnmatch_lines(["*comma.meta.json*unknown target script 'klingon'*"])
 
 
-def test_a_missing_case_folder_is_a_usage_error(pytester):
+def test_a_missing_or_empty_case_folder_is_a_usage_error(pytester):
     result = pytester.runpytest(*PLUGIN, "--educorpus-cases", str(pytester.path / "nope"))
     assert result.ret == pytest.ExitCode.USAGE_ERROR
     result.stderr.fnmatch_lines(["*--educorpus-cases*nope: no such folder*"])
+    (pytester.path / "empty").mkdir()
+    (pytester.path / "empty" / "stray.expected.txt").write_text("x\n", encoding="utf-8")
+    result = pytester.runpytest(*PLUGIN, "--educorpus-cases", str(pytester.path / "empty"))
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines(["*stray.expected.txt: no matching NAME.raw.txt*"])
 
 
 def test_case_folder_outside_the_walked_paths_is_collected_once(pytester, golden, tmp_path):

@@ -70,6 +70,18 @@ def pytest_configure(config: pytest.Config) -> None:
             walked.append(p)
 
 
+@pytest.hookimpl(tryfirst=True)  # before -k/-m deselect: a folder that yields no case at all is an error
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+    explicit = [Path(p).resolve() for p in config.getoption("educorpus_cases") or []]
+    found = {item.parent.root for item in items if isinstance(item, CaseItem)}
+    for root in explicit:
+        if root not in found and root not in config.stash[_LOADED]:
+            try:
+                load_cases(root)
+            except CaseError as exc:
+                raise pytest.UsageError(f"--educorpus-cases: {exc}") from None
+
+
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> Union["CaseFile", None]:
     roots = parent.config.stash.get(_ROOTS, [])
     if not roots:

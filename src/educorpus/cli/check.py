@@ -38,7 +38,7 @@ def register(sub) -> None:
     p.add_argument("--explain", action="store_true", help="for each differing span, name the steps and rules whose edits produced it")
     p.add_argument("--update", action="store_true", help="rewrite the expectations to the current output (after review) and say how many changed")
     p.add_argument("--against", metavar="VERSION_DIR", help="a published dataset version folder (DIR/NAME/X.Y.Z) whose inputs are re-cleaned")
-    p.add_argument("--budget", default="0", metavar="N%%|N", help="changed records allowed with --against: a percentage (0.5%%) or a count (default 0)")
+    p.add_argument("--budget", default="0", metavar="N%|N", help="changed records allowed with --against: a percentage (0.5%%) or a count (default 0)")
     p.add_argument("--top", type=int, default=10, metavar="N", help="with --against: show the N most changed records (default 10)")
     p.add_argument("--inputs", nargs="+", action="extend", metavar="PATH", help="with --against: read the version's inputs here instead of where its manifest says (same files required)")
     p.add_argument("--num-proc", type=int, default=1, metavar="N", help="with --against: clean in N processes (default 1)")
