@@ -28,7 +28,7 @@ checking a published dataset version against a change budget is :mod:`educorpus.
 from __future__ import annotations
 
 import difflib
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 import json
 import os
 import tempfile
@@ -516,19 +516,21 @@ def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
             shift += n - (e - s)
         out_of = {k: (o, o + n) for k, (_s, _e, n), o in zip(order, changes, outs)}
 
+        starts = [c[0] for c in changes]
+        shift_before = [o - c[0] for c, o in zip(changes, outs)]
+
         def move(p: int, end_side: bool) -> int:
             # text replacing part of a footprint joins it; text inserted exactly at a footprint's
             # edge stays outside it
-            for (s, e, n), o in zip(changes, outs):
-                if p < s:
-                    return p + (o - s)
-                if p == s:
-                    if e > s or end_side:
-                        return o
-                    continue  # an insertion at a start edge: the footprint begins after it
-                if p < e:
-                    return o + n if end_side else o
-            return p + shift
+            k = bisect_left(starts, p) - 1  # the last change starting before p
+            if k >= 0 and p < changes[k][1]:
+                return outs[k] + changes[k][2] if end_side else outs[k]
+            j = k + 1
+            while j < len(changes) and starts[j] == p:
+                if changes[j][1] > p or end_side:
+                    return outs[j]
+                j += 1  # an insertion at a start edge: the footprint begins after it
+            return p + (shift_before[j] if j < len(changes) else shift)
 
         tracked = [
             (ed, move(a, False), move(b, True)) if a < b else (ed, move(a, True), move(a, True))
