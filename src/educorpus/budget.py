@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional, Sequence, Union
 
 from . import pipeline
-from .check import differing_spans, edits_at, span_lines, trace_edits
+from .check import differing_spans, edits_at_spans, span_lines, trace_edits
 from .config import CleanConfig
 
 RANKED_MAX = 2000  # changed records whose differences are measured and explained; the rest are counted
@@ -345,10 +345,9 @@ def _explain(report: BudgetReport, args, config, text_field, id_field, dataset, 
         if doc.text != r.new:
             # corpus steps changed the rebuilt text further; the spans are those of the pipeline
             r.lines.append("  (corpus steps changed this record after cleaning; spans below are the pipeline's)")
-        traced = trace_edits(doc.edits)
+        spans = [(s, e) for s, e, _a, _b in differing_spans(r.old or "", doc.text)]
         rules = set()
-        for start, end, _a, _b in differing_spans(r.old or "", doc.text):
-            hits = edits_at(traced, start, end)
+        for hits in edits_at_spans(trace_edits(doc.edits), spans):
             rules.update(f"{e.step}/{e.rule}" for e in hits)
             if not hits:
                 rules.add("(no edit: the raw text is kept there)")

@@ -28,6 +28,7 @@ checking a published dataset version against a change budget is :mod:`educorpus.
 from __future__ import annotations
 
 import difflib
+import heapq
 from bisect import bisect_left, bisect_right
 import json
 import os
@@ -50,6 +51,7 @@ JSONL_KEYS = ("name", "raw", "expected") + META_FILE_KEYS
 MAX_SPANS = 20  # differing spans listed per case; a rule gone wild is summarised, not dumped
 SPAN_WIDTH = 40  # characters of a span shown before it is cut with "…"
 CONTEXT = 8  # characters of context on each side of a span
+CHAR_DIFF_MAX = 4000  # a changed block of lines longer than this is one span (char diffs grow quadratically)
 
 
 class CaseError(Exception):
@@ -447,15 +449,25 @@ def differing_spans(expected: str, actual: str) -> list[tuple[int, int, str, str
         # a span that covers its line break
         e0, e1 = _block(e_starts, i1, i2, len(expected))
         a0, a1 = _block(a_starts, j1, j2, len(actual))
-        e_block, a_block = expected[e0:e1], actual[a0:a1]
-        if tag == "replace":
-            chars = difflib.SequenceMatcher(None, e_block, a_block, autojunk=False)
-            for ctag, ci1, ci2, cj1, cj2 in _merge_close(chars.get_opcodes()):
-                if ctag != "equal":
-                    spans.append((a0 + cj1, a0 + cj2, e_block[ci1:ci2], a_block[cj1:cj2]))
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            # as many lines on both sides: compare them pair by pair (cost grows with the
+            # square of a line, not of the whole changed block)
+            for k in range(i2 - i1):
+                spans.extend(_char_spans(e_lines[i1 + k], a_lines[j1 + k], a_starts[j1 + k]))
+        elif tag == "replace" and max(e1 - e0, a1 - a0) <= CHAR_DIFF_MAX:
+            spans.extend(_char_spans(expected[e0:e1], actual[a0:a1], a0))
         else:
-            spans.append((a0, a1, e_block, a_block))
+            spans.append((a0, a1, expected[e0:e1], actual[a0:a1]))
     return spans
+
+
+def _char_spans(exp: str, act: str, offset: int) -> list[tuple[int, int, str, str]]:
+    chars = difflib.SequenceMatcher(None, exp, act, autojunk=False)
+    return [
+        (offset + j1, offset + j2, exp[i1:i2], act[j1:j2])
+        for tag, i1, i2, j1, j2 in _merge_close(chars.get_opcodes())
+        if tag != "equal"
+    ]
 
 
 def _line_starts(lines: list[str]) -> list[int]:
@@ -547,29 +559,48 @@ def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
 
 def edits_at(traced: Sequence[tuple[Edit, int, int]], start: int, end: int) -> list[Edit]:
     """The traced edits whose footprint in the output overlaps (or touches, for zero width) ``start:end``."""
-    hits = []
-    for ed, a, b in traced:
-        overlap = min(b, end) - max(a, start)
-        if overlap > 0 or (overlap == 0 and (a == b or start == end)):
-            hits.append(ed)
-    return hits
+    return edits_at_spans(traced, [(start, end)])[0]
+
+
+def edits_at_spans(traced: Sequence[tuple[Edit, int, int]], spans: Sequence[tuple[int, int]]) -> list[list[Edit]]:
+    """:func:`edits_at` for many spans in text order at once: one sweep, not a scan per span."""
+    order = sorted(range(len(traced)), key=lambda k: traced[k][1])
+    active: list[tuple[int, int]] = []  # heap of (footprint end, index)
+    nxt = 0
+    out: list[list[Edit]] = []
+    for start, end in spans:
+        while nxt < len(order) and traced[order[nxt]][1] <= end:
+            k = order[nxt]
+            heapq.heappush(active, (traced[k][2], k))
+            nxt += 1
+        while active and active[0][0] < start:  # ends before this span, so before every later one
+            heapq.heappop(active)
+        hits = []
+        for _b, k in active:
+            _ed, a, b = traced[k]
+            overlap = min(b, end) - max(a, start)
+            if overlap > 0 or (overlap == 0 and (a == b or start == end)):
+                hits.append(k)
+        out.append([traced[k][0] for k in sorted(hits)])
+    return out
 
 
 def span_lines(expected: str, doc: Document, explain: bool = False, limit: int = MAX_SPANS) -> list[str]:
     """One readable line per differing span (at most ``limit``); with ``explain``, the edits that produced it."""
     actual = doc.text
     spans = differing_spans(expected, actual)
-    traced = trace_edits(doc.edits) if explain else []
+    shown = spans[:limit]
+    hits_of = edits_at_spans(trace_edits(doc.edits), [(s, e) for s, e, _a, _b in shown]) if explain else []
     line_of = _line_starts(actual.split("\n"))
     out = []
-    for start, end, exp_part, act_part in spans[:limit]:
+    for n, (start, end, exp_part, act_part) in enumerate(shown):
         line_no = max(1, bisect_right(line_of, start))
         left = actual[max(0, start - CONTEXT) : start]
         right = actual[end : end + CONTEXT]
         shown = f"…{_vis(left)}[{_cut(exp_part)}→{_cut(act_part)}]{_vis(right)}…"
         out.append(f"  output line {line_no}: {shown}")
         if explain:
-            hits = edits_at(traced, start, end)
+            hits = hits_of[n]
             if hits:
                 out.extend(f"      ← {_edit_label(e)}" for e in _summarise(hits))
             else:
