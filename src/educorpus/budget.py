@@ -14,8 +14,9 @@ rules whose edits produced it (the raw text is re-read and re-cleaned with its e
 
 Not handled here: inputs that changed since the build (that is a different question, answered by
 building a new version and ``educorpus diff``), and corpus steps a build was given through the
-Python API instead of the defaults (the manifest names them; the current defaults are used and a
-difference is reported).
+Python API instead of the defaults (the manifest names them; a version built without corpus
+steps is rebuilt without them, otherwise the current defaults run and a difference of names is
+reported).
 """
 
 from __future__ import annotations
@@ -181,6 +182,9 @@ def check_against(
                 id_field=id_field,
                 num_proc=num_proc,
                 progress=progress,
+                # a version built without corpus steps is rebuilt without them; otherwise the
+                # current defaults run (a difference from the recorded names is in the notes)
+                corpus_steps=[] if manifest.get("corpus_steps") == [] else None,
             )
         except dataset.DatasetError as exc:
             raise BudgetError(f"{vdir}: rebuilding from the recorded inputs failed: {exc}") from None
@@ -255,7 +259,7 @@ def _notes(manifest: dict[str, Any], config: CleanConfig, dataset) -> list[str]:
         notes.append("library versions differ from the build: " + ", ".join(moved))
     recorded_steps = manifest.get("corpus_steps")
     current_steps = [getattr(s, "name", "") or type(s).__name__ for s in dataset.default_corpus_steps(config)]
-    if recorded_steps is not None and list(recorded_steps) != current_steps:
+    if recorded_steps and list(recorded_steps) != current_steps:
         notes.append(f"corpus steps differ: the version ran {recorded_steps}, the current defaults are {current_steps}")
     return notes
 
