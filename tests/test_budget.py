@@ -8,16 +8,23 @@ import subprocess
 import sys
 from pathlib import Path
 
+import importlib.util
+
 import pytest
 
 from educorpus import cleaners
-from educorpus.budget import Budget, BudgetError, check_against, parse_budget
+from educorpus.budget import Budget, BudgetError, check_against, compare_versions, parse_budget
 from educorpus.pipeline import Step
 
 from .conftest import SEEDS
 
-dataset = pytest.importorskip("educorpus.dataset", reason="the dataset build (educorpus.dataset) is not in this tree")
-pytest.importorskip("pyarrow")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+# the end-to-end tests build versions with educorpus.dataset (the `educorpus build` machinery)
+needs_dataset = pytest.mark.skipif(
+    importlib.util.find_spec("educorpus.dataset") is None, reason="the dataset build (educorpus.dataset) is not in this tree"
+)
 
 PAGES = [
     "9月8日,淄博市召开发布会。",
@@ -34,6 +41,8 @@ def run_cli(*args, cwd=None):
 @pytest.fixture(scope="module")
 def version(tmp_path_factory) -> Path:
     """A version built from eight small pages and the four seeds."""
+    from educorpus import dataset
+
     root = tmp_path_factory.mktemp("budget")
     raw = root / "raw"
     raw.mkdir()
@@ -63,12 +72,11 @@ def misspelling_rule(monkeypatch):
 
 
 def _affected(version: Path) -> int:
-    import pyarrow.parquet as pq
-
     texts = [t for f in sorted((version / "data").glob("*.parquet")) for t in pq.read_table(f, columns=["text"])["text"].to_pylist()]
     return sum("教育" in t for t in texts)
 
 
+@needs_dataset
 def test_unchanged_code_is_within_a_zero_budget(version):
     report = check_against(version, budget="0")
     assert report.ok and report.n_changed == 0
@@ -79,6 +87,7 @@ def test_unchanged_code_is_within_a_zero_budget(version):
     assert "within budget" in r.stdout
 
 
+@needs_dataset
 def test_a_broken_rule_exceeds_the_budget_and_names_records_and_rule(version, misspelling_rule):
     n = _affected(version)
     assert 4 < n < 12  # the seeds and two of the pages, not the rest
@@ -97,6 +106,7 @@ def test_a_broken_rule_exceeds_the_budget_and_names_records_and_rule(version, mi
     assert "  normalize/misspell-education: " in text.split("rules behind the differences")[1]
 
 
+@needs_dataset
 def test_a_budget_large_enough_passes(version, misspelling_rule):
     n = _affected(version)
     assert check_against(version, budget=str(n)).ok
@@ -104,6 +114,7 @@ def test_a_budget_large_enough_passes(version, misspelling_rule):
     assert check_against(version, budget="100%").ok
 
 
+@needs_dataset
 def test_cli_budget_exit_status_and_report(version, tmp_path):
     # a rule change the CLI sees: a golden-free way is a config change, so edit a copy's manifest
     copy = tmp_path / "edu-test" / "1.0.0"
@@ -119,6 +130,7 @@ def test_cli_budget_exit_status_and_report(version, tmp_path):
     assert "(no edit: the raw text is kept there)" in r.stdout
 
 
+@needs_dataset
 def test_changed_inputs_stop_the_check(version, tmp_path):
     copy_raw = tmp_path / "raw"
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
@@ -150,3 +162,50 @@ def test_parse_budget():
     for bad in ("-1", "0.5", "abc", "150%"):
         with pytest.raises(BudgetError, match="budget"):
             parse_budget(bad)
+
+
+# ------------------------------------------------------------- hand-built version folders (no build)
+
+
+def _version(folder: Path, records: list[tuple[str, str]]) -> Path:
+    """A version folder as `educorpus build` writes it, reduced to what the comparison reads."""
+    (folder / "data").mkdir(parents=True)
+    table = pa.table(
+        {
+            "id": [i for i, _t in records],
+            "text": [t for _i, t in records],
+            "source_path": [f"raw/{i}.txt" for i, _t in records],
+            "raw_sha256": ["0" * 64 for _ in records],
+        }
+    )
+    pq.write_table(table, folder / "data" / "train-00000-of-00001.parquet")
+    manifest = {"name": "hand", "version": folder.name, "config": {"to": "hans"}, "inputs": {"arguments": [], "files": []}}
+    (folder / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    return folder
+
+
+def test_compare_counts_changed_removed_and_added_records_and_ranks_them(tmp_path):
+    old = _version(tmp_path / "a" / "1.0.0", [("r1", "甲乙丙"), ("r2", "学校召开家长会。"), ("r3", "不变"), ("r4", "将被排除")])
+    new = _version(tmp_path / "b" / "1.0.0", [("r1", "甲乙丁"), ("r2", "学校召开了家长大会！"), ("r3", "不变"), ("r5", "新记录")])
+    report = compare_versions(old, new, "50%")
+    assert (report.changed, report.removed, report.added, report.unchanged, report.total) == (2, 1, 1, 1, 4)
+    assert report.n_changed == 4 and not report.ok
+    assert [(r.id, r.kind) for r in report.records] == [("r2", "changed"), ("r1", "changed"), ("r4", "removed"), ("r5", "added")]
+    assert report.records[1].changed_chars == 1 and report.records[1].spans == 1
+    text = report.render()
+    assert "4 of 4 record(s) would change (100%); budget 50% (≤ 2 record(s)): OVER BUDGET" in text
+    assert "r4 (raw/r4.txt): no longer in the data (excluded now)" in text and "r5 (raw/r5.txt): newly in the data" in text
+    assert compare_versions(old, new, "4").ok and not compare_versions(old, new, "3").ok
+
+
+def test_compare_identical_versions_is_within_a_zero_budget(tmp_path):
+    records = [(f"r{i}", f"第{i}条记录。") for i in range(50)]
+    report = compare_versions(_version(tmp_path / "a" / "1.0.0", records), _version(tmp_path / "b" / "1.0.0", records))
+    assert report.ok and report.unchanged == 50 and report.records == []
+
+
+def test_compare_rejects_folders_that_are_not_versions(tmp_path):
+    good = _version(tmp_path / "a" / "1.0.0", [("r1", "甲")])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(BudgetError, match="no data/\\*.parquet"):
+        compare_versions(good, tmp_path / "empty")

@@ -153,8 +153,6 @@ def check_against(
     be the same files (same SHA-256) as recorded. ``explain`` records get their differing spans
     explained with the rules behind them.
     """
-    from . import dataset  # late: only this check needs the dataset machinery
-
     vdir = Path(version_dir)
     if isinstance(budget, str):
         budget = parse_budget(budget)
@@ -167,7 +165,10 @@ def check_against(
     text_field = options.get("text_field") or "text"
     id_field = options.get("id_field")
     args = _locate_inputs(vdir, manifest, inputs)
-    _verify_inputs(vdir, manifest, args)
+    try:
+        from . import dataset  # late: only this check needs the dataset machinery
+    except ImportError as exc:
+        raise BudgetError(f"--against needs educorpus's dataset build (educorpus.dataset), which cannot be imported: {exc}") from None
     notes = _notes(manifest, config, dataset)
 
     with tempfile.TemporaryDirectory(prefix="educorpus-budget-") as tmp:
@@ -188,7 +189,9 @@ def check_against(
             )
         except dataset.DatasetError as exc:
             raise BudgetError(f"{vdir}: rebuilding from the recorded inputs failed: {exc}") from None
-        report = _compare(vdir, rebuilt, budget, notes)
+        # the rebuild fingerprinted the inputs it read: they must be those the version recorded
+        _verify_inputs(vdir, manifest, _read_manifest(rebuilt))
+        report = compare_versions(vdir, rebuilt, budget, notes)
     _explain(report, args, config, text_field, id_field, dataset, explain)
     return report
 
@@ -207,9 +210,15 @@ def _read_manifest(vdir: Path) -> dict[str, Any]:
     for key in ("name", "version", "config", "inputs"):
         if key not in manifest:
             raise BudgetError(f"{path}: has no {key!r}; not a manifest written by educorpus build")
-    if not sorted((vdir / "data").glob("*.parquet")):
-        raise BudgetError(f"{vdir}: no data/*.parquet files")
+    _data_files(vdir)
     return manifest
+
+
+def _data_files(vdir: Path) -> list[Path]:
+    files = sorted((vdir / "data").glob("*.parquet"))
+    if not files:
+        raise BudgetError(f"{vdir}: no data/*.parquet files; not a version folder written by educorpus build")
+    return files
 
 
 def _locate_inputs(vdir: Path, manifest: dict[str, Any], override) -> list[str]:
@@ -228,12 +237,10 @@ def _locate_inputs(vdir: Path, manifest: dict[str, Any], override) -> list[str]:
     return args
 
 
-def _verify_inputs(vdir: Path, manifest: dict[str, Any], args: list[str]) -> None:
+def _verify_inputs(vdir: Path, manifest: dict[str, Any], rebuilt: dict[str, Any]) -> None:
     """The same files with the same contents, or the comparison would mix input and code changes."""
-    from .dataset.inputs import fingerprint_inputs, plan_inputs
-
     recorded = {f["path"]: f.get("sha256") for f in manifest["inputs"].get("files") or []}
-    current = {f["path"]: f.get("sha256") for f in fingerprint_inputs(plan_inputs(args), args)["files"]}
+    current = {f["path"]: f.get("sha256") for f in rebuilt["inputs"].get("files") or []}
     problems = []
     for label in sorted(set(recorded) | set(current)):
         if label not in current:
@@ -270,7 +277,7 @@ def _notes(manifest: dict[str, Any], config: CleanConfig, dataset) -> list[str]:
 def _rows(vdir: Path, columns: list[str]) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
-    for f in sorted((vdir / "data").glob("*.parquet")):
+    for f in _data_files(vdir):
         pf = pq.ParquetFile(f)
         missing = [c for c in columns if c not in pf.schema_arrow.names]
         if missing:
@@ -283,7 +290,22 @@ def _digest(text: Optional[str]) -> bytes:
     return hashlib.blake2b((text or "").encode("utf-8", "surrogatepass"), digest_size=12).digest()
 
 
-def _compare(vdir: Path, rebuilt: Path, budget: Budget, notes: list[str]) -> BudgetReport:
+def compare_versions(
+    published: Union[str, os.PathLike],
+    rebuilt: Union[str, os.PathLike],
+    budget: Union[Budget, str] = Budget(count=0),
+    notes: Optional[list[str]] = None,
+) -> BudgetReport:
+    """Compare the records (``id``, ``text``) of two version folders against ``budget``.
+
+    Records are matched by id; the changed ones (up to ``RANKED_MAX``) are measured in differing
+    characters and ranked. No explanation of rules here: that needs the raw texts
+    (:func:`check_against` adds it).
+    """
+    vdir, rebuilt = Path(published), Path(rebuilt)
+    if isinstance(budget, str):
+        budget = parse_budget(budget)
+    notes = list(notes or [])
     # memory: a digest per record of the published version, never its texts
     old: dict[str, tuple[bytes, Optional[str]]] = {}
     for row in _rows(vdir, ["id", "text", "source_path"]):
