@@ -36,3 +36,18 @@ def test_bad_engine_options():
         list(map_ordered(abs, [1], engine="spark"))
     with pytest.raises(ValueError, match="num_proc"):
         list(map_ordered(abs, [1], num_proc=0))
+
+
+def test_build_gives_identical_data_on_local_and_ray(tmp_path, seeds):
+    pytest.importorskip("ray.data", reason='the ray engine is an extra: pip install "educorpus[ray]"')
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    texts = list(seeds.values())
+    for i in range(120):  # a few hundred records is plenty; keep CI quick
+        (raw / f"{i:03d}.txt").write_text(texts[i % 4][(i * 31) % 500 :] + f"\n第{i}页", encoding="utf-8")
+    a = educorpus.build_dataset(raw, tmp_path / "out", "eq", version="1.0.0", num_proc=2, corpus_steps=[], progress=False)
+    b = educorpus.build_dataset(raw, tmp_path / "out", "eq", version="1.0.1", engine="ray", num_proc=2, corpus_steps=[], progress=False)
+    files_a = sorted(p.relative_to(a) for p in (a / "data").rglob("*.parquet"))
+    assert files_a == sorted(p.relative_to(b) for p in (b / "data").rglob("*.parquet"))
+    for rel in files_a:
+        assert (a / rel).read_bytes() == (b / rel).read_bytes()

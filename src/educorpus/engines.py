@@ -66,9 +66,9 @@ def map_ordered(
 
 
 def _map_pool(fn, items, *, num_proc: int, batch_size: int):
-    # fork keeps start-up cheap where it is safe (Linux); elsewhere the platform default
-    method = "fork" if "fork" in mp.get_all_start_methods() else None
-    ctx = mp.get_context(method)
+    # spawn, not fork: a caller may have threads (tqdm's monitor, pyarrow's pools) that fork
+    # would copy in a locked state
+    ctx = mp.get_context("spawn")
     window = batch_size * num_proc * 4  # records in flight: bounded memory
     with ctx.Pool(num_proc) as pool:
         for chunk in _windows(items, window):
@@ -85,6 +85,12 @@ class _BatchCall:
 
     def __call__(self, batch):
         return _batch_apply(self.fn, batch)
+
+
+def check_engine(engine: str) -> None:
+    """Raise a clear ImportError now when ``engine`` needs an extra that is not installed."""
+    if engine == "ray":
+        _import_ray()
 
 
 def _import_ray():
