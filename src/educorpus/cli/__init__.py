@@ -10,9 +10,9 @@ import sys
 from typing import Optional, Sequence
 
 from .. import __version__
-from . import build, clean, diff, push, steps
+from . import build, check, clean, diff, push, steps
 
-COMMANDS = (clean, steps, build, diff, push)
+COMMANDS = (clean, steps, build, diff, push, check)
 
 EPILOG = """examples:
   educorpus clean seeds/ -o out/            clean every .txt under seeds/ into out/
@@ -23,6 +23,7 @@ EPILOG = """examples:
                                             a versioned Hugging Face dataset folder
   educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0
   educorpus push dist/edu-seeds/0.1.0 --repo ORG/edu-seeds
+  educorpus check tests/golden              fail when cleaning output differs from golden cases
 
 Run 'educorpus COMMAND --help' for the options of a command."""
 
