@@ -40,3 +40,11 @@ def test_multi_pass_edits_replay_from_the_step_input(case):
     for e in edits:
         assert text[e.position : e.position + len(e.before)] == e.before
         assert e.before != e.after
+
+
+def test_two_insertions_at_one_place_replay_in_order():
+    ctx = StepContext(None, {}, {})
+    ctx.begin("demo", "ab")
+    out = ctx.replace("ab", [(1, 1, "X", "r"), (1, 1, "Y", "r")])
+    assert out == "aXYb"
+    assert replay("ab", ctx.finish()) == "aXYb"

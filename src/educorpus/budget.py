@@ -184,8 +184,10 @@ def check_against(
                 num_proc=num_proc,
                 progress=progress,
                 # a version built without corpus steps is rebuilt without them; otherwise the
-                # current defaults run (a difference from the recorded names is in the notes)
+                # default steps run with the recorded options (a difference in the step names
+                # is in the notes)
                 corpus_steps=[] if manifest.get("corpus_steps") == [] else None,
+                corpus_options=None if manifest.get("corpus_steps") == [] else manifest.get("corpus_options"),
             )
         except dataset.DatasetError as exc:
             raise BudgetError(f"{vdir}: rebuilding from the recorded inputs failed: {exc}") from None
@@ -265,7 +267,7 @@ def _notes(manifest: dict[str, Any], config: CleanConfig, dataset) -> list[str]:
     if moved:
         notes.append("library versions differ from the build: " + ", ".join(moved))
     recorded_steps = manifest.get("corpus_steps")
-    current_steps = [getattr(s, "name", "") or type(s).__name__ for s in dataset.default_corpus_steps(config)]
+    current_steps = [getattr(s, "name", "") or type(s).__name__ for s in dataset.default_corpus_steps(manifest.get("corpus_options"))]
     if recorded_steps and list(recorded_steps) != current_steps:
         notes.append(f"corpus steps differ: the version ran {recorded_steps}, the current defaults are {current_steps}")
     return notes

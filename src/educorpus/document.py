@@ -201,11 +201,18 @@ def _coalesce(text: str, spans: list[Span]) -> list[Span]:
     for span in spans:
         if run and run[-1][1] == span[0] and run[-1][3] == span[3] and span[1] > span[0]:
             run.append(span)
+            continue
+        flush()
+        run = [span] if span[1] > span[0] else []
+        if run:
+            continue
+        if out and out[-1][0] == out[-1][1] == span[0]:
+            # two insertions at one place: one edit, so replay cannot swap their order
+            prev = out[-1]
+            rule = prev[3] if prev[3] == span[3] else f"{prev[3]}+{span[3]}"
+            out[-1] = (prev[0], prev[1], prev[2] + span[2], rule)
         else:
-            flush()
-            run = [span] if span[1] > span[0] else []
-            if not run:
-                out.append(span)
+            out.append(span)
     flush()
     return out
 

@@ -52,11 +52,45 @@ def register(sub) -> None:
     p.add_argument("--license", help="license identifier for the dataset card, e.g. cc-by-4.0 (default: unknown)")
     p.add_argument("--force", action="store_true", help="replace the version if it exists and was never pushed")
     p.add_argument("--no-corpus-steps", action="store_true", help="run no corpus-level steps (deduplication, site boilerplate, quality filters)")
+    p.add_argument("--no-dedup", action="store_true", help="keep exact and near duplicates")
+    p.add_argument("--no-site-boilerplate", action="store_true", help="do not learn and remove lines repeated across a site's pages")
+    p.add_argument("--no-quality-filters", action="store_true", help="keep records that fail the quality thresholds")
+    p.add_argument(
+        "--corpus-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a corpus option, e.g. near_threshold=0.5 or max_spun_score=0.8 (see docs/corpus.md); repeatable",
+    )
     p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes, or N CPUs of a local Ray (default: 1)")
     p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: worker processes on this machine; ray: Ray Data (pip install \"educorpus[ray]\") — same records either way")
     p.add_argument("--address", metavar="auto|ray://HOST:PORT", help="with --engine ray: the Ray cluster to use (default: start a local Ray)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
     p.set_defaults(func=run)
+
+
+def _corpus_options(args: argparse.Namespace):
+    from ..corpus import CorpusOptions
+
+    values: dict = {}
+    for item in args.corpus_option:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise DatasetError(f"--corpus-option {item!r}: expected KEY=VALUE")
+        try:
+            values[key.strip()] = json.loads(raw)
+        except ValueError:
+            values[key.strip()] = raw
+    if args.no_dedup:
+        values.update(dedup_exact=False, dedup_near=False)
+    if args.no_site_boilerplate:
+        values["site_boilerplate"] = False
+    if args.no_quality_filters:
+        values["quality"] = False
+    try:
+        return CorpusOptions.from_dict(values)
+    except (TypeError, ValueError) as exc:
+        raise DatasetError(f"--corpus-option: {exc}") from None
 
 
 def _config(args: argparse.Namespace) -> CleanConfig:
@@ -103,6 +137,7 @@ def run(args: argparse.Namespace) -> int:
             engine=args.engine,
             address=args.address,
             corpus_steps=[] if args.no_corpus_steps else None,
+            corpus_options=None if args.no_corpus_steps else _corpus_options(args),
             progress=not args.no_progress,
         )
     except DatasetError as exc:

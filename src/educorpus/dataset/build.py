@@ -58,20 +58,15 @@ CHUNK_BYTES = 4 << 20  # ... or fewer, when the texts are long
 SPUN_BINS = 10
 
 
-def default_corpus_steps(config: Optional[CleanConfig] = None) -> list[CorpusStep]:
+def default_corpus_steps(options: Any = None) -> list[CorpusStep]:
     """The corpus steps ``build_dataset`` runs when it is not given ``corpus_steps``.
 
-    This is the one place the default list comes from. It returns
-    ``educorpus.corpus.default_steps(config)`` when the corpus package defines that function
-    (the corpus-level steps: deduplication, learned site boilerplate, quality filters, each
-    switched by ``CleanConfig`` fields), and an empty list while it does not.
+    ``options`` is a :class:`~educorpus.corpus.CorpusOptions` (or a dict of its fields, or None
+    for the defaults): learned site boilerplate, quality filters, exact and near deduplication.
     """
-    from .. import corpus
+    from ..corpus import default_steps
 
-    factory = getattr(corpus, "default_steps", None)
-    if factory is None:
-        return []
-    return list(factory(config if config is not None else CleanConfig()))
+    return default_steps(options)
 
 
 def library_versions() -> dict[str, Optional[str]]:
@@ -287,6 +282,7 @@ def build_dataset(
     engine: str = "local",
     address: Optional[str] = None,
     corpus_steps: Optional[Sequence[CorpusStep]] = None,
+    corpus_options: Any = None,
     progress: bool = True,
 ) -> Path:
     """Build version ``version`` (or the ``bump`` of the newest one) of dataset ``name`` under ``out``.
@@ -315,7 +311,14 @@ def build_dataset(
     if not text_field:
         raise DatasetError("text_field must name a field")
     arguments = [os.fspath(inputs)] if isinstance(inputs, (str, os.PathLike)) else [os.fspath(p) for p in inputs]
-    steps = _check_steps(default_corpus_steps(cfg) if corpus_steps is None else list(corpus_steps))
+    if corpus_steps is not None and corpus_options is not None:
+        raise DatasetError("give corpus_steps or corpus_options, not both")
+    from ..corpus import CorpusOptions
+
+    if isinstance(corpus_options, dict):
+        corpus_options = CorpusOptions.from_dict(corpus_options)
+    copts = (corpus_options or CorpusOptions()) if corpus_steps is None else None
+    steps = _check_steps(default_corpus_steps(copts) if corpus_steps is None else list(corpus_steps))
 
     root = Path(out) / name
     ver = _resolve_version(root, version, bump)
@@ -348,6 +351,7 @@ def build_dataset(
                 arguments=arguments,
                 cfg=cfg,
                 steps=steps,
+                corpus_options=copts,
                 name=name,
                 version=ver,
                 previous=(root / prev) if prev else None,
@@ -387,6 +391,7 @@ def _build_into(
     id_field: Optional[str],
     keep_raw: bool,
     license: Optional[str],
+    corpus_options: Any,
     num_proc: int,
     engine: str,
     address: Optional[str],
@@ -455,6 +460,8 @@ def _build_into(
         "config": cfg.to_dict(),
         "config_sha256": cfg.fingerprint(),
         "corpus_steps": [getattr(s, "name", "") or type(s).__name__ for s in steps],
+        # the options of the default corpus steps (None when the caller passed its own steps)
+        "corpus_options": corpus_options.to_dict() if corpus_options is not None else None,
         "build_options": {
             "text_field": text_field,
             "id_field": id_field,
