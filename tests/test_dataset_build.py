@@ -487,3 +487,42 @@ def test_an_unreadable_previous_version_does_not_stop_the_next_build(tmp_path):
     card = (second / "README.md").read_text(encoding="utf-8")
     assert "### 0.2.0 (compared with 0.1.0)" in card and "could not be compared" in card
     assert "error" in json.loads((second / "manifest.json").read_text(encoding="utf-8"))["changes"]
+
+
+def test_default_corpus_steps_and_their_options_are_recorded(tmp_path):
+    import educorpus
+    from educorpus.budget import check_against
+    from educorpus.dataset import load_manifest
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    v = educorpus.build_dataset(seeds, tmp_path, "edu", version="1.0.0", corpus_options={"near_threshold": 0.5}, progress=False)
+    m = load_manifest(v)
+    assert m["corpus_steps"] == ["site-boilerplate", "quality", "dedup"]
+    assert m["corpus_options"]["near_threshold"] == 0.5
+    # re-cleaning the version runs the same corpus steps with the recorded options: no change
+    report = check_against(v, budget="0")
+    assert report.ok and report.n_changed == 0
+
+
+def test_cli_corpus_switches(tmp_path):
+    import subprocess
+    import sys
+
+    from educorpus.dataset import load_manifest
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    r = subprocess.run(
+        [sys.executable, "-m", "educorpus", "build", str(seeds), "--out", str(tmp_path), "--name", "e", "--version", "1.0.0",
+         "--no-dedup", "--corpus-option", "min_chars=10", "--no-progress"],
+        capture_output=True, text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    m = load_manifest(tmp_path / "e" / "1.0.0")
+    assert m["corpus_steps"] == ["site-boilerplate", "quality"]
+    assert m["corpus_options"]["min_chars"] == 10
+    bad = subprocess.run(
+        [sys.executable, "-m", "educorpus", "build", str(seeds), "--out", str(tmp_path), "--name", "e", "--version", "1.0.1",
+         "--corpus-option", "bogus=1"],
+        capture_output=True, text=True,
+    )
+    assert bad.returncode != 0 and "bogus" in bad.stderr
