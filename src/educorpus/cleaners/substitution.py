@@ -37,6 +37,7 @@ import difflib
 import math
 import threading
 from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 from itertools import product
@@ -46,7 +47,7 @@ import regex
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
-from ._text import HAN
+from ._text import HAN, PhraseMatcher
 
 DEFAULT_SPUN_THRESHOLD = 0.5
 
@@ -278,7 +279,7 @@ def _has_traditional_form(ch: str) -> bool:
 
 
 def _is_traditional(text: str, sh: str) -> bool:
-    return any(a != b for a, b in zip(text, sh))
+    return text != sh  # the shadow is the page in simplified script, character for character
 
 
 class _Page:
@@ -495,46 +496,7 @@ def _compiled_rules() -> tuple[tuple[VariantRule, "regex.Pattern[str]"], ...]:
     )
 
 
-class _PhraseIndex:
-    """Finds occurrences of many fixed strings: a dict per first character and length."""
-
-    def __init__(self, phrases: Iterable[str]):
-        self.by_first: dict[str, list[int]] = {}
-        self.words: set[str] = set()
-        for p in phrases:
-            self.words.add(p)
-            lens = self.by_first.setdefault(p[0], [])
-            if len(p) not in lens:
-                lens.append(len(p))
-        for lens in self.by_first.values():
-            lens.sort(reverse=True)
-
-    def find_all(self, text: str) -> list[tuple[int, int]]:
-        """Every occurrence, overlapping ones included."""
-        out = []
-        for i, ch in enumerate(text):
-            for ln in self.by_first.get(ch, ()):
-                if text[i : i + ln] in self.words:
-                    out.append((i, i + ln))
-        return out
-
-    def find(self, text: str) -> list[tuple[int, int]]:
-        """Leftmost-longest, non-overlapping occurrences."""
-        out = []
-        i, n = 0, len(text)
-        while i < n:
-            lens = self.by_first.get(text[i])
-            if lens:
-                for ln in lens:
-                    if text[i : i + ln] in self.words:
-                        out.append((i, i + ln))
-                        i += ln
-                        break
-                else:
-                    i += 1
-            else:
-                i += 1
-        return out
+_PhraseIndex = PhraseMatcher
 
 
 @lru_cache(maxsize=1)
@@ -733,8 +695,11 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
     # tier a first, so that a plausible-phrase match never hides a certain repair
     usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
     chosen: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping (start, end) of chosen repairs
     for c in usable:
-        if all(c.end <= o.start or o.end <= c.start for o in chosen):
+        k = bisect_left(taken, (c.start, c.end))
+        if (k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0]):
+            taken.insert(k, (c.start, c.end))
             chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
@@ -751,7 +716,16 @@ def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    return any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in _canonical_spans(sh))
+    spans = _canonical_spans(sh)
+    # spans are sorted by start and no phrase is longer than the longest one: look only there
+    lo = bisect_left(spans, (c.start - _longest_canonical(), -1))
+    hi = bisect_right(spans, (c.start, len(sh) + 1))
+    return any(c.end <= b and (a, b) != (c.start, c.end) for a, b in spans[lo:hi])
+
+
+@lru_cache(maxsize=1)
+def _longest_canonical() -> int:
+    return max(map(len, policy_phrases()), default=0)
 
 
 def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
