@@ -9,17 +9,13 @@ The default run tries a few hundred examples per property; a dedicated run tries
 
 from __future__ import annotations
 
-import os
 import re
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 import educorpus
 
-settings.register_profile("default", max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("thorough", max_examples=10_000, deadline=None, suppress_health_check=list(HealthCheck))
-settings.load_profile(os.environ.get("EDUCORPUS_HYPOTHESIS", "default"))
 
 # pieces of real pages, so that generated text reaches the interesting branches of every step
 FRAGMENTS = [

@@ -26,17 +26,24 @@ class CleanConfig:
             keep each page's own script.
         only: run only these steps (names from :data:`educorpus.STEPS`), in pipeline order.
         skip: run every step except these.
+        spun_threshold: ``scores["spun"]`` at or above which a page counts as machine-spun, so
+            that the ``substitution`` step also makes its plausible-synonym (tier b) repairs.
+            ``1.0`` keeps those repairs for pages with overwhelming evidence only; tier-a repairs
+            (variants that are never legitimate) do not depend on it.
     """
 
     to: Optional[str] = "hans"
     only: Optional[tuple[str, ...]] = None
     skip: tuple[str, ...] = ()
+    spun_threshold: float = 0.5
 
     def __post_init__(self) -> None:
         from .pipeline import check_step_names  # late import: pipeline imports config
 
         if self.to is not None and self.to not in TARGETS:
             raise ValueError(f"unknown target script {self.to!r}; use one of {', '.join(TARGETS)} or None")
+        if not isinstance(self.spun_threshold, (int, float)) or not 0.0 <= self.spun_threshold <= 1.0:
+            raise ValueError(f"spun_threshold must be a number in [0, 1], not {self.spun_threshold!r}")
         for name in ("only", "skip"):
             value = getattr(self, name)
             if value is None:

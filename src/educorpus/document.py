@@ -11,7 +11,7 @@ Not handled here: overlapping spans within one pass are a programming error and 
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -146,6 +146,7 @@ class StepContext:
         )
         if not new:
             return text
+        new = _coalesce(text, new)
         result = apply_spans(text, new)
         self._edits = _compose(self._orig, text, self._edits, new)
         self._text = result
@@ -186,6 +187,36 @@ class StepContext:
         return edits
 
 
+def _coalesce(text: str, spans: list[Span]) -> list[Span]:
+    """Merge spans of one rule that follow each other without a gap (``((((`` is one edit)."""
+    out: list[Span] = []
+    run: list[Span] = []
+
+    def flush() -> None:
+        if len(run) == 1:
+            out.append(run[0])
+        elif run:
+            out.append((run[0][0], run[-1][1], "".join(sp[2] for sp in run), run[0][3]))
+
+    for span in spans:
+        if run and run[-1][1] == span[0] and run[-1][3] == span[3] and span[1] > span[0]:
+            run.append(span)
+            continue
+        flush()
+        run = [span] if span[1] > span[0] else []
+        if run:
+            continue
+        if out and out[-1][0] == out[-1][1] == span[0]:
+            # two insertions at one place: one edit, so replay cannot swap their order
+            prev = out[-1]
+            rule = prev[3] if prev[3] == span[3] else f"{prev[3]}+{span[3]}"
+            out[-1] = (prev[0], prev[1], prev[2] + span[2], rule)
+        else:
+            out.append(span)
+    flush()
+    return out
+
+
 def _compose(
     orig: str,
     cur: str,
@@ -195,66 +226,56 @@ def _compose(
     """Fold the spans ``new`` (on ``cur``) into the edits ``old`` (on ``orig``, giving ``cur``).
 
     New spans that touch an old edit's output are merged with it into one edit of ``orig``.
+    Linear in the number of edits plus a binary search per new span.
     """
     if not old:
-        return [(s, e, r, rule) for s, e, r, rule in new]
-    # positions of the old edits' outputs in `cur`
-    old_cur: list[tuple[int, int]] = []
+        return list(new)
+    starts: list[int] = []  # where each old edit's output starts in `cur`
+    ends: list[int] = []
+    prefix = [0]  # prefix[k]: length change of `cur` over `orig` from old edits before k
     shift = 0
     for s, e, after, _ in old:
         cs = s + shift
-        old_cur.append((cs, cs + len(after)))
+        starts.append(cs)
+        ends.append(cs + len(after))
         shift += len(after) - (e - s)
+        prefix.append(shift)
 
-    # sweep both lists (sorted by start) into groups of touching intervals containing a new span
-    items = [(cs, ce, 0, k) for k, (cs, ce) in enumerate(old_cur)]
-    items += [(s, e, 1, k) for k, (s, e, _r, _rl) in enumerate(new)]
-    items.sort(key=lambda t: (t[0], t[1], t[2]))
-    groups: list[list[tuple[int, int, int, int]]] = []
-    g_end = -1
-    g_has_new = False
-    for it in items:
-        if groups and it[0] <= g_end and (it[2] == 1 or g_has_new):
-            groups[-1].append(it)
-            g_end = max(g_end, it[1])
-            g_has_new = g_has_new or it[2] == 1
+    # group new spans with the old edits they touch (closed intervals); spans sharing an old
+    # edit fall into one group
+    groups: list[list] = []  # [lo, hi, [spans]]: old edits old[lo:hi] touched
+    for span in new:
+        s, e = span[0], span[1]
+        lo = bisect_left(ends, s)
+        hi = bisect_right(starts, e)
+        if groups and hi > lo and groups[-1][1] > lo:
+            groups[-1][1] = max(groups[-1][1], hi)
+            groups[-1][2].append(span)
         else:
-            groups.append([it])
-            g_end, g_has_new = it[1], it[2] == 1
-
-    # offset (cur - orig) of everything left of a cur position not inside an old edit
-    ends = [ce for _cs, ce in old_cur]
-    prefix = [0]
-    for s, e, after, _ in old:
-        prefix.append(prefix[-1] + len(after) - (e - s))
-
-    def to_orig(pos_cur: int) -> int:
-        return pos_cur - prefix[bisect_right(ends, pos_cur)]
+            groups.append([lo, max(lo, hi), [span]])
 
     out: list[tuple[int, int, str, str]] = []
-    for g in groups:
-        olds = [old[k] for (_, _, kind, k) in g if kind == 0]
-        news = [new[k] for (_, _, kind, k) in g if kind == 1]
-        if not news:
-            out.extend(olds)
+    k = 0
+    for lo, hi, spans in groups:
+        out.extend(old[k:lo])
+        k = max(k, lo)
+        if hi == lo:  # touches no old edit: only shift it into `orig` coordinates
+            s, e, r, rule = spans[0]
+            os_ = s - prefix[lo]
+            out.append((os_, os_ + (e - s), r, rule))
             continue
-        if not olds:
-            for s, e, r, rule in news:
-                out.append((to_orig(s), to_orig(s) + (e - s), r, rule))
-            continue
-        gs = min(t[0] for t in g)
-        ge = max(t[1] for t in g)
-        first_old = min(k for (_, _, kind, k) in g if kind == 0)
-        last_old = max(k for (_, _, kind, k) in g if kind == 0)
-        os_ = old[first_old][0] if old_cur[first_old][0] <= gs else to_orig(gs)
-        oe = old[last_old][1] if old_cur[last_old][1] >= ge else old[last_old][1] + (ge - old_cur[last_old][1])
-        after = apply_spans(cur[gs:ge], [(s - gs, e - gs, r, rl) for s, e, r, rl in news])
+        gs = min(starts[lo], spans[0][0])
+        ge = max(ends[hi - 1], max(sp[1] for sp in spans))
+        os_ = old[lo][0] if starts[lo] <= gs else gs - prefix[lo]
+        oe = old[hi - 1][1] + (ge - ends[hi - 1])
+        after = apply_spans(cur[gs:ge], [(sp[0] - gs, sp[1] - gs, sp[2], sp[3]) for sp in spans])
         rules: list[str] = []
-        for rule in [o[3] for o in olds] + [n[3] for n in news]:
+        for rule in [o[3] for o in old[lo:hi]] + [sp[3] for sp in spans]:
             for part in rule.split("+"):
                 if part not in rules:
                     rules.append(part)
         if orig[os_:oe] != after:
             out.append((os_, oe, after, "+".join(rules)))
-    out.sort(key=lambda t: (t[0], t[1]))
+        k = hi
+    out.extend(old[k:])
     return out

@@ -8,6 +8,7 @@ the ``script`` step.
 from __future__ import annotations
 
 import difflib
+import re
 
 from ..document import Span
 
@@ -44,3 +45,63 @@ def diff_spans(a: str, b: str, rule: str) -> list[Span]:
         if tag != "equal":
             spans.append((p + i1, p + i2, b_mid[j1:j2], rule))
     return spans
+
+
+class PhraseMatcher:
+    """Finds occurrences of many fixed strings with one compiled trie-shaped regex.
+
+    Matching runs in the regex engine (C), so a page costs one scan however many phrases there
+    are; Python only sees the matches.
+
+    >>> m = PhraseMatcher(["立德树人", "立德", "树人", "五育并举"])
+    >>> m.find("坚持立德树人、五育并举")
+    [(2, 6), (7, 11)]
+    >>> m.find_all("立德树人")
+    [(0, 4), (0, 2), (2, 4)]
+    """
+
+    def __init__(self, phrases):
+        self.words = {p for p in phrases if p}
+        self.lengths: dict[str, list[int]] = {}
+        for p in self.words:
+            self.lengths.setdefault(p[0], []).append(len(p))
+        for v in self.lengths.values():
+            v.sort()
+        body = _trie_pattern(sorted(self.words)) or "(?!)"
+        self._longest = re.compile(body)
+        self._at_each = re.compile(f"(?=({body}))")
+
+    def find(self, text: str) -> list[tuple[int, int]]:
+        """Leftmost-longest, non-overlapping occurrences."""
+        return [m.span() for m in self._longest.finditer(text)]
+
+    def find_all(self, text: str) -> list[tuple[int, int]]:
+        """Every occurrence, overlapping ones and shorter ones at one start included."""
+        out = []
+        for m in self._at_each.finditer(text):
+            i, end = m.start(), m.end(1)
+            out.append((i, end))
+            for ln in reversed(self.lengths[text[i]]):  # longest first, like the scan it replaces
+                if i + ln < end and text[i : i + ln] in self.words:
+                    out.append((i, i + ln))
+        return out
+
+
+def _trie_pattern(words: list[str]) -> str:
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        alts = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if "" in node:  # a word ends here: longer continuations first (greedy), then stop
+            return f"(?:{body})?"
+        return body
+
+    return build(trie)

@@ -13,6 +13,7 @@ point or an abbreviation), and straight double quotes (their direction cannot be
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
@@ -55,24 +56,24 @@ def paren_spans(text: str) -> list[Span]:
         return spans
     line_start = 0
     for line in text.split("\n"):
-        if "(" in line or ")" in line:
-            stack: list[tuple[int, int]] = []  # (position, Chinese characters before it)
-            cjk = 0
-            last = 0
+        if ("(" in line or ")" in line) and _HAS_CJK.search(line):
+            cjk_at = [m.start() for m in _HAS_CJK.finditer(line)]
+            stack: list[int] = []
             for m in _PARENS.finditer(line):
                 i = m.start()
-                cjk += len(_HAS_CJK.findall(line, last, i))
-                last = i
                 if line[i] in "(（":
-                    stack.append((i, cjk))
+                    stack.append(i)
                 elif stack:
-                    j, cjk_j = stack.pop()
-                    if (line[j] == "(" or line[i] == ")") and cjk > cjk_j:
-                        if line[j] == "(":
-                            spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
-                        if line[i] == ")":
-                            spans.append((line_start + i, line_start + i + 1, "）", "fullwidth-paren"))
+                    j = stack.pop()
+                    if line[j] == "(" or line[i] == ")":
+                        k = bisect_right(cjk_at, j)
+                        if k < len(cjk_at) and cjk_at[k] < i:  # Chinese inside the pair
+                            if line[j] == "(":
+                                spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
+                            if line[i] == ")":
+                                spans.append((line_start + i, line_start + i + 1, "）", "fullwidth-paren"))
         line_start += len(line) + 1
+    spans.sort()
     return spans
 
 

@@ -26,15 +26,39 @@ FTFY_CONFIG = ftfy.TextFixerConfig(
     explain=True,
 )
 
-# Characters ftfy can act on: C0/C1 controls, Latin-1 and Latin Extended (UTF-8 lead bytes read
-# as cp1252/latin-1), Greek and Cyrillic (read as cp1253/cp1251), cp1252 symbols, box drawing
-# (cp437), Mac Roman symbols (spacing accents, math operators, low quotes), ligatures,
-# surrogates, U+FFFD, terminal escapes, and HTML entities. Chinese text's own “”‘’—… are not here.
-_FTFY_TRIGGER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\u024f\u02c6-\u02dd\u0370-\u04ff\u201a\u201e\u2020-\u2022"
-    "\u2030\u2039\u203a\u2044\u20ac\u2122\u2200-\u22ff\u2500-\u25ff\uf8ff\ufb00-\ufb06\ud800-\udfff\ufffd]"
-    "|&#?[0-9A-Za-z]+;"
+# Lines ftfy could act on. Strong signs: C0/C1 controls, the Latin-1 symbols that UTF-8
+# continuation bytes become (not the no-break space, degree sign or middle dot of normal text),
+# Â and Ã (UTF-8 lead bytes of Latin-1 letters), Latin Extended letters other than pinyin's, Greek and
+# Cyrillic (cp1253/cp1251), Mac Roman symbols, box drawing (cp437), ligatures, surrogates, and HTML
+# entities. Accented Latin letters count only in pairs or before a cp1252 punctuation mark
+# (`Ã©`, `Ä…`), so pinyin notes like `權(quán)` do not send a line through ftfy. Chinese text's own
+# “”‘’—… are not signs on their own.
+# tone-marked pinyin letters (and ń ň ǹ ḿ): accented, but normal in Chinese teaching text
+_PINYIN = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüĀÁǍÀĒÉĚÈĪÍǏÌŌÓǑÒŪÚǓÙǕǗǙǛÜńňǹḿ"
+
+
+def _ranges(chars: list[int]) -> str:
+    # a compact regex class body for a sorted list of code points
+    out, i = [], 0
+    while i < len(chars):
+        j = i
+        while j + 1 < len(chars) and chars[j + 1] == chars[j] + 1:
+            j += 1
+        out.append(re.escape(chr(chars[i])) + ("-" + re.escape(chr(chars[j])) if j > i else ""))
+        i = j + 1
+    return "".join(out)
+
+
+_LATIN_EXT = _ranges([c for c in range(0x100, 0x250) if chr(c) not in _PINYIN])
+_STRONG = (
+    "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\xa1-\xaf\xb1-\xb6\xb8-\xbf\xc2\xc3"
+    + _LATIN_EXT
+    + "\u02c6-\u02dd\u0370-\u04ff\u201a\u201e\u2020-\u2022"
+    "\u2030\u2039\u203a\u2044\u20ac\u2122\u2200-\u22ff\u2500-\u25ff\uf8ff\ufb00-\ufb06\ud800-\udfff"
 )
+_WEAK = "\xc0-\xff" + "".join(c for c in _PINYIN if ord(c) > 0xFF)
+_FTFY_TRIGGER = re.compile(f"[{_STRONG}]|[{_WEAK}][{_WEAK}\xa0-\xbf\u2010-\u203a\ufffd]|&#?[0-9A-Za-z]+;")
+
 _LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 # control characters left after ftfy (tab and newline are text)
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
@@ -133,7 +157,15 @@ def _nfc_spans(text: str) -> list[Span]:
     return spans
 
 
+# anything this step could act on; clean Chinese text costs one search and an NFC check
+_ANYTHING = re.compile(
+    _FTFY_TRIGGER.pattern + "|[\r\u2028\u2029\u0085\x0b\x0c\u200b\u2060\u180e\ufeff\u200c\u200d]"
+)
+
+
 def run(text: str, ctx: StepContext) -> str:
+    if not _ANYTHING.search(text) and unicodedata.is_normalized("NFC", text):
+        return text
     text = ctx.replace(text, ftfy_spans(text))
     text = ctx.replace(text, _regex_spans(_LINE_BREAKS, text, "\n", "line-breaks"))
     spans = _regex_spans(_CONTROLS, text, "", "control-chars") + _regex_spans(_ZERO_WIDTH, text, "", "zero-width")

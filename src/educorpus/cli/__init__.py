@@ -10,15 +10,20 @@ import sys
 from typing import Optional, Sequence
 
 from .. import __version__
-from . import clean, steps
+from . import build, check, clean, diff, push, steps
 
-COMMANDS = (clean, steps)
+COMMANDS = (clean, steps, build, diff, push, check)
 
 EPILOG = """examples:
   educorpus clean seeds/ -o out/            clean every .txt under seeds/ into out/
   educorpus clean page.txt --explain        print the cleaned page and explain every edit
   cat page.txt | educorpus clean - --to hant
   educorpus steps                           list the pipeline steps
+  educorpus build seeds/ --out dist --name edu-seeds --version 0.1.0
+                                            a versioned Hugging Face dataset folder
+  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0
+  educorpus push dist/edu-seeds/0.1.0 --repo ORG/edu-seeds
+  educorpus check tests/golden              fail when cleaning output differs from golden cases
 
 Run 'educorpus COMMAND --help' for the options of a command."""
 

@@ -43,3 +43,8 @@ class CorpusStep:
 
     def apply(self, record: dict[str, Any]) -> Union[dict[str, Any], Exclusion]:
         return record
+
+
+# the steps and their runner import the protocol above, so they come last
+from .options import CorpusOptions  # noqa: E402
+from .runner import default_steps, run_corpus_steps  # noqa: E402

@@ -1,0 +1,1113 @@
+"""Step ``substitution``: repairs what page converters and article spinners did to the text.
+
+Rule families (rule names as they appear in the edit log):
+
+- **placeholders** ``placeholder-platform`` / ``placeholder-tai``: ``&&`` or ``&`` left where a
+  converter dropped 平台 / 台 (``智慧教育&&``, ``心理健康服務&&``, ``多樣舞&``). The repair is written in
+  the page's own script (平臺 on a traditional page, 平台 on a simplified one, or whichever form of
+  台/臺 the page itself uses), because the ``script`` step converts afterwards.
+- **inserted spam** ``inserted-site-name``, ``paragraph-marker``: site names glued into
+  sentences (``…为首席学院2023农村中小学远程教育资源网,确立…``) and the ``#`` that spinner templates
+  put at paragraph ends and on lines of their own.
+- **spun text**: ``scores["spun"]`` in [0, 1] says how much the page looks machine-spun, and
+  repairs come in tiers (data: ``data/substitution/``):
+
+  (a) ``spun-never-legitimate``: variants that are not Chinese at all (花园共育, 医德师风, 少将额,
+      良好颓势, 打导致, 安装工程 after 实施/推行…) — always repaired;
+  (b) ``spun-policy-phrase`` / ``spun-collocation``: plausible words (品质, 推行, 起码, 办妥, 终生…)
+      repaired only in pages scored as spun and only inside a known policy phrase or collocation;
+  (c) flagged, never changed: numbers and units (``amount-implausible``, ``number-vs-title``,
+      ``year-span-mismatch``), antonyms and swapped terms (``suspect-antonym``,
+      ``suspect-term``), place names and titles inconsistent with the page title
+      (``place-vs-title``, ``title-mismatch``). ``scores["substitution_flags"]`` counts them.
+
+Matching happens on a simplified "shadow" of the page (OpenCC t2s, one character for one), so
+every rule is written once and works on traditional pages too.
+
+Not handled: spun words outside the phrase tables (a spinner's output that is itself a common
+word, 提升→提高, 教师→班主任, 高中→中学, is left as it is); restoring numbers, units, antonyms or
+places (there is no evidence in the page for the right value); restoring from a near-duplicate
+page (that needs the corpus, see ``educorpus.corpus``); spam that is not repeated and not in a
+spun page; ``&`` standing for anything other than 平台/台.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import threading
+from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+from importlib import resources
+from itertools import product
+from typing import Iterable, Optional
+
+import regex
+
+from ..document import Span, StepContext, apply_spans
+from ..pipeline import Step
+from ._text import HAN, PhraseMatcher
+
+DEFAULT_SPUN_THRESHOLD = 0.5
+
+# ---------------------------------------------------------------------------------------------
+# data
+
+
+def _read(name: str) -> str:
+    return resources.files("educorpus").joinpath(f"data/substitution/{name}").read_text(encoding="utf-8")
+
+
+def _rows(name: str) -> list[list[str]]:
+    return [
+        line.split("\t")
+        for line in _read(name).splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+
+
+@lru_cache(maxsize=1)
+def policy_phrases() -> tuple[str, ...]:
+    """The canonical education-policy phrases (simplified script), in file order.
+
+    >>> len(policy_phrases()) >= 1000, "办好人民满意的教育" in policy_phrases()
+    (True, True)
+    """
+    seen: dict[str, None] = {}
+    for row in _rows("policy_phrases.txt"):
+        seen.setdefault(row[0].strip(), None)
+    return tuple(seen)
+
+
+@dataclass(frozen=True)
+class VariantRule:
+    """One row of ``variants.tsv``: ``variant`` becomes ``canonical`` (tier a/b) or is flagged (c-*)."""
+
+    variant: str
+    canonical: str
+    tier: str
+    left: str
+    right: str
+    note: str
+
+    @property
+    def rule(self) -> str:
+        if self.tier == "a":
+            return "spun-never-legitimate"
+        if self.tier == "b":
+            return "spun-collocation"
+        return "suspect-" + self.tier.split("-", 1)[1]
+
+
+@lru_cache(maxsize=1)
+def variant_rules() -> tuple[VariantRule, ...]:
+    """The explicit rows of ``variants.tsv``.
+
+    >>> [r.canonical for r in variant_rules() if r.variant == "花园共育"]
+    ['家园共育']
+    """
+    out = []
+    for row in _rows("variants.tsv"):
+        row = (row + [""] * 6)[:6]
+        variant, canonical, tier, left, right, note = (c.strip() for c in row)
+        if tier not in ("a", "b") and not tier.startswith("c-"):
+            raise ValueError(f"variants.tsv: row {variant!r} has unknown tier {tier!r}")
+        out.append(VariantRule(variant, canonical, tier, left, right, note))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def synonym_swaps() -> dict[str, tuple[str, ...]]:
+    """``synonyms.tsv``: canonical word → the spun forms spinners put in its place.
+
+    >>> synonym_swaps()["质量"]
+    ('品质',)
+    """
+    return {row[0].strip(): tuple(s.strip() for s in row[1].split("|")) for row in _rows("synonyms.tsv")}
+
+
+@lru_cache(maxsize=1)
+def _no_word_evidence() -> frozenset[str]:
+    """Canonical words of ``synonyms.tsv`` marked ``-``: their swap is no evidence of spinning."""
+    return frozenset(row[0].strip() for row in _rows("synonyms.tsv") if len(row) > 2 and row[2].strip() == "-")
+
+
+@lru_cache(maxsize=1)
+def _derived_exclusions() -> frozenset[str]:
+    return frozenset(row[0].strip() for row in _rows("derived_exclusions.txt"))
+
+
+def _swap_sites(phrase: str, swaps: dict[str, tuple[str, ...]]) -> list[tuple[int, int, tuple[str, ...]]]:
+    """Non-overlapping (leftmost, longest) occurrences of swappable words in ``phrase``."""
+    keys = sorted(swaps, key=len, reverse=True)
+    sites = []
+    i = 0
+    while i < len(phrase):
+        for k in keys:
+            if phrase.startswith(k, i):
+                sites.append((i, i + len(k), swaps[k]))
+                i += len(k)
+                break
+        else:
+            i += 1
+    return sites
+
+
+@lru_cache(maxsize=1)
+def derived_variants() -> dict[str, str]:
+    """Spun forms of the canonical phrases (tier b), ``spun form → canonical phrase``.
+
+    A form is derived by swapping one to three words of a phrase for their spun forms
+    (``synonyms.tsv``). It is kept only if it is at least 4 characters long, is not a canonical
+    phrase, no canonical phrase covers a swapped word inside it (``办学品质`` is itself legitimate,
+    so ``办学质量`` → ``办学品质`` is no evidence), it derives from one canonical form only, and it is
+    not listed in ``derived_exclusions.txt`` (forms the validation script found in clean text).
+
+    >>> derived_variants()["办妥人民满意的教育"]
+    '办好人民满意的教育'
+    >>> "办学品质" in derived_variants()
+    False
+    """
+    return {v: canonical for v, (canonical, _changes) in _derived().items()}
+
+
+@lru_cache(maxsize=1)
+def _derived() -> dict[str, tuple[str, tuple[tuple[int, int, str], ...]]]:
+    """``spun form → (canonical phrase, ((start, end, canonical word), ...))`` (offsets in the form)."""
+    swaps = synonym_swaps()
+    canon = set(policy_phrases())
+    excluded = _derived_exclusions()
+    out: dict[str, tuple[str, tuple[tuple[int, int, str], ...]]] = {}
+    ambiguous: set[str] = set()
+    for phrase in policy_phrases():
+        sites = _swap_sites(phrase, swaps)
+        if not sites or len(sites) > 3:
+            continue
+        for choice in product(*[(None,) + forms for _, _, forms in sites]):
+            if all(c is None for c in choice):
+                continue
+            parts: list[str] = []
+            last = 0
+            changes: list[tuple[int, int, str]] = []
+            for (s, e, _forms), c in zip(sites, choice):
+                parts.append(phrase[last:s])
+                start = sum(len(p) for p in parts)
+                parts.append(phrase[s:e] if c is None else c)
+                if c is not None:
+                    changes.append((start, start + len(c), phrase[s:e]))
+                last = e
+            parts.append(phrase[last:])
+            variant = "".join(parts)
+            if len(variant) < 4 or variant in canon or variant in excluded:
+                continue
+            if _covered_by_canonical(variant, [(a, b) for a, b, _w in changes], canon):
+                continue
+            if variant in out and out[variant][0] != phrase:
+                ambiguous.add(variant)
+            out.setdefault(variant, (phrase, tuple(changes)))
+    for v in ambiguous:
+        del out[v]
+    return out
+
+
+def _covered_by_canonical(variant: str, changed: list[tuple[int, int]], canon: set[str]) -> bool:
+    n = len(variant)
+    for s in range(n):
+        for e in range(s + 2, n + 1):
+            if (s, e) != (0, n) and variant[s:e] in canon:
+                if any(s <= cs and ce <= e for cs, ce in changed):
+                    return True
+    return False
+
+
+@lru_cache(maxsize=1)
+def _places() -> tuple[dict[str, str], frozenset[str]]:
+    """``city → province`` (provinces map to themselves) and the names that are also words."""
+    city_province: dict[str, str] = {}
+    ambiguous: frozenset[str] = frozenset()
+    for row in _rows("places.tsv"):
+        province, cities = row[0].strip(), row[1].split()
+        if province == "-":
+            ambiguous = frozenset(cities)
+            continue
+        city_province.setdefault(province, province)
+        for c in cities:
+            city_province.setdefault(c, province)
+    return city_province, ambiguous
+
+
+# ---------------------------------------------------------------------------------------------
+# the simplified shadow of a page
+
+
+_OPENCC_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=4)
+def _converter(config: str):
+    import opencc
+
+    with _OPENCC_LOCK:
+        return opencc.OpenCC(config)
+
+
+def _t2s(text: str) -> str:
+    return _converter("t2s").convert(text)
+
+
+def _s2t(text: str) -> str:
+    return _converter("s2t").convert(text)
+
+
+def shadow(text: str) -> str:
+    """``text`` in simplified script with exactly one character for each of ``text``'s.
+
+    >>> shadow("心理健康服務&&")
+    '心理健康服务&&'
+    """
+    out = _t2s(text)
+    if len(out) == len(text):
+        return out
+    # a phrase conversion changed the length somewhere: convert character by character
+    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
+
+
+@lru_cache(maxsize=8192)
+def _has_traditional_form(ch: str) -> bool:
+    return _s2t(ch) != ch
+
+
+def _is_traditional(text: str, sh: str) -> bool:
+    return text != sh  # the shadow is the page in simplified script, character for character
+
+
+class _Page:
+    """The shadow of a page and answers about its script, computed once per pass."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.sh = shadow(text)
+        self.traditional = _is_traditional(text, self.sh)
+        self._lines: dict[int, bool] = {}
+
+    def line_bounds(self, pos: int) -> tuple[int, int]:
+        s = self.text.rfind("\n", 0, pos) + 1
+        e = self.text.find("\n", pos)
+        return s, (len(self.text) if e < 0 else e)
+
+    def traditional_at(self, start: int, end: int) -> bool:
+        """Is the text around ``start:end`` traditional? The span, then its line, then the page."""
+        if _is_traditional(self.text[start:end], self.sh[start:end]):
+            return True
+        ls, le = self.line_bounds(start)
+        if ls not in self._lines:
+            self._lines[ls] = self._line_traditional(ls, le)
+        return self._lines[ls]
+
+    def _line_traditional(self, ls: int, le: int) -> bool:
+        line, line_sh = self.text[ls:le], self.sh[ls:le]
+        if _is_traditional(line, line_sh):
+            return True
+        # a line with nothing that converts says nothing: fall back to the page
+        convertible = any(_has_traditional_form(ch) for ch in line_sh if "\u4e00" <= ch <= "\u9fff")
+        return False if convertible else self.traditional
+
+    def in_script(self, simplified: str, start: int, end: int) -> str:
+        """``simplified`` written in the script of the page at ``start:end``."""
+        return _s2t(simplified) if self.traditional_at(start, end) else simplified
+
+
+# ---------------------------------------------------------------------------------------------
+# placeholders
+
+
+_HAN_RE = f"[{HAN}]"
+_URL = regex.compile(r"(?:https?://|www\.)[^\s，。；！？、\u3000]+", regex.I)
+_DOUBLE_AMP = regex.compile(f"(?<={_HAN_RE})&&(?![&A-Za-z0-9#;])")
+_SINGLE_AMP = regex.compile(f"(?<={_HAN_RE})(?<!&)&(?![&A-Za-z0-9#;])")
+# words ending in 台 whose 台 a converter can lose (台/臺/颱 is one-to-many)
+_TAI_WORDS = tuple(
+    sorted(
+        "舞台 讲台 柜台 后台 前台 阳台 电台 擂台 看台 站台 月台 灶台 窗台 戏台 展台 平台 出台 登台 "
+        "主席台 电视台 烽火台 观景台 瞭望台 领奖台 天文台 气象台 指挥台 操作台 工作台 服务台 收银台 控制台".split(),
+        key=len,
+        reverse=True,
+    )
+)
+
+
+def _url_spans(text: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _URL.finditer(text)]
+
+
+def _inside(spans: list[tuple[int, int]], pos: int) -> bool:
+    return any(s <= pos < e for s, e in spans)
+
+
+def _page_tai(page: _Page) -> Optional[str]:
+    """台 or 臺 if the page itself writes one of them in traditional text, else None."""
+    if not page.traditional:
+        return None
+    n_trad, n_simp = page.text.count("臺"), page.text.count("台")
+    if n_trad > n_simp:
+        return "臺"
+    if n_simp > n_trad:
+        return "台"
+    return None
+
+
+def placeholder_spans(text: str, page: Optional[_Page] = None) -> list[Span]:
+    """Spans restoring 平台 for ``&&`` and 台 for ``&`` after a 台-word stem, in the page's script.
+
+    >>> placeholder_spans("升級智慧教育&&，利用多樣舞&提升")
+    [(6, 8, '平臺', 'placeholder-platform'), (14, 15, '臺', 'placeholder-tai')]
+    >>> placeholder_spans("R&D 与 AT&T 的 &amp; 和 https://a.cn/?x=教育&&y=1")
+    []
+    """
+    if "&" not in text:
+        return []
+    page = page or _Page(text)
+    urls = _url_spans(text)
+    tai = _page_tai(page)
+    spans: list[Span] = []
+    for m in _DOUBLE_AMP.finditer(text):
+        if _inside(urls, m.start()):
+            continue
+        s, e = m.start(), m.end()
+        if page.traditional_at(s, e):
+            spans.append((s, e, "平" + (tai or "臺"), "placeholder-platform"))
+        else:
+            spans.append((s, e, "平台", "placeholder-platform"))
+    for m in _SINGLE_AMP.finditer(text):
+        s = m.start()
+        if _inside(urls, s):
+            continue
+        before = page.sh[max(0, s - 4) : s]
+        word = next((w for w in _TAI_WORDS if before.endswith(w[:-1])), None)
+        if word is None:
+            continue
+        if page.traditional_at(s, s + 1):
+            ch = tai or _s2t(word)[-1]
+        else:
+            ch = "台"
+        spans.append((s, s + 1, ch, "placeholder-tai"))
+    return sorted(spans)
+
+
+def restore_placeholders(text: str) -> str:
+    """Restore 平台/台 where a converter left ``&&``/``&``.
+
+    >>> restore_placeholders("建成全区首个中小学心理健康服務&&。利用多樣舞&提升")
+    '建成全区首个中小学心理健康服務平臺。利用多樣舞臺提升'
+    >>> restore_placeholders("升级智慧教育&&，R&D 中心")
+    '升级智慧教育平台，R&D 中心'
+    """
+    return apply_spans(text, placeholder_spans(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# inserted spam and paragraph markers
+
+
+_SITE_NAME = regex.compile(
+    f"(?<=[{HAN}”」》）)])(?:19|20)[0-9]{{2}}[{HAN}]{{2,16}}?(?:资源网|教育网|网站|网|在线)"
+    r"(?=[，,。；;！!？?、\s]|$)"
+)
+_MARKER_END = regex.compile(r"(?m)(?<=[^\sA-Za-z0-9#])[ \t\u3000]*#[ \t\u3000]*$")
+_MARKER_LINE = regex.compile(r"(?m)^[ \t\u3000]*#[ \t\u3000]*(?:\n|$)")
+
+
+def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int, int, str]]:
+    """``(start, end, name)`` of site names glued into sentences (year + name + 网)."""
+    sh = shadow(text) if sh is None else sh
+    return [(m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh)]
+
+
+def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) -> list[Span]:
+    """Spans removing inserted site names: those that occur twice or more, or any in a spun page.
+
+    >>> t = "以优质中学为首席学校2023农村中小学远程教育资源网,确立协作区。起点就是高位2023农村中小学远程教育资源网,办成好学校。"
+    >>> [(s, e) for s, e, _r, _n in site_name_spans(t)]
+    [(10, 26), (39, 55)]
+    >>> site_name_spans("登录2023全国教育网,查询成绩。")
+    []
+    """
+    cands = site_name_candidates(text, sh)
+    counts: dict[str, int] = {}
+    for _s, _e, name in cands:
+        counts[name] = counts.get(name, 0) + 1
+    return [(s, e, "", "inserted-site-name") for s, e, name in cands if spun or counts[name] >= 2]
+
+
+def marker_spans(text: str) -> list[Span]:
+    """Spans removing ``#`` at paragraph ends and ``#`` lines, when the page has two or more.
+
+    A single ``#`` may be the page's own; ``C#`` and ``#话题#`` pairs are never touched.
+
+    >>> marker_spans("一、思路目标\\n#\\n全面落实立德树人根本任务。 #\\n")
+    [(7, 9, '', 'paragraph-marker'), (22, 24, '', 'paragraph-marker')]
+    >>> marker_spans("学习 C#\\n推荐 F#\\n")
+    []
+    """
+    spans: list[Span] = []
+    for m in _MARKER_LINE.finditer(text):
+        spans.append((m.start(), m.end(), "", "paragraph-marker"))
+    taken = {(s, e) for s, e, _r, _n in spans}
+    for m in _MARKER_END.finditer(text):
+        ls = text.rfind("\n", 0, m.start()) + 1
+        if text.count("#", ls, m.start()):
+            continue  # a hashtag pair (#话题#) or several marks: not a lone end marker
+        if any(s <= m.start() < e for s, e in taken):
+            continue
+        spans.append((m.start(), m.end(), "", "paragraph-marker"))
+    if len(spans) < 2:
+        return []
+    return sorted(spans)
+
+
+def remove_inserted_spam(text: str) -> str:
+    """Remove repeated inserted site names and ``#`` paragraph markers.
+
+    >>> remove_inserted_spam("甲为首席学校2023某某资源网,确立。 #\\n#\\n乙高位2023某某资源网,办成。 #")
+    '甲为首席学校,确立。\\n乙高位,办成。'
+    """
+    text = apply_spans(text, marker_spans(text))
+    return apply_spans(text, site_name_spans(text))
+
+
+# ---------------------------------------------------------------------------------------------
+# spun text: candidates, score, repairs
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    canonical: str  # simplified
+    tier: str
+    rule: str
+
+
+@lru_cache(maxsize=1)
+def _compiled_rules() -> tuple[tuple[VariantRule, "regex.Pattern[str]"], ...]:
+    return tuple(
+        (r, regex.compile(f"{r.left}{regex.escape(r.variant)}{r.right}")) for r in variant_rules()
+    )
+
+
+_PhraseIndex = PhraseMatcher
+
+
+@lru_cache(maxsize=1)
+def _derived_index() -> _PhraseIndex:
+    return _PhraseIndex(derived_variants())
+
+
+@lru_cache(maxsize=1)
+def _evidence_index() -> _PhraseIndex:
+    """Canonical phrases that a spinner could have changed (they have derived spun forms)."""
+    return _PhraseIndex(set(derived_variants().values()))
+
+
+def spun_candidates(sh: str) -> list[_Candidate]:
+    """Every tier a/b/c candidate in the simplified shadow ``sh`` (overlaps not yet resolved)."""
+    return list(_spun_candidates(sh))
+
+
+@lru_cache(maxsize=16)  # the step asks several times about the same text (score, repairs, flags)
+def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
+    cands = []
+    for rule, pat in _compiled_rules():
+        for m in pat.finditer(sh):
+            cands.append(_Candidate(m.start(), m.end(), rule.canonical, rule.tier, rule.rule))
+    derived = derived_variants()
+    # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
+    # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
+    for s, e in _derived_index().find_all(sh):
+        cands.append(_Candidate(s, e, derived[sh[s:e]], "b", "spun-policy-phrase"))
+    return tuple(cands)
+
+
+@lru_cache(maxsize=1)
+def _word_pairs() -> tuple[tuple[str, str, float], ...]:
+    """``(canonical word, spun form, clean share)`` for the word-swap evidence.
+
+    The clean share is how often the spun form stands where either could, in general Chinese:
+    ``freq(form) / (freq(word) + freq(form))`` from jieba's dictionary, kept in [0.02, 0.35].
+    Pairs where the spun form is common anyway (举行/开展, 气氛/氛围, 素质/素养, and those marked
+    ``-`` in ``synonyms.tsv`` because education writing uses the form itself: 师生, 大会) say nothing
+    and are left out, as are swaps in both directions.
+    """
+    from ..segment import tokenizer
+
+    freq = tokenizer().FREQ
+    swaps = synonym_swaps()
+    both = {w for w, forms in swaps.items() for f in forms if f in swaps}
+    out = []
+    quiet = _no_word_evidence()
+    for word, forms in swaps.items():
+        if word in quiet:
+            continue
+        for form in forms:
+            if word in both or form in both or len(word) < 2 or len(form) < 2:
+                continue
+            fw, ff = freq.get(word, 0), freq.get(form, 0)
+            if fw == 0:
+                continue
+            share = ff / (fw + ff)
+            if share > 0.35:
+                continue
+            out.append((word, form, max(0.02, share)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _pair_index() -> tuple[_PhraseIndex, dict[str, list[tuple[int, bool]]]]:
+    words: dict[str, list[tuple[int, bool]]] = {}
+    for k, (word, form, _share) in enumerate(_word_pairs()):
+        words.setdefault(word, []).append((k, False))
+        words.setdefault(form, []).append((k, True))
+    return _PhraseIndex(words), words
+
+
+def _is_word_here(sh: str, s: int, e: int, freq: dict[str, int]) -> bool:
+    """Is ``sh[s:e]`` a word here, not the halves of neighbouring words (品质 in 产品质量)?"""
+    own = freq.get(sh[s:e], 0)
+    for a, b in ((s - 1, s + 1), (s - 2, s + 1), (e - 1, e + 1), (e - 1, e + 2)):
+        if a >= 0 and b <= len(sh) and freq.get(sh[a:b], 0) > own:
+            return False
+    return True
+
+
+def swap_evidence(sh: str) -> float:
+    """Log-likelihood ratio, spun vs clean, from how the page writes swappable words.
+
+    Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
+    spun model (the spun form in half the places where the clean share leaves room) and a clean
+    one, clipped to [-2, 1.5] so that no single word decides: a spun page is one where many
+    different pairs lean the same way.
+
+    >>> swap_evidence("提高教育质量，至少建立一个机制") < 0 < swap_evidence("提高教育品质，起码确立一个机制")
+    True
+    """
+    from ..segment import tokenizer
+
+    freq = tokenizer().FREQ
+    index, words = _pair_index()
+    counts: dict[int, list[int]] = {}
+    for s, e in index.find(sh):
+        if not _is_word_here(sh, s, e, freq):
+            continue
+        for k, is_form in words[sh[s:e]]:
+            counts.setdefault(k, [0, 0])[is_form] += 1
+    pairs = _word_pairs()
+    total = 0.0
+    for k, (n_word, n_form) in counts.items():
+        p_clean = pairs[k][2]
+        p_spun = p_clean + 0.5 * (1 - p_clean)
+        llr = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
+        total += max(-2.0, min(1.5, llr))
+    return total
+
+
+@dataclass(frozen=True)
+class SpunEvidence:
+    """What the spun score is made of, for one page."""
+
+    never_legitimate: int  # places with tier-a variants
+    plausible: int  # places with tier-b candidates (spun forms of policy phrases, collocations)
+    suspect: int  # tier-c candidates (antonyms, swapped terms)
+    spam: int  # inserted site names (1 per occurrence) and paragraph markers (1 if any)
+    canonical: int  # canonical phrases a spinner would have changed, found intact
+    swaps: float  # swap_evidence(): log-likelihood ratio from swappable words
+
+    #: log-odds before any evidence: most pages are not spun, and precision comes first
+    PRIOR = -3.0
+
+    @property
+    def log_odds(self) -> float:
+        return (
+            self.PRIOR
+            + self.swaps
+            + 2.0 * self.never_legitimate
+            + 1.25 * self.plausible
+            + 1.0 * self.suspect
+            + 1.0 * self.spam
+            - 0.25 * self.canonical
+        )
+
+    @property
+    def score(self) -> float:
+        """The logistic of :attr:`log_odds`, rounded to 4 places: in [0, 1]."""
+        x = max(-30.0, min(30.0, self.log_odds))
+        return round(1.0 / (1.0 + math.exp(-x)), 4)
+
+
+def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
+    """Count the evidence for and against ``text`` being machine-spun.
+
+    >>> spun_evidence("坚持立德树人，办好人民满意的教育，提高教育质量。").score < 0.05
+    True
+    >>> spun_evidence("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设，培植花园共育基地园。").score > 0.9
+    True
+    """
+    sh = shadow(text) if sh is None else sh
+    cands = spun_candidates(sh)
+    a = _clusters(c for c in cands if c.tier == "a")
+    b = _clusters(c for c in cands if c.tier == "b")
+    c = _clusters(c for c in cands if c.tier.startswith("c-"))
+    spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
+    canonical = len(_evidence_index().find(sh))
+    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh), 4))
+
+
+def _clusters(cands: Iterable[_Candidate]) -> int:
+    """Number of places with candidates: overlapping matches (a rule and a phrase) count once."""
+    n, end = 0, -1
+    for c in sorted(cands, key=lambda c: c.start):
+        if c.start >= end:
+            n += 1
+        end = max(end, c.end)
+    return n
+
+
+def spun_score(text: str) -> float:
+    """``scores["spun"]``: how much ``text`` looks machine-spun, in [0, 1].
+
+    >>> spun_score("乳山市认真贯彻“办好人民满意的教育”部署要求，坚持公平为先、质量为重。") < 0.05
+    True
+    """
+    return spun_evidence(text).score
+
+
+_PRIORITY = {"a": 0, "b": 1}
+
+
+def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
+    """Non-overlapping repairs: tier a always, tier b in spun pages at word boundaries."""
+    usable = [c for c in cands if c.tier == "a" or (spun and c.tier == "b")]
+    usable = [
+        c
+        for c in usable
+        if c.tier == "a" or (not _inside_canonical(sh, c) and (c.rule != "spun-policy-phrase" or _at_word_boundaries(sh, c)))
+    ]
+    # tier a first, so that a plausible-phrase match never hides a certain repair
+    usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
+    chosen: list[_Candidate] = []
+    taken: list[tuple[int, int]] = []  # sorted, non-overlapping (start, end) of chosen repairs
+    for c in usable:
+        k = bisect_left(taken, (c.start, c.end))
+        if (k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0]):
+            taken.insert(k, (c.start, c.end))
+            chosen.append(c)
+    return sorted(chosen, key=lambda c: c.start)
+
+
+@lru_cache(maxsize=1)
+def _canonical_index() -> _PhraseIndex:
+    return _PhraseIndex(policy_phrases())
+
+
+@lru_cache(maxsize=16)
+def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
+    return tuple(_canonical_index().find_all(sh))
+
+
+def _inside_canonical(sh: str, c: _Candidate) -> bool:
+    """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
+    spans = _canonical_spans(sh)
+    # spans are sorted by start and no phrase is longer than the longest one: look only there
+    lo = bisect_left(spans, (c.start - _longest_canonical(), -1))
+    hi = bisect_right(spans, (c.start, len(sh) + 1))
+    return any(c.end <= b and (a, b) != (c.start, c.end) for a, b in spans[lo:hi])
+
+
+@lru_cache(maxsize=1)
+def _longest_canonical() -> int:
+    return max(map(len, policy_phrases()), default=0)
+
+
+def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
+    """Does the phrase start and end where jieba puts word boundaries in its sentence?
+
+    A derived spun form can occur across words of clean text (教育部委 in 教育部委托); the
+    segmenter sees that the match ends inside the word 委托.
+    """
+    ls = max(sh.rfind(ch, 0, c.start) for ch in "\n。！？；") + 1
+    le_candidates = [p for p in (sh.find(ch, c.end) for ch in "\n。！？；") if p >= 0]
+    le = min(le_candidates) if le_candidates else len(sh)
+    bounds = {ls}
+    pos = ls
+    for w in _segment_cached(sh[ls:le]):
+        pos += len(w)
+        bounds.add(pos)
+    return c.start in bounds and c.end in bounds
+
+
+@lru_cache(maxsize=4096)
+def _segment_cached(sentence: str) -> tuple[str, ...]:
+    from ..segment import tokenizer
+
+    # keep whitespace tokens: boundaries are offsets, so every character must be counted
+    return tuple(tokenizer().cut(sentence, HMM=True))
+
+
+def _changes(variant: str, canonical: str) -> list[tuple[int, int, str]]:
+    """The part of ``variant`` that differs from ``canonical``: common prefix and suffix trimmed."""
+    p = 0
+    while p < min(len(variant), len(canonical)) and variant[p] == canonical[p]:
+        p += 1
+    q = 0
+    while q < min(len(variant), len(canonical)) - p and variant[-1 - q] == canonical[-1 - q]:
+        q += 1
+    return [(p, len(variant) - q, canonical[p : len(canonical) - q])]
+
+
+def _repair_spans(page: _Page, chosen: list[_Candidate]) -> list[Span]:
+    """One edit per swapped word (品质→质量, not 品→'' and ''→量), written in the page's script."""
+    derived = _derived()
+    spans: list[Span] = []
+    for c in chosen:
+        variant = page.sh[c.start : c.end]
+        if c.rule == "spun-policy-phrase":
+            changes = list(derived[variant][1])
+        else:
+            changes = _changes(variant, c.canonical)
+        for i1, i2, repl in changes:
+            s, e = c.start + i1, c.start + i2
+            if repl:
+                repl = page.in_script(repl, c.start, c.end)
+            spans.append((s, e, repl, c.rule))
+    return spans
+
+
+def spun_repair_spans(text: str, *, spun: bool, page: Optional[_Page] = None) -> list[Span]:
+    """Spans repairing spun variants: tier a always, tier b only when ``spun``.
+
+    >>> sorted(spun_repair_spans("培植花园共育基地园，起码4个区县", spun=False))
+    [(2, 3, '家', 'spun-never-legitimate')]
+    >>> sorted(spun_repair_spans("培植花园共育基地园，起码4个区县", spun=True))
+    [(2, 3, '家', 'spun-never-legitimate'), (10, 12, '至少', 'spun-collocation')]
+    """
+    page = page or _Page(text)
+    return _repair_spans(page, _select(spun_candidates(page.sh), spun, page.sh))
+
+
+def repair_spun(text: str, *, spun: Optional[bool] = None) -> str:
+    """Repair spun variants (tier b only if the page scores as spun; ``spun`` overrides).
+
+    >>> repair_spun("强化医德师风建设，着力化解少将额问题，形成良好颓势。")
+    '强化师德师风建设，着力化解大班额问题，形成良好态势。'
+    >>> repair_spun("強化醫德師風建設，著力化解少將額問題")
+    '強化師德師風建設，著力化解大班額問題'
+    >>> repair_spun("推行核心素质提高行动，办妥人民满意的教育。", spun=True)
+    '实施核心素养提高行动，办好人民满意的教育。'
+    """
+    if spun is None:
+        spun = spun_score(text) >= DEFAULT_SPUN_THRESHOLD
+    for _ in range(2):  # a repair can complete a variant that overlapped it (青蓝安装工程结亲)
+        spans = spun_repair_spans(text, spun=spun)
+        if not spans:
+            break
+        text = apply_spans(text, spans)
+    return text
+
+
+# ---------------------------------------------------------------------------------------------
+# tier c: findings that are flagged, never changed
+
+
+_FLAG = tuple[int, int, str]
+_TITLE_BAD = regex.compile(r"[|>＞]|来源|來源|发布时间|發佈時間|时间[:：]|(?:19|20)\d\d-\d\d-\d\d")
+_TITLE_SUFFIX = regex.compile(r"\s*[-_|｜]\s*[^-_|｜()（）0-9]{2,10}$")  # -新華網, _教育频道
+_PAREN_TAIL = regex.compile(r"\s*[（(][^（()）]*[）)]\s*$")
+_NUMERAL = regex.compile(r"[0-9０-９一二两三四五六七八九十百千万亿]")
+_HAN_CHAR = regex.compile(_HAN_RE)
+
+
+def fallback_title(text: str) -> Optional[str]:
+    """The first line that looks like a title, for pages whose title no step extracted.
+
+    >>> fallback_title("广告 | 合作单位\\n您的位置: > 考试\\n\\n日照市基础教育质量提升三年行动计划\\n正文。")
+    '日照市基础教育质量提升三年行动计划'
+    """
+    for n, line in enumerate(text.split("\n")):
+        if n > 12:
+            break
+        line = line.strip()
+        han = len(_HAN_CHAR.findall(line))
+        if han >= 6 and len(line) <= 80 and not _TITLE_BAD.search(line) and line[-1] not in "。；，,;":
+            return line
+    return None
+
+
+def _title_core(title: str) -> str:
+    t = title.strip()
+    t = _PAREN_TAIL.sub("", t)
+    t = _TITLE_SUFFIX.sub("", t) if len(t) > 14 else t
+    return t.strip("《》 ")
+
+
+def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -> list[_FLAG]:
+    """Flags where the body restates the title with different words or numbers.
+
+    >>> t = "日照市基础教育质量提升三年行动计划"
+    >>> body = "日照市基础教育质量提升三年行动计划\\n印发《日照市基础教育质量提高五年行动计划》"
+    >>> [(body[s:e], r) for s, e, r in title_flags(body, t)]
+    [('提高', 'title-mismatch'), ('五年', 'number-vs-title')]
+    """
+    if not title:
+        return []
+    page = page or _Page(text)
+    core = shadow(_title_core(title))
+    if len(core) < 10:  # short titles match too many lines by chance
+        return []
+    flags: list[_FLAG] = []
+    pos = 0
+    for line in page.sh.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if core in line or len(line) < len(core) // 2:
+            continue
+        sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
+        blocks = [b for b in sm.get_matching_blocks() if b.size]
+        if not blocks:
+            continue
+        matched = sum(b.size for b in blocks)
+        b0, b1 = blocks[0], blocks[-1]
+        span_len = b1.b + b1.size - b0.b
+        if matched < 0.75 * len(core) or 2 * matched / (len(core) + span_len) < 0.8:
+            continue
+        sub = difflib.SequenceMatcher(None, core, line[b0.b : b1.b + b1.size], autojunk=False)
+        if any(tag in ("insert", "delete") for tag, *_ in sub.get_opcodes()):
+            continue  # a restatement with words added or left out is a different title, not a spun one
+        seen: set[tuple[int, int]] = set()
+        for tag, i1, i2, j1, j2 in sub.get_opcodes():
+            if tag != "replace":
+                continue
+            # 升三 vs 高五: one opcode, two findings (提高 a wording change, 五年 a number)
+            pairs = (
+                [(i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1)]
+                if i2 - i1 == j2 - j1
+                else [(i1, i2, j1, j2)]
+            )
+            for a1, a2, c1, c2 in pairs:
+                s, e = _word_span(line, b0.b + c1, b0.b + c2)
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+                is_number = bool(_NUMERAL.search(core[a1:a2]) and _NUMERAL.search(line[b0.b + c1 : b0.b + c2]))
+                flags.append((start + s, start + e, "number-vs-title" if is_number else "title-mismatch"))
+    return flags
+
+
+def _word_span(line: str, s: int, e: int) -> tuple[int, int]:
+    """Widen ``s:e`` of ``line`` to whole jieba words (提高 rather than 高)."""
+    from ..segment import tokenizer
+
+    pos = 0
+    ws, we = s, e
+    for w in tokenizer().cut(line, HMM=True):
+        nxt = pos + len(w)
+        if pos < e and nxt > s:
+            ws, we = min(ws, pos), max(we, nxt)
+        pos = nxt
+    if we - ws > 6:  # a long word would hide what changed
+        return s, e
+    return ws, we
+
+
+_AUTHORITY = regex.compile(r"(?:市|省|县|区)?(?:人民政府|政府|教育局|教育厅|教体局|市委|省委|县委|教育云平台|教育委员会)")
+_SCHOOLISH = regex.compile(r"(?:市|县|区)?(?:第?[一二三四五六七八九十]中|[一二三四五六七八九十]小|中学|小学|大学|学院|高中|实验|教育)")
+
+
+@lru_cache(maxsize=1)
+def _place_pattern() -> "regex.Pattern[str]":
+    city_province, _amb = _places()
+    names = sorted(city_province, key=len, reverse=True)
+    # no word-boundary test (Chinese has none); flags need an authority or school word after the
+    # name, which keeps accidental matches (指南通知) out
+    return regex.compile("|".join(map(regex.escape, names)))
+
+
+def _title_place(title: str) -> Optional[str]:
+    city_province, ambiguous = _places()
+    t = shadow(title)
+    for m in _place_pattern().finditer(t):
+        name = m.group()
+        if name in ambiguous and not t.startswith("市", m.end()):
+            continue
+        if city_province.get(name) != name or name in ("北京", "天津", "上海", "重庆"):
+            return name  # a city (municipalities are both)
+    for m in _place_pattern().finditer(t):
+        return m.group()
+    return None
+
+
+def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_Page] = None) -> list[_FLAG]:
+    """Flags on other places that act as the page's own (``淄博市人民政府…印发《日照市…》``).
+
+    In every page: another city or province followed by 人民政府/教育局/教育云平台/…; in a spun
+    page also another city followed by a school word (青岛二中 in a Rizhao plan).
+
+    >>> body = "淄博市人民政府办公室印发《日照市基础教育行动计划》。加强青岛教育云平台建设。"
+    >>> [body[s:e] for s, e, _r in place_flags(body, "日照市基础教育行动计划", spun=False)]
+    ['淄博', '青岛']
+    """
+    if not title:
+        return []
+    home = _title_place(title)
+    if home is None:
+        return []
+    page = page or _Page(text)
+    city_province, ambiguous = _places()
+    home_prov = city_province.get(home)
+    flags: list[_FLAG] = []
+    for m in _place_pattern().finditer(page.sh):
+        name = m.group()
+        if name == home or name == home_prov:
+            continue
+        if name in ambiguous and not page.sh.startswith("市", m.end()):
+            continue
+        if _AUTHORITY.match(page.sh, m.end()):
+            flags.append((m.start(), m.end(), "place-vs-title"))
+        elif spun and city_province.get(name) != name and _SCHOOLISH.match(page.sh, m.end()):
+            flags.append((m.start(), m.end(), "place-vs-title"))
+    return flags
+
+
+_AMOUNT = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(亿|万)?元")
+_AREA = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(万)?平方米")
+_SCHOOLS = regex.compile(r"([0-9]+)\s*所")
+_SENTENCE = regex.compile(r"[^。！？\n]+")
+_BUILDING = regex.compile("新建|改扩建|改建|建设")
+_UNIT = {None: 1.0, "": 1.0, "万": 1e4, "亿": 1e8}
+
+
+def amount_flags(text: str, page: Optional[_Page] = None) -> list[_FLAG]:
+    """Flags on building budgets too small for the floor area or number of schools in the sentence.
+
+    >>> s = "全市规划投资22.5万元,新建中小学校28所,建筑面积39.98万平方米。"
+    >>> [s[a:b] for a, b, _r in amount_flags(s)]
+    ['22.5万元']
+    >>> amount_flags("投资5.2亿元，新建学校13所，建筑面积10万平方米。")
+    []
+    """
+    page = page or _Page(text)
+    flags: list[_FLAG] = []
+    for sent in _SENTENCE.finditer(page.sh):
+        s_text = sent.group()
+        amounts = list(_AMOUNT.finditer(s_text))
+        if not amounts:
+            continue
+        area = sum(float(m.group(1)) * _UNIT[m.group(2)] for m in _AREA.finditer(s_text))
+        schools = sum(int(m.group(1)) for m in _SCHOOLS.finditer(s_text)) if _BUILDING.search(s_text) else 0
+        for m in amounts:
+            yuan = float(m.group(1)) * _UNIT[m.group(2)]
+            if (area and yuan / area < 50) or (schools and yuan / schools < 100_000):
+                flags.append((sent.start() + m.start(), sent.start() + m.end(), "amount-implausible"))
+    return flags
+
+
+_YEAR_SPAN = regex.compile(
+    r"([一二两三四五六七八九十]|[0-9]{1,2})年(?:行动)?(?:计划|规划|方案)[^（(\n]{0,4}?\s*[（(]\s*"
+    r"((?:19|20)[0-9]{2})\s*[—–\-－~至到]+\s*((?:19|20)[0-9]{2})"
+)
+_CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九十")} | {"两": 2}
+
+
+def year_span_flags(text: str, page: Optional[_Page] = None) -> list[_FLAG]:
+    """Flags on ``N年行动计划（A—B年）`` where N is not the number of years from A to B.
+
+    >>> s = "《日照市基础教育质量提升五年行动计划\\n(2023—2025年)》"
+    >>> [s[a:b] for a, b, _r in year_span_flags(s)]
+    ['五年']
+    >>> year_span_flags("三年行动计划（2023—2025年）")
+    []
+    """
+    page = page or _Page(text)
+    flags: list[_FLAG] = []
+    for m in _YEAR_SPAN.finditer(page.sh):
+        n = m.group(1)
+        years = int(n) if n.isdigit() else _CN_DIGIT[n]
+        if years != int(m.group(3)) - int(m.group(2)) + 1:
+            flags.append((m.start(1), m.end(1) + 1, "year-span-mismatch"))
+    return flags
+
+
+def suspect_flags(page: _Page) -> list[_FLAG]:
+    """Tier-c rows of ``variants.tsv`` (antonyms and swapped terms), flagged where they match."""
+    return [(c.start, c.end, c.rule) for c in spun_candidates(page.sh) if c.tier.startswith("c-")]
+
+
+# ---------------------------------------------------------------------------------------------
+# the step
+
+
+def _threshold(ctx: StepContext) -> float:
+    value = getattr(ctx.config, "spun_threshold", None)
+    return DEFAULT_SPUN_THRESHOLD if value is None else float(value)
+
+
+def run(text: str, ctx: StepContext) -> str:
+    text = ctx.replace(text, placeholder_spans(text))
+    text = ctx.replace(text, marker_spans(text))
+    text = ctx.replace(text, site_name_spans(text))
+
+    page = _Page(text)
+    evidence = spun_evidence(text, page.sh)
+    ctx.scores["spun"] = evidence.score
+    spun = evidence.score >= _threshold(ctx)
+    if spun:
+        text = ctx.replace(text, site_name_spans(text, spun=True, sh=page.sh))
+    for _ in range(2):  # a repair can complete a variant that overlapped it (青蓝安装工程结亲)
+        page = _Page(text)
+        spans = _repair_spans(page, _select(spun_candidates(page.sh), spun, page.sh))
+        if not spans:
+            break
+        text = ctx.replace(text, spans)
+
+    page = _Page(text)
+    title = ctx.meta.get("title")
+    if not title and spun:
+        # a guessed title (first title-like line) is good enough to check a spun page against
+        title = fallback_title(text)
+    flags = (
+        title_flags(text, title, page)
+        + place_flags(text, title, spun=spun, page=page)
+        + amount_flags(text, page)
+        + year_span_flags(text, page)
+        + suspect_flags(page)
+    )
+    flags = _dedupe(flags)
+    ctx.scores["substitution_flags"] = ctx.scores.get("substitution_flags", 0) + len(flags)
+    ctx.flag(text, flags)
+    return text
+
+
+def _dedupe(flags: list[_FLAG]) -> list[_FLAG]:
+    out: list[_FLAG] = []
+    for f in sorted(set(flags)):
+        if out and f[0] < out[-1][1] and f[2] == out[-1][2]:
+            continue
+        out.append(f)
+    return out
+
+
+def substitution(text: str, *, title: Optional[str] = None) -> str:
+    """The whole step as a pure function (default threshold; ``title`` as the boilerplate step finds it).
+
+    >>> substitution("升级智慧教育&&\\n强化医德师风建设 #\\n#\\n为首席学校2023某地资源网,确立。打导致优质学校2023某地资源网,办成。")
+    '升级智慧教育平台\\n强化师德师风建设\\n为首席学校,确立。打造成优质学校,办成。'
+    """
+    ctx = StepContext(None, {"title": title, "flags": []}, {})
+    ctx.begin("substitution", text)
+    return run(text, ctx)
+
+
+STEP = Step(
+    "substitution",
+    "machine substitutions: &&/& placeholders for 平台/台, inserted site names and # markers, spun text (score, tiered repairs, flags)",
+    run,
+)

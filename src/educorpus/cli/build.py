@@ -1,0 +1,155 @@
+"""``educorpus build``: inputs → a versioned dataset folder (see :func:`educorpus.build_dataset`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from ..config import CleanConfig
+from ..dataset import DatasetError, build_dataset, load_manifest
+from ._common import add_clean_options, error
+
+EPILOG = """examples:
+  educorpus build seeds/ --out dist --name edu-seeds --version 0.1.0
+  educorpus build seeds/ --out dist --name edu-seeds --bump minor --skip normalize
+  educorpus build pages.jsonl --text-field content --id-field doc_id --out dist --name news --version 1.0.0
+  educorpus build raw/ --out dist --name edu --bump patch --num-proc 2 --license cc-by-4.0 --keep-raw
+  educorpus build raw/ --out dist --name edu --version 0.3.0 --config config.json
+  educorpus build raw/ --out dist --name edu --bump patch --engine ray --num-proc 2
+
+inputs: directories of .txt/.md pages (any encoding educorpus decodes), .jsonl/.json, .parquet,
+.html (pip install 'educorpus[html]'), and folders written by datasets (save_to_disk or Hub
+layout). The result is DIR/NAME/X.Y.Z/ with data/, exclusions/, README.md and manifest.json.
+
+exit status: 0 when the version was written (inputs that could not be read are in its
+'exclusions' config and named on stderr), 2 for a usage error or a build that cannot start
+(the version exists, the output folder is not writable, another build holds the lock)."""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "build",
+        help="build a versioned Hugging Face dataset folder from raw pages",
+        description="Clean the inputs and write DIR/NAME/X.Y.Z/ in the Hub's layout: parquet data, "
+        "an exclusions config, a dataset card and a manifest. An existing version is never overwritten.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files and directories to read")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder holding the datasets (DIR/NAME/X.Y.Z is written)")
+    p.add_argument("--name", required=True, help="dataset name, e.g. edu-seeds")
+    v = p.add_mutually_exclusive_group(required=True)
+    v.add_argument("--version", dest="dataset_version", metavar="X.Y.Z", help="version to build")
+    v.add_argument("--bump", choices=["major", "minor", "patch"], help="next version after the newest one in DIR/NAME")
+    add_clean_options(p)
+    p.set_defaults(to=None)  # None: not given on the command line (the config file or the default decides)
+    p.add_argument("--config", metavar="FILE.json", help="a CleanConfig as JSON (e.g. the 'config' of an earlier manifest.json); --to/--only/--skip override it")
+    p.add_argument("--text-field", default="text", help="field holding the page text in .jsonl/.json/.parquet/datasets inputs (default: text)")
+    p.add_argument("--id-field", help="field holding a record id to keep (default: an id derived from the raw text)")
+    p.add_argument("--keep-raw", action="store_true", help="add the raw text as a column 'raw'")
+    p.add_argument("--license", help="license identifier for the dataset card, e.g. cc-by-4.0 (default: unknown)")
+    p.add_argument("--force", action="store_true", help="replace the version if it exists and was never pushed")
+    p.add_argument("--no-corpus-steps", action="store_true", help="run no corpus-level steps (deduplication, site boilerplate, quality filters)")
+    p.add_argument("--no-dedup", action="store_true", help="keep exact and near duplicates")
+    p.add_argument("--no-site-boilerplate", action="store_true", help="do not learn and remove lines repeated across a site's pages")
+    p.add_argument("--no-quality-filters", action="store_true", help="keep records that fail the quality thresholds")
+    p.add_argument(
+        "--corpus-option",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="set a corpus option, e.g. near_threshold=0.5 or max_spun_score=0.8 (see docs/corpus.md); repeatable",
+    )
+    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes, or N CPUs of a local Ray (default: 1)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: worker processes on this machine; ray: Ray Data (pip install \"educorpus[ray]\") — same records either way")
+    p.add_argument("--address", metavar="auto|ray://HOST:PORT", help="with --engine ray: the Ray cluster to use (default: start a local Ray)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
+    p.set_defaults(func=run)
+
+
+def _corpus_options(args: argparse.Namespace):
+    from ..corpus import CorpusOptions
+
+    values: dict = {}
+    for item in args.corpus_option:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise DatasetError(f"--corpus-option {item!r}: expected KEY=VALUE")
+        try:
+            values[key.strip()] = json.loads(raw)
+        except ValueError:
+            values[key.strip()] = raw
+    if args.no_dedup:
+        values.update(dedup_exact=False, dedup_near=False)
+    if args.no_site_boilerplate:
+        values["site_boilerplate"] = False
+    if args.no_quality_filters:
+        values["quality"] = False
+    try:
+        return CorpusOptions.from_dict(values)
+    except (TypeError, ValueError) as exc:
+        raise DatasetError(f"--corpus-option: {exc}") from None
+
+
+def _config(args: argparse.Namespace) -> CleanConfig:
+    base = CleanConfig()
+    if args.config:
+        try:
+            data = json.loads(Path(args.config).read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise DatasetError(f"--config {args.config}: cannot read it as JSON ({exc})") from None
+        if isinstance(data, dict) and "config" in data and "config_sha256" in data:
+            data = data["config"]  # a whole manifest.json: take its config
+        try:
+            base = CleanConfig.from_dict(data)
+        except (TypeError, ValueError) as exc:
+            raise DatasetError(f"--config {args.config}: {exc}") from None
+    changes = {}
+    if args.to is not None:
+        changes["to"] = None if args.to == "keep" else args.to
+    if args.only is not None:
+        changes["only"] = tuple(args.only)
+    if args.skip is not None:
+        changes["skip"] = tuple(args.skip)
+    try:
+        return base.with_options(**changes) if changes else base
+    except ValueError as exc:
+        raise DatasetError(str(exc)) from None
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        target = build_dataset(
+            args.inputs,
+            args.out,
+            args.name,
+            version=args.dataset_version,
+            bump=args.bump,
+            config=_config(args),
+            text_field=args.text_field,
+            id_field=args.id_field,
+            keep_raw=args.keep_raw,
+            license=args.license,
+            force=args.force,
+            num_proc=args.num_proc,
+            engine=args.engine,
+            address=args.address,
+            corpus_steps=[] if args.no_corpus_steps else None,
+            corpus_options=None if args.no_corpus_steps else _corpus_options(args),
+            progress=not args.no_progress,
+        )
+    except DatasetError as exc:
+        error(str(exc))
+        return 2
+    m = load_manifest(target)
+    c = m["counts"]
+    line = f"built {target}: {c['records']} records, {c['exclusions']} excluded"
+    if c["exclusions_by_reason"]:
+        line += " (" + ", ".join(f"{k} {v}" for k, v in c["exclusions_by_reason"].items()) + ")"
+    if c["exclusions"]:
+        line += f"; see load_dataset('{target}', 'exclusions')"
+    print(line, file=sys.stderr)
+    print(target)
+    return 0

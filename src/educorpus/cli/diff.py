@@ -1,0 +1,44 @@
+"""``educorpus diff A B``: records added, removed and changed between two dataset versions."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from ..dataset import DatasetError, diff_versions, format_diff
+from ._common import error
+
+EPILOG = """examples:
+  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0
+  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --json | jq .records
+  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --samples 10"""
+
+
+def register(sub) -> None:
+    p = sub.add_parser(
+        "diff",
+        help="compare two versions of a dataset",
+        description="Compare two version folders: records added, removed and changed (matched by id), "
+        "changed fields, sample text diffs, and the differences in config, libraries, inputs and exclusions.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("a", metavar="DIR/NAME/A", help="the older version folder")
+    p.add_argument("b", metavar="DIR/NAME/B", help="the newer version folder")
+    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--samples", type=int, default=3, metavar="N", help="sample changed records to show (default: 3)")
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        d = diff_versions(args.a, args.b, samples=max(0, args.samples))
+    except DatasetError as exc:
+        error(str(exc))
+        return 2
+    if args.json:
+        sys.stdout.write(json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(format_diff(d))
+    return 0

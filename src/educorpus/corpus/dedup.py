@@ -1,0 +1,408 @@
+"""Corpus step ``dedup``: exact and near duplicates, across scripts, reposts, truncation and spinning.
+
+Every record is compared through its normalized form (:func:`~educorpus.corpus._norm.normal_form`:
+simplified script, punctuation, spacing and case folded), so a traditional-script copy of a
+simplified article is the same text.
+
+- **Exact duplicates** have the same normalized form (a 128-bit digest).
+- **Near duplicates** are found with MinHash over the set of character ``shingle_size``-grams of
+  the normalized form (``datasketch.MinHash``). Character shingles keep spun copies close: one
+  substituted word breaks only the few shingles that overlap it, where a word shingle scheme
+  would lose every shingle touching it. Candidate pairs come from LSH banding (``lsh_bands``
+  bands of ``lsh_rows`` rows: records sharing all rows of one band are candidates) and are kept
+  when the estimated Jaccard similarity reaches ``near_threshold`` or the estimated share of
+  the smaller record inside the larger reaches ``containment_threshold`` (a truncated copy, a
+  repost with added lines). The banding is done here with numpy sorts, one band at a time,
+  rather than with ``datasketch.MinHashLSH``, whose in-memory index was measured at 19.8 KB
+  per record with the same bands (``bench/bench_minhashlsh.py``): more than the texts.
+
+**Which copy is kept**, within each group of connected copies, is decided by a total order:
+not spun before spun (``spun_score >= spun_at``), complete before truncated (:func:`content_length`
+below ``complete_at`` of the group's longest), fewer repairs (sum of the record's ``edits``
+counts, boilerplate removal excepted), earliest ``published`` (unknown last), smallest ``id``. Records are taken in that
+order; one is dropped when its exact copy or one of its verified near copies was already kept,
+and its :class:`~educorpus.corpus.Exclusion` (``exact-duplicate`` or ``near-duplicate``) names
+that kept record (the most similar one if there are several), so a dropped copy is always directly similar to the record it names (no chains
+of "similar to something similar"). A spun copy dropped for a non-spun kept copy is marked
+``spun_pair`` in its detail and listed in the statistics: such pairs are the material from which
+``scripts/mine_spin_pairs.py`` mines spin substitutions.
+
+State between the passes, per record: its id and four numbers; per distinct text: a 16-byte
+digest, its length, and a ``num_perm`` × 4-byte signature. Texts are not kept.
+
+Not handled: translations, paraphrases that share few character sequences, and a page that
+quotes another in a small part of its text (both are kept).
+"""
+
+from __future__ import annotations
+
+import re
+from array import array
+from collections import Counter, defaultdict
+from typing import Any, Union
+
+import numpy as np
+
+from . import CorpusStep, Exclusion
+from ._norm import normal_form, shingle_hashes, text_hash
+from .options import CorpusOptions
+from .quality import han_chars
+
+_DATE = re.compile(
+    r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日?\s*T?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2}))?"
+)
+_NO_DATE = 99999999_9999
+
+
+def published_key(value: Any) -> int:
+    """``published`` as a sortable integer ``YYYYMMDDhhmm``; unknown dates sort last.
+
+    >>> published_key("2024-05-21 15:56"), published_key("2024年5月3日"), published_key(None) > published_key("2099-1-1")
+    (202405211556, 202405030000, True)
+    """
+    if not value:
+        return _NO_DATE
+    m = _DATE.search(str(value))
+    if not m:
+        return _NO_DATE
+    y, mo, d, h, mi = (int(g) if g else 0 for g in m.groups())
+    return (((y * 100 + mo) * 100 + d) * 100 + h) * 100 + mi
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def content_length(text: str) -> int:
+    """Han characters in lines that read as prose (20+ characters with a sentence end), the
+    measure of how complete a copy is; a page without such lines counts all its Han characters.
+
+    Lines of a site template (addresses, menus, bylines) seldom end sentences, so a repost that
+    carries another site's template does not look more complete than the article it copies.
+
+    >>> content_length("主办单位：某市教育局  地址：人民路1号\\n全市中小学今天开学，各校做好了准备工作。")
+    18
+    >>> content_length("教育局\\n通知")
+    5
+    """
+    prose = [line for line in text.split("\n") if len(line) >= 20 and _SENTENCE_END.search(line)]
+    return han_chars("".join(prose)) or han_chars(text)
+
+
+# steps whose edits remove page furniture rather than repair damaged text: a page with a bigger
+# template is no worse a copy of the article
+NOT_REPAIRS = frozenset({"boilerplate", "site-boilerplate"})
+
+
+def repairs_of(record: dict[str, Any]) -> int:
+    """The number of repairs in a record's edit summary ``{step: {rule: count}}``; removed
+    boilerplate (steps in :data:`NOT_REPAIRS`) does not count.
+
+    >>> repairs_of({"edits": {"normalize": {"fullwidth-punct": 3}, "script": {"t2s": 40}, "boilerplate": {"icp": 1}}})
+    43
+    """
+    total = 0
+    for step, rules in (record.get("edits") or {}).items():
+        if step in NOT_REPAIRS:
+            continue
+        if isinstance(rules, dict):
+            total += sum(int(n) for n in rules.values())
+        else:
+            total += int(rules)
+    return total
+
+
+def _identity(x: int) -> int:
+    return x
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer, which datasketch's ``affine32`` scheme applies to each input."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+class Signer:
+    """``datasketch.MinHash`` signatures (scheme ``affine32``, seed 1) of 32-bit shingle hashes.
+
+    :meth:`__call__` computes, in one numpy expression per block of shingles, exactly what
+    ``MinHash.update_batch`` computes with a per-shingle Python call (10x slower);
+    :meth:`reference` is the datasketch call itself, and the tests check that both agree.
+    """
+
+    _BLOCK = 4096  # shingles per block: bounds the temporary (block x num_perm) matrix
+
+    def __init__(self, num_perm: int):
+        from datasketch import MinHash  # imports scipy: ~1 s, paid only when dedup_near is on
+
+        self.template = MinHash(num_perm=num_perm, seed=1, hashfunc=_identity, scheme="affine32")
+        a, b = self.template.permutations
+        self._a = np.asarray(a, dtype=np.uint32)[None, :]
+        self._b = np.asarray(b, dtype=np.uint32)[None, :]
+
+    def __call__(self, shingles: np.ndarray) -> np.ndarray:
+        mixed = _fmix32(shingles.astype(np.uint32))
+        sig = np.full(self._a.shape[1], 0xFFFFFFFF, dtype=np.uint32)
+        for start in range(0, len(mixed), self._BLOCK):
+            block = mixed[start : start + self._BLOCK, None]
+            np.minimum(sig, (block * self._a + self._b).min(axis=0), out=sig)
+        return sig
+
+    def reference(self, shingles: np.ndarray) -> np.ndarray:
+        m = self.template.copy()
+        m.update_batch(shingles.tolist())
+        return m.hashvalues
+
+
+_MUL = np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 200) -> np.ndarray:
+    """Candidate pairs ``(i, j)``, ``i < j``, of signature rows that agree on every row of some band.
+
+    A bucket larger than ``max_bucket`` pairs each member with its next ``max_bucket`` members
+    only (enough to connect it, without a quadratic blow-up). Returns an ``(n, 2)`` int64 array,
+    sorted and without repeats.
+
+    >>> s = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 3, 4], [5, 5, 5, 5]], dtype=np.uint32)
+    >>> band_candidates(s, bands=2, rows=2).tolist()
+    [[0, 1], [0, 2]]
+    """
+    n = len(sigs)
+    # pairs as single int64 keys i * n + j (half the memory of index pairs)
+    keys: list[np.ndarray] = []
+    for b in range(bands):
+        cols = sigs[:, b * rows : (b + 1) * rows].astype(np.uint64)
+        h = cols[:, 0].copy()
+        for k in range(1, rows):
+            h = (h * _MUL) ^ cols[:, k]
+        order = np.argsort(h, kind="stable")
+        hs = h[order]
+        bounds = np.flatnonzero(hs[1:] != hs[:-1]) + 1
+        starts = np.concatenate(([0], bounds))
+        sizes = np.diff(np.concatenate((starts, [n])))
+        found: list[tuple[np.ndarray, np.ndarray]] = []
+        two = starts[sizes == 2]
+        if len(two):
+            found.append((order[two], order[two + 1]))
+        for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            members = order[s : s + size]
+            for off in range(1, min(size, max_bucket + 1)):
+                found.append((members[:-off], members[off:]))
+        if found:
+            a = np.concatenate([f[0] for f in found]).astype(np.int64)
+            c = np.concatenate([f[1] for f in found]).astype(np.int64)
+            keys.append(np.unique(np.minimum(a, c) * n + np.maximum(a, c)))
+    if not keys:
+        return np.zeros((0, 2), dtype=np.int64)
+    unique = np.unique(np.concatenate(keys))
+    return np.stack((unique // n, unique % n), axis=1)
+
+
+class Dedup(CorpusStep):
+    """Exact and near-duplicate removal; see the module docstring for the decisions."""
+
+    name = "dedup"
+    description = "drop exact and near duplicates (across scripts, reposts, truncation, spinning); keep the best copy"
+
+    def __init__(self, options: CorpusOptions | None = None):
+        o = self.options = options or CorpusOptions()
+        if not (o.dedup_exact or o.dedup_near):
+            raise ValueError("Dedup needs dedup_exact or dedup_near (or leave the step out)")
+        # per record
+        self._ids: list[str] = []
+        self._group = array("I")
+        self._spun = array("b")
+        self._repairs = array("I")
+        self._published = array("q")
+        # per distinct normalized text (group)
+        self._by_hash: dict[bytes, int] = {}
+        self._length = array("I")
+        self._n_shingles = array("I")
+        self._sig_row = array("i")  # row in the signature matrix, -1 if the text has no shingles
+        self._sigs = np.zeros((0, o.num_perm), dtype=np.uint32)
+        self._n_sigs = 0
+        self._signer = Signer(o.num_perm) if o.dedup_near else None
+        self._decisions: dict[int, Exclusion] = {}
+        self._applied = 0
+
+    # -- first pass -------------------------------------------------------------------------
+
+    def observe(self, record: dict[str, Any]) -> None:
+        o = self.options
+        i = len(self._ids)
+        self._ids.append(str(record.get("id", i)))
+        self._spun.append(1 if float(record.get("spun_score") or 0.0) >= o.spun_at else 0)
+        self._repairs.append(repairs_of(record))
+        self._published.append(published_key(record.get("published")))
+        norm = normal_form(record.get("text") or "")
+        g = None
+        if o.dedup_exact and norm:
+            digest = text_hash(norm)
+            g = self._by_hash.get(digest)
+            if g is None:
+                self._by_hash[digest] = len(self._length)
+        if g is None:
+            g = len(self._length)
+            self._length.append(content_length(record.get("text") or ""))
+            row = -1
+            n_sh = 0
+            if o.dedup_near and norm:
+                shingles = shingle_hashes(norm, o.shingle_size)
+                n_sh = len(shingles)
+                row = self._n_sigs
+                if row == len(self._sigs):
+                    grown = np.zeros((max(1024, 2 * len(self._sigs)), o.num_perm), dtype=np.uint32)
+                    grown[: len(self._sigs)] = self._sigs
+                    self._sigs = grown
+                self._sigs[row] = self._signer(shingles)
+                self._n_sigs += 1
+            self._n_shingles.append(n_sh)
+            self._sig_row.append(row)
+        self._group.append(g)
+
+    # -- decisions --------------------------------------------------------------------------
+
+    def _near_edges(self) -> tuple[dict[int, list[tuple[int, float, float]]], dict[str, int]]:
+        """Verified near-duplicate pairs between groups, as adjacency lists."""
+        o = self.options
+        adj: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
+        info = {"candidate_pairs": 0, "verified_pairs": 0}
+        if not o.dedup_near or self._n_sigs < 2:
+            return adj, info
+        sigs = self._sigs[: self._n_sigs]
+        group_of_row = np.full(self._n_sigs, -1, dtype=np.int64)
+        rows = np.frombuffer(self._sig_row, dtype=np.int32)
+        has = rows >= 0
+        group_of_row[rows[has]] = np.flatnonzero(has)
+        pairs = band_candidates(sigs, o.lsh_bands, o.lsh_rows)
+        info["candidate_pairs"] = len(pairs)
+        n_sh = np.frombuffer(self._n_shingles, dtype=np.uint32).astype(np.float64)
+        chunk = 10_000  # pairs verified at once: two (chunk x num_perm) signature copies, 15 MB
+        for start in range(0, len(pairs), chunk):
+            p = pairs[start : start + chunk]
+            jac = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
+            ga, gb = group_of_row[p[:, 0]], group_of_row[p[:, 1]]
+            na, nb = n_sh[ga], n_sh[gb]
+            inter = jac / (1.0 + jac) * (na + nb)
+            cont = np.minimum(1.0, inter / np.maximum(1.0, np.minimum(na, nb)))
+            ok = (jac >= o.near_threshold) | (cont >= o.containment_threshold)
+            for a, b, j, c in zip(ga[ok].tolist(), gb[ok].tolist(), jac[ok].tolist(), cont[ok].tolist()):
+                adj[a].append((b, j, c))
+                adj[b].append((a, j, c))
+                info["verified_pairs"] += 1
+        return adj, info
+
+    def finalize(self) -> dict[str, Any]:
+        o = self.options
+        n_groups = len(self._length)
+        adj, info = self._near_edges()
+
+        # connected components over groups (union-find)
+        parent = list(range(n_groups))
+
+        def find(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        for a, neighbours in adj.items():
+            for b, _j, _c in neighbours:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+        members: dict[int, list[int]] = defaultdict(list)
+        for i, g in enumerate(self._group):
+            members[find(g)].append(i)
+
+        clusters: list[tuple[int, list[int]]] = []
+        spun_pairs: list[tuple[int, int, float]] = []
+        reasons: Counter[str] = Counter()
+        for comp in members.values():
+            if len(comp) < 2:
+                continue
+            longest = max(self._length[self._group[i]] for i in comp)
+
+            def rank(i: int) -> tuple:
+                truncated = self._length[self._group[i]] < o.complete_at * longest
+                return (self._spun[i], truncated, self._repairs[i], self._published[i], self._ids[i])
+
+            ordered = sorted(comp, key=rank)
+            position = {i: k for k, i in enumerate(ordered)}
+            keeper_of: dict[int, int] = {}
+            dropped: dict[int, list[int]] = defaultdict(list)
+            for i in ordered:
+                g = self._group[i]
+                if g in keeper_of:
+                    kept = keeper_of[g]
+                    detail: dict[str, Any] = {"kept": self._ids[kept]}
+                    reason = "exact-duplicate"
+                else:
+                    # the kept record it is most like (a truncated copy may be contained in
+                    # two articles that share its opening; it copies the closer one)
+                    best = None
+                    for g2, jac, cont in adj.get(g, ()):
+                        k = keeper_of.get(g2)
+                        if k is not None and (best is None or (jac, cont, -position[k]) > (best[1], best[2], -position[best[0]])):
+                            best = (k, jac, cont)
+                    if best is None:
+                        keeper_of[g] = i
+                        continue
+                    kept = best[0]
+                    detail = {"kept": self._ids[kept], "similarity": round(best[1], 3), "containment": round(best[2], 3)}
+                    reason = "near-duplicate"
+                if self._spun[i] and not self._spun[kept]:
+                    detail["spun_pair"] = True
+                    spun_pairs.append((i, kept, detail.get("similarity", 1.0)))
+                self._decisions[i] = Exclusion(reason, detail)
+                reasons[reason] += 1
+                dropped[kept].append(i)
+            clusters.extend(dropped.items())
+
+        clusters.sort(key=lambda kv: (-len(kv[1]), self._ids[kv[0]]))
+        sizes = Counter(1 + len(d) for _k, d in clusters)
+        cap = o.max_listed_clusters
+        stats = {
+            "records": len(self._ids),
+            "distinct_texts": n_groups,
+            "exact_duplicates": reasons["exact-duplicate"],
+            "near_duplicates": reasons["near-duplicate"],
+            **info,
+            "clusters": len(clusters),
+            "cluster_sizes": {str(k): v for k, v in sorted(sizes.items())},
+            "listed_clusters": [
+                {"kept": self._ids[k], "dropped": [self._ids[i] for i in d]} for k, d in clusters[:cap]
+            ],
+            "spun_pairs": len(spun_pairs),
+            "listed_spun_pairs": [
+                {"spun": self._ids[i], "clean": self._ids[k], "similarity": round(s, 3)} for i, k, s in spun_pairs[:cap]
+            ],
+            "lsh": {
+                "shingle_size": o.shingle_size,
+                "num_perm": o.num_perm,
+                "bands": o.lsh_bands,
+                "rows": o.lsh_rows,
+                "near_threshold": o.near_threshold,
+                "containment_threshold": o.containment_threshold,
+            },
+        }
+        # only the decisions are needed for the second pass
+        self._sigs = np.zeros((0, o.num_perm), dtype=np.uint32)
+        self._by_hash = {}
+        return stats
+
+    # -- second pass ------------------------------------------------------------------------
+
+    def apply(self, record: dict[str, Any]) -> Union[dict[str, Any], Exclusion]:
+        i = self._applied
+        self._applied += 1
+        rid = str(record.get("id", i))
+        if i >= len(self._ids) or self._ids[i] != rid:
+            raise ValueError(
+                f"dedup: record {rid!r} at position {i} was not observed there; apply() must see the "
+                f"records observe() saw, in the same order"
+            )
+        return self._decisions.get(i, record)

@@ -1,0 +1,132 @@
+"""Execution engines: apply a function to a stream of records, in order, on one or many workers.
+
+- ``local``: in this process (``num_proc=1``) or in a pool of ``num_proc`` worker processes.
+- ``ray``: Ray Data (``pip install "educorpus[ray]"``) on a local Ray (started on demand with
+  ``num_proc`` CPUs) or an existing cluster (``address="auto"`` or ``"ray://host:10001"``).
+
+Both yield results in input order, and both work through the input in windows of bounded size,
+so memory stays bounded however long the stream is. The function must be picklable (a
+module-level function); heavy objects it uses (OpenCC converters, jieba) are built once per
+worker process by the modules that own them.
+
+Not handled here: corpus-level steps (deduplication, site learning). They need every record and
+run in the process that drives the build, after the engine has cleaned the records.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing as mp
+from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+ENGINES = ("local", "ray")
+
+
+def _batch_apply(fn: Callable[[Any], Any], batch: list) -> list:
+    return [fn(x) for x in batch]
+
+
+def _windows(items: Iterable[T], size: int) -> Iterator[list[T]]:
+    it = iter(items)
+    while True:
+        window = list(itertools.islice(it, size))
+        if not window:
+            return
+        yield window
+
+
+def map_ordered(
+    fn: Callable[[T], R],
+    items: Iterable[T],
+    *,
+    engine: str = "local",
+    num_proc: int = 1,
+    address: Optional[str] = None,
+    batch_size: int = 32,
+) -> Iterator[R]:
+    """Yield ``fn(item)`` for every item, in input order.
+
+    >>> list(map_ordered(abs, [-1, 2, -3]))
+    [1, 2, 3]
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if num_proc < 1:
+        raise ValueError(f"num_proc must be >= 1, not {num_proc}")
+    if engine == "ray":
+        yield from _map_ray(fn, items, num_proc=num_proc, address=address, batch_size=batch_size)
+    elif num_proc == 1:
+        for item in items:
+            yield fn(item)
+    else:
+        yield from _map_pool(fn, items, num_proc=num_proc, batch_size=batch_size)
+
+
+def _map_pool(fn, items, *, num_proc: int, batch_size: int):
+    # spawn, not fork: a caller may have threads (tqdm's monitor, pyarrow's pools) that fork
+    # would copy in a locked state
+    ctx = mp.get_context("spawn")
+    window = batch_size * num_proc * 4  # records in flight: bounded memory
+    with ctx.Pool(num_proc) as pool:
+        for chunk in _windows(items, window):
+            batches = [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
+            for out in pool.imap(_BatchCall(fn), batches):
+                yield from out
+
+
+class _BatchCall:
+    """Picklable ``batch -> [fn(x) for x in batch]``."""
+
+    def __init__(self, fn):
+        self.fn = fn
+
+    def __call__(self, batch):
+        return _batch_apply(self.fn, batch)
+
+
+def check_engine(engine: str) -> None:
+    """Raise a clear ImportError now when ``engine`` needs an extra that is not installed."""
+    if engine == "ray":
+        _import_ray()
+
+
+def _import_ray():
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError:
+        raise ImportError('the ray engine needs Ray Data: pip install "educorpus[ray]"') from None
+    return ray
+
+
+def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: int):
+    ray = _import_ray()
+    started_here = False
+    if not ray.is_initialized():
+        kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
+        if address:
+            kwargs["address"] = address
+        else:
+            kwargs["num_cpus"] = num_proc
+        ray.init(**kwargs)
+        started_here = True
+    try:
+        data_ctx = ray.data.DataContext.get_current()
+        data_ctx.execution_options.preserve_order = True  # records come back in input order
+        data_ctx.enable_progress_bars = False
+        call = _BatchCall(fn)
+
+        def apply_batch(batch: dict) -> dict:
+            return {"out": call(list(batch["item"]))}
+
+        for chunk in _windows(items, max(batch_size * num_proc * 16, 512)):
+            ds = ray.data.from_items([{"item": x} for x in chunk], override_num_blocks=max(1, num_proc * 2))
+            ds = ds.map_batches(apply_batch, batch_size=batch_size, batch_format="default")
+            for row in ds.iter_rows():
+                yield row["out"]
+    finally:
+        if started_here:
+            ray.shutdown()

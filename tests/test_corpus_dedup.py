@@ -1,0 +1,186 @@
+"""Exact and near duplicates: what is found, which copy stays, what the exclusions and statistics say."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import opencc
+import pytest
+
+from educorpus.corpus import CorpusOptions, default_steps, run_corpus_steps
+from educorpus.corpus.dedup import Dedup, Signer, band_candidates
+from educorpus.corpus.synthetic import article_body, blind_spin, score_dedup, synthetic_corpus
+
+S2T = opencc.OpenCC("s2t")
+
+
+def article(seed: int) -> str:
+    return "\n".join(article_body(random.Random(seed)))
+
+
+def rec(rid: str, text: str, **fields) -> dict:
+    return {"id": rid, "text": text, "published": "2024-05-01 09:00", "spun_score": 0.0, "edits": {}, **fields}
+
+
+def dedup(records, **options):
+    return run_corpus_steps(records, [Dedup(CorpusOptions(**options))])
+
+
+def dropped(excluded):
+    return {e["id"]: (e["reason"], e["detail"]["kept"]) for e in excluded}
+
+
+def test_traditional_copy_is_an_exact_duplicate():
+    text = article(1)
+    kept, excluded, stats = dedup([rec("a", text), rec("b", S2T.convert(text))])
+    assert dropped(excluded) == {"b": ("exact-duplicate", "a")}
+    assert stats["dedup"]["exact_duplicates"] == 1
+
+
+def test_retyped_punctuation_and_spacing_is_an_exact_duplicate():
+    text = article(2)
+    retyped = "\n".join("\u3000\u3000" + ln.replace("，", ", ").replace("。", ". ") for ln in text.split("\n"))
+    _, excluded, _ = dedup([rec("a", text), rec("b", retyped)])
+    assert dropped(excluded) == {"b": ("exact-duplicate", "a")}
+
+
+def test_near_copies_found_with_exact_dedup_off():
+    text = article(3)
+    _, excluded, _ = dedup([rec("a", text), rec("b", S2T.convert(text))], dedup_exact=False)
+    assert dropped(excluded) == {"b": ("near-duplicate", "a")}
+    assert excluded[0]["detail"]["similarity"] > 0.9
+
+
+def test_exact_only_misses_near_copies():
+    text = article(4)
+    _, excluded, _ = dedup([rec("a", text), rec("b", text + "\n责任编辑：张三")], dedup_near=False)
+    assert excluded == []
+
+
+def test_distinct_real_pages_are_all_kept(seeds):
+    kept, excluded, _ = dedup([rec(name, text) for name, text in seeds.items()])
+    assert excluded == [] and len(kept) == len(seeds)
+
+
+def test_distinct_articles_sharing_a_paragraph_are_kept():
+    a, b = article_body(random.Random(5)), article_body(random.Random(6))
+    b = b[:2] + [a[1]] + b[2:]  # b quotes a's first paragraph
+    _, excluded, _ = dedup([rec("a", "\n".join(a)), rec("b", "\n".join(b))])
+    assert excluded == []
+
+
+# -- which copy is kept --------------------------------------------------------------------
+
+
+def test_not_spun_wins_over_spun_even_when_published_later():
+    text = article(7)
+    spun = blind_spin(text, random.Random(7))
+    records = [rec("a-spun", spun, spun_score=0.9, published="2020-01-01"), rec("z-clean", text, published="2024-01-01")]
+    _, excluded, stats = dedup(records)
+    assert dropped(excluded) == {"a-spun": ("near-duplicate", "z-clean")}
+    assert excluded[0]["detail"]["spun_pair"] is True
+    assert stats["dedup"]["spun_pairs"] == 1
+    assert stats["dedup"]["listed_spun_pairs"][0]["spun"] == "a-spun"
+    assert stats["dedup"]["listed_spun_pairs"][0]["clean"] == "z-clean"
+
+
+def test_complete_wins_over_truncated():
+    text = article(8)
+    truncated = text[: len(text) // 2]
+    _, excluded, _ = dedup([rec("a", truncated, published="2020-01-01"), rec("b", text)])
+    assert dropped(excluded) == {"a": ("near-duplicate", "b")}
+
+
+def test_fewer_repairs_win():
+    text = article(9)
+    records = [
+        rec("a", text, edits={"mojibake": {"gbk-misaligned": 4}, "boilerplate": {"icp": 1}}),
+        rec("b", text, edits={"normalize": {"fullwidth-punct": 2}, "boilerplate": {"icp": 9, "share": 9}}),
+    ]
+    _, excluded, _ = dedup(records)
+    assert dropped(excluded) == {"a": ("exact-duplicate", "b")}  # removed boilerplate is no repair
+
+
+def test_earliest_published_then_smallest_id():
+    text = article(10)
+    _, excluded, _ = dedup([rec("a", text, published="2024-06-02"), rec("b", text, published="2024年6月1日"), rec("c", text, published=None)])
+    assert dropped(excluded) == {"a": ("exact-duplicate", "b"), "c": ("exact-duplicate", "b")}
+    _, excluded, _ = dedup([rec("b", text), rec("a", text)])
+    assert dropped(excluded) == {"b": ("exact-duplicate", "a")}
+
+
+def test_every_dropped_copy_names_a_kept_record_and_clusters_are_listed():
+    text = article(11)
+    records = [rec(f"r{i}", variant) for i, variant in enumerate([text, S2T.convert(text), text + "\n来源：新华网", text[: len(text) * 2 // 3]])]
+    records.append(rec("other", article(12)))
+    kept, excluded, stats = dedup(records)
+    kept_ids = {r["id"] for r in kept}
+    assert kept_ids == {"r0", "other"}
+    assert all(e["detail"]["kept"] in kept_ids for e in excluded)
+    s = stats["dedup"]
+    assert s["clusters"] == 1 and s["cluster_sizes"] == {"4": 1}
+    assert s["listed_clusters"] == [{"kept": "r0", "dropped": ["r1", "r2", "r3"]}]
+    assert s["kept"] == 2 and s["excluded"] == {"exact-duplicate": 1, "near-duplicate": 2}
+
+
+def test_kept_set_does_not_depend_on_input_order():
+    corpus = synthetic_corpus(300, seed=5)
+    first, _, _ = dedup(corpus.records)
+    shuffled = list(corpus.records)
+    random.Random(1).shuffle(shuffled)
+    second, _, _ = dedup(shuffled)
+    assert {r["id"] for r in first} == {r["id"] for r in second}
+
+
+def test_apply_must_see_the_observed_records_in_order():
+    step = Dedup()
+    for r in (rec("a", article(13)), rec("b", article(14))):
+        step.observe(r)
+    step.finalize()
+    with pytest.raises(ValueError, match="'b' at position 0"):
+        step.apply(rec("b", article(14)))
+
+
+# -- MinHash and LSH against datasketch itself ------------------------------------------------
+
+
+def test_signatures_are_datasketch_minhash_signatures():
+    signer = Signer(64)
+    rng = np.random.default_rng(0)
+    for n in (1, 7, 300, 9000):  # 9000 spans several blocks
+        shingles = rng.integers(0, 2**32, n, dtype=np.uint64).astype(np.uint32)
+        assert np.array_equal(signer(shingles), signer.reference(shingles))
+
+
+def test_banding_finds_what_datasketch_lsh_finds():
+    from datasketch import LeanMinHash, MinHashLSH
+
+    corpus = synthetic_corpus(200, seed=2)
+    from educorpus.corpus._norm import normal_form, shingle_hashes
+
+    signer = Signer(32)
+    sigs = np.stack([signer(shingle_hashes(normal_form(r["text"]), 3)) for r in corpus.records])
+    lsh = MinHashLSH(num_perm=32, params=(8, 4))
+    for i, s in enumerate(sigs):
+        lsh.insert(i, LeanMinHash(seed=1, hashvalues=s, scheme="affine32"))
+    expected = set()
+    for i, s in enumerate(sigs):
+        for j in lsh.query(LeanMinHash(seed=1, hashvalues=s, scheme="affine32")):
+            if i < j:
+                expected.add((i, j))
+    found = {tuple(p) for p in band_candidates(sigs, bands=8, rows=4).tolist()}
+    assert expected and found == expected
+
+
+# -- the acceptance floor on planted duplicates ------------------------------------------------
+
+
+def test_precision_and_recall_on_planted_duplicates():
+    corpus = synthetic_corpus(600, seed=11)
+    kept, excluded, stats = run_corpus_steps(corpus.records, default_steps())
+    result = score_dedup(corpus, kept, excluded, stats)
+    assert result["should_drop"] >= 150
+    assert result["precision"] >= 0.95 and result["recall"] >= 0.95, result
+    assert min(result["recall_by_kind"].values()) >= 0.9, result["recall_by_kind"]
+    assert result["original_kept"] >= 0.95

@@ -1,0 +1,155 @@
+"""``educorpus diff`` and ``educorpus push`` (up to the HfApi boundary: a fake records the calls)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from educorpus import CleanConfig, build_dataset
+from educorpus.dataset import DatasetError, VersionExistsError, diff_versions, format_diff, push_version
+from educorpus.dataset.inputs import raw_id
+
+from .conftest import ROOT
+
+
+def write_jsonl(path: Path, texts: dict[str, str]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for doc_id, text in texts.items():
+            fh.write(json.dumps({"id": doc_id, "text": text}, ensure_ascii=False) + "\n")
+    return path
+
+
+@pytest.fixture(scope="module")
+def two_versions(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("diff")
+    a_in = write_jsonl(tmp / "a" / "pages.jsonl", {"k1": "甲文,不变。", "k2": "乙文,将被删。", "k3": "丙文,将改。"})
+    b_in = write_jsonl(tmp / "b" / "pages.jsonl", {"k1": "甲文,不变。", "k3": "丙文,已改。", "k4": "丁文,新增。"})
+    out = tmp / "dist"
+    # short pages: no corpus steps, so that no quality filter interferes with what is compared
+    a = build_dataset(a_in, out, "d", version="0.1.0", id_field="id", progress=False, corpus_steps=[])
+    b = build_dataset(b_in, out, "d", bump="minor", id_field="id", progress=False, config=CleanConfig(skip=("normalize",)), corpus_steps=[])
+    return a, b
+
+
+def test_diff_matches_records_by_id(two_versions):
+    a, b = two_versions
+    d = diff_versions(a, b)
+    r = d["records"]
+    # k1: unchanged text but normalize is skipped in b, so ',' stays: changed; k2 removed; k3 changed; k4 added
+    assert (r["added"], r["removed"], r["changed"], r["unchanged"]) == (1, 1, 2, 0)
+    assert r["added_ids"] == ["k4"] and r["removed_ids"] == ["k2"] and r["changed_ids"] == ["k1", "k3"]
+    assert d["changed_fields"]["text"] == 2 and "edits" in d["changed_fields"]
+    assert "id" not in d["changed_fields"]
+    assert d["config"] == {"skip": [[], ["normalize"]]}
+    assert d["inputs"]["changed"] == 1 and not d["inputs"]["same"]
+    k3 = [s for s in d["samples"] if s["id"] == "k3"][0]
+    assert k3["text_diff"] == ["…丙文[-，将-]{+,已+}改。…"]
+    text = format_diff(d)
+    assert "1 added, 1 removed, 2 changed, 0 unchanged" in text and "removed: k2" in text and "丙文[-，将-]{+,已+}改" in text
+
+
+def test_diff_of_a_version_with_itself_is_empty(two_versions):
+    a, _ = two_versions
+    d = diff_versions(a, a)
+    assert d["records"]["unchanged"] == 3 and d["records"]["changed"] == d["records"]["added"] == d["records"]["removed"] == 0
+    assert d["config"] == {} and d["libraries"] == {} and d["inputs"]["same"] and d["samples"] == []
+
+
+def test_diff_cli_json_and_errors(two_versions, tmp_path):
+    a, b = two_versions
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    r = subprocess.run([sys.executable, "-m", "educorpus", "diff", str(a), str(b), "--json"], capture_output=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["records"]["added_ids"] == ["k4"]
+    r = subprocess.run([sys.executable, "-m", "educorpus", "diff", str(a), str(tmp_path)], capture_output=True, env=env)
+    assert r.returncode == 2 and b"no manifest.json" in r.stderr
+
+
+# ---------------------------------------------------------------- push
+
+
+class FakeHfApi:
+    """Stands in for huggingface_hub.HfApi: same method names and keywords, records every call."""
+
+    def __init__(self, tags=()):
+        self.calls = []
+        self.tags = list(tags)
+
+    def create_repo(self, repo_id, *, repo_type=None, private=False, exist_ok=False):
+        self.calls.append(("create_repo", repo_id, {"repo_type": repo_type, "private": private, "exist_ok": exist_ok}))
+
+    def list_repo_refs(self, repo_id, *, repo_type=None):
+        self.calls.append(("list_repo_refs", repo_id, {"repo_type": repo_type}))
+        return SimpleNamespace(tags=[SimpleNamespace(name=t) for t in self.tags], branches=[])
+
+    def upload_folder(self, *, repo_id, folder_path, repo_type=None, commit_message=None, allow_patterns=None, delete_patterns=None):
+        self.calls.append(
+            ("upload_folder", repo_id, {"folder_path": folder_path, "repo_type": repo_type, "allow_patterns": allow_patterns, "delete_patterns": delete_patterns, "commit_message": commit_message})
+        )
+        return SimpleNamespace(oid="c0ffee" * 6 + "abcd", commit_url=f"https://huggingface.co/datasets/{repo_id}/commit/c0ffee")
+
+    def create_tag(self, repo_id, *, tag, revision=None, repo_type=None, tag_message=None):
+        self.calls.append(("create_tag", repo_id, {"tag": tag, "revision": revision, "repo_type": repo_type}))
+        self.tags.append(tag)
+
+
+@pytest.fixture
+def version(tmp_path):
+    src = write_jsonl(tmp_path / "in" / "p.jsonl", {"a": "一篇,文章。", "b": "另一篇。"})
+    (tmp_path / "in" / "bad.txt").write_bytes(b"\x00\x01\x02")
+    return build_dataset(tmp_path / "in", tmp_path / "dist", "edu", version="0.1.0", progress=False, corpus_steps=[])
+
+
+def test_push_uploads_tags_and_records_publication(version):
+    api = FakeHfApi()
+    result = push_version(version, "my-org/edu", api=api)
+    names = [c[0] for c in api.calls]
+    assert names == ["create_repo", "list_repo_refs", "upload_folder", "create_tag"]
+    up = api.calls[2][2]
+    assert up["repo_type"] == "dataset" and up["folder_path"] == str(version)
+    assert sorted(up["allow_patterns"]) == [
+        "README.md",
+        "data/train-00000-of-00001.parquet",
+        "exclusions/train-00000-of-00001.parquet",
+        "manifest.json",
+    ]
+    assert up["delete_patterns"] == ["data/*", "exclusions/*"]
+    tag = api.calls[3][2]
+    assert tag == {"tag": "v0.1.0", "revision": result["commit"], "repo_type": "dataset"}
+    m = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    assert m["published"][-1]["repo"] == "my-org/edu" and m["published"][-1]["tag"] == "v0.1.0"
+    assert len(m["published"]) == 1
+    # published: not even --force replaces it, and the same tag is never pushed twice
+    with pytest.raises(VersionExistsError, match="published"):
+        build_dataset(version.parent.parent.parent / "in", version.parent.parent, "edu", version="0.1.0", force=True, progress=False)
+    with pytest.raises(DatasetError, match="already has the tag v0.1.0"):
+        push_version(version, "my-org/edu", api=api)
+
+
+def test_push_checks_the_folder_before_sending_anything(version):
+    api = FakeHfApi()
+    with pytest.raises(DatasetError, match="ORG/NAME"):
+        push_version(version, "edu", api=api)
+    shard = version / "data" / "train-00000-of-00001.parquet"
+    shard.write_bytes(shard.read_bytes() + b"x")
+    with pytest.raises(DatasetError, match="modified after the build"):
+        push_version(version, "my-org/edu", api=api)
+    assert api.calls == []
+
+
+def test_push_dry_run_and_cli(version):
+    api = FakeHfApi()
+    result = push_version(version, "my-org/edu", api=api, dry_run=True)
+    assert result["dry_run"] and "manifest.json" in result["files"] and api.calls == []
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    r = subprocess.run([sys.executable, "-m", "educorpus", "push", str(version), "--repo", "my-org/edu", "--dry-run"], capture_output=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert b"would upload 4 files to my-org/edu and tag v0.1.0" in r.stdout
+    assert json.loads((version / "manifest.json").read_text(encoding="utf-8"))["published"] == []
