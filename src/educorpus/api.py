@@ -12,7 +12,7 @@ from .config import _UNSET, CleanConfig, resolve_config
 from .document import Document
 
 # columns clean_batch adds (besides ``clean_text``), always present, None when unknown
-BATCH_META_COLUMNS = ("title", "published", "source", "author", "editor", "script_in")
+BATCH_META_COLUMNS = ("title", "published", "source", "author", "editor", "script_in", "script_region")
 
 
 def clean_and_explain(
@@ -65,7 +65,7 @@ def clean_batch(
     """Clean a batch in ``datasets`` layout (``{column: [values]}``), for ``Dataset.map(batched=True)``.
 
     Returns the input columns unchanged plus ``clean_text``, the metadata columns
-    ``title, published, source, author, editor, script_in`` (strings or None), ``n_edits`` and
+    ``title, published, source, author, editor, script_in, script_region`` (strings or None), ``n_edits`` and
     ``spun_score`` (float, 0.0 when no step scores spinning).
 
     >>> out = clean_batch({"text": ["9月8日,淄博市"], "id": [7]})
