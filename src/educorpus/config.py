@@ -26,17 +26,23 @@ class CleanConfig:
             keep each page's own script.
         only: run only these steps (names from :data:`educorpus.STEPS`), in pipeline order.
         skip: run every step except these.
+        keep_captions: the ``boilerplate`` step keeps photo captions (``图为…``, short caption
+            lines between paragraphs) instead of dropping them; image credits (``（资料图）``,
+            ``张三 摄``) are dropped either way.
     """
 
     to: Optional[str] = "hans"
     only: Optional[tuple[str, ...]] = None
     skip: tuple[str, ...] = ()
+    keep_captions: bool = False
 
     def __post_init__(self) -> None:
         from .pipeline import check_step_names  # late import: pipeline imports config
 
         if self.to is not None and self.to not in TARGETS:
             raise ValueError(f"unknown target script {self.to!r}; use one of {', '.join(TARGETS)} or None")
+        if not isinstance(self.keep_captions, bool):
+            raise TypeError(f"keep_captions must be True or False, not {self.keep_captions!r}")
         for name in ("only", "skip"):
             value = getattr(self, name)
             if value is None:

@@ -4,9 +4,10 @@ Each module exposes pure ``str -> str`` cleaners (with doctests) and a ``STEP`` 
 through the pipeline's edit bookkeeping. ``PIPELINE`` is the single source of the step order.
 """
 
-from . import normalize, unicode
+from . import boilerplate, normalize, unicode
 
 PIPELINE = (
     unicode.STEP,
+    boilerplate.STEP,
     normalize.STEP,
 )

@@ -1,0 +1,706 @@
+"""Step ``boilerplate``: drop page furniture from page text and pull out the metadata.
+
+A page's text is classified line by line, by rules and by the page's structure:
+
+- **Rules** (``data/boilerplate/rules/<family>.tsv``, one file per family, each rule with a stable
+  name that becomes the rule of its edits): registration numbers (ICP, 公网安备, licences),
+  copyright notices, metadata lines (来源, 作者, 编辑, 审核, 记者, 发布时间, …), share/print/font
+  controls, breadcrumbs and menus, related-content lists, social-media blocks, disclaimers,
+  comment forms, report lines, advertisement headers, image credits and captions, CMS template
+  errors and spam lines. A rule says where it applies (``zone``): anywhere, or only outside the
+  body (a ``来源：`` line is metadata above or below the article, but text inside it).
+- **Structure**: the body is the main run of paragraph lines; boilerplate gathers above and
+  below it. Above the body, the title is the line before the first metadata line (or a line with
+  a site suffix such as ``-新華網``), and unmatched lines before it are page header. Below the
+  body, once a footer line (metadata, related list, copyright, …) starts the footer, everything
+  after it that no paragraph claims is footer too. Short lines inside the body (section headings,
+  numbered items) stay, except photo captions: lines that break the document's own heading style
+  or split a sentence across two short lines.
+
+Metadata goes to ``ctx.meta``: ``title`` (without site suffix), ``published`` (ISO 8601, minute or
+second precision, or a date), ``source``, ``author`` (the byline, else the reporter), ``editor``;
+a field stays ``None`` when the page does not state it, or states a placeholder such as ``佚名``
+or ``admin``. Every dropped line is one edit (with its line break), whose rule is the rule that
+matched or the structural reason (``title``, ``title-duplicate``, ``header-zone``,
+``footer-zone``, ``related-list``, ``caption-off-style``, ``caption-fragment``).
+
+Rules are written once in simplified Chinese and work on traditional text and on ASCII
+punctuation (``来源:``) too: at load time each character of a pattern is widened to a class of
+its variants from ``variants.tsv`` (generated from OpenCC), and ``：，（）！？；｜`` to their ASCII forms.
+
+Not handled: boilerplate *inside* a paragraph line (``本报讯（记者 张三）`` at the start of the
+lead, spam inserted mid-sentence, ``#`` paragraph markers: the ``substitution`` step), lines
+repeated across many pages of one site (corpus level), and pages flattened into one line. Lines
+that are only ``#`` are left alone and do not count as body or boilerplate.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Optional
+
+from ..document import Span, StepContext, apply_spans
+from ..pipeline import Step
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "boilerplate"
+RULES_DIR = DATA / "rules"
+VARIANTS_FILE = DATA / "variants.tsv"
+
+# family order is rule priority: the first matching rule names the edit
+FAMILIES = (
+    "records", "copyright", "report", "disclaimer", "comments", "cms", "spam", "captions",
+    "meta", "controls", "navigation", "social", "related", "ads",
+)
+ZONES = ("any", "edge", "header", "footer", "tail")
+ROLES = ("-", "meta", "sep", "related", "caption")
+META_FIELDS = ("title", "published", "source", "author", "editor")
+
+# full-width punctuation a rule writes, and the ASCII a page may have folded it to
+_PUNCT_ASCII = {"：": ":", "，": ",", "（": "(", "）": ")", "！": "!", "？": "?", "；": ";", "｜": "|"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One line rule: ``name`` is what the edit log shows; ``pattern`` is as written in the data file."""
+
+    name: str
+    family: str
+    zone: str
+    role: str
+    max_len: int
+    pattern: str
+    regex: re.Pattern
+
+
+# ---------------------------------------------------------------------------------------------
+# loading the data
+
+def _data_rows(path: Path, columns: int) -> list[list[str]]:
+    rows = []
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        parts = re.split(r"\t+", line, maxsplit=columns - 1)
+        if len(parts) != columns:
+            raise ValueError(f"{path}:{n}: expected {columns} tab-separated columns, found {len(parts)}")
+        rows.append(parts)
+    return rows
+
+
+@lru_cache(maxsize=1)
+def variants() -> dict[str, str]:
+    """Simplified character → its traditional variants (from ``variants.tsv``)."""
+    return {s: v for s, v in _data_rows(VARIANTS_FILE, 2)}
+
+
+def widen(pattern: str, table: Optional[dict[str, str]] = None) -> str:
+    """Let a pattern written in simplified Chinese match traditional text and ASCII punctuation.
+
+    Each character with variants becomes a class of them (inside a class, they are added to it).
+
+    >>> widen("来源：", {"来": "來"})
+    '[来來]源[：:]'
+    >>> widen("[来源]", {"来": "來"})
+    '[来來源]'
+    """
+    table = variants() if table is None else table
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if in_class:
+            out.append(c)
+            if c == "]":
+                in_class = False
+            elif not (i + 1 < n and pattern[i + 1] == "-") and not (pattern[i - 1] == "-"):
+                out.append(table.get(c, "") + _PUNCT_ASCII.get(c, ""))
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":
+                out.append("]")
+                i += 1
+            continue
+        extra = table.get(c, "") + _PUNCT_ASCII.get(c, "")
+        out.append(f"[{c}{extra}]" if extra else c)
+        i += 1
+    return "".join(out)
+
+
+_MACRO = re.compile(r"\{\{([A-Z_]+)\}\}")
+
+
+@lru_cache(maxsize=1)
+def macros() -> dict[str, str]:
+    """Shared pattern pieces from ``macros.tsv``, each with earlier macros substituted."""
+    table: dict[str, str] = {}
+    for name, pattern in _data_rows(DATA / "macros.tsv", 2):
+        table[name] = _expand_macros(pattern, table, f"macro {name}")
+    return table
+
+
+def _expand_macros(pattern: str, table: dict[str, str], where: str) -> str:
+    def sub(m: re.Match) -> str:
+        if m.group(1) not in table:
+            raise ValueError(f"{where}: unknown macro {{{{{m.group(1)}}}}}")
+        return f"(?:{table[m.group(1)]})"
+
+    return _MACRO.sub(sub, pattern)
+
+
+def compile_pattern(pattern: str, where: str = "pattern") -> re.Pattern:
+    """Macros substituted, widened to both scripts, compiled; errors name the rule."""
+    try:
+        return re.compile(widen(_expand_macros(pattern, macros(), where)))
+    except re.error as err:
+        raise ValueError(f"{where}: bad pattern: {err}") from None
+
+
+@lru_cache(maxsize=1)
+def rules() -> tuple[Rule, ...]:
+    """Every line rule, in priority order (family order of :data:`FAMILIES`, then file order)."""
+    out: list[Rule] = []
+    seen: set[str] = set()
+    for family in FAMILIES:
+        path = RULES_DIR / f"{family}.tsv"
+        for name, zone, role, max_len, pattern in _data_rows(path, 5):
+            where = f"{path.name} rule {name!r}"
+            if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", name):
+                raise ValueError(f"{where}: rule names are kebab-case")
+            if name in seen:
+                raise ValueError(f"{where}: duplicate rule name")
+            if zone not in ZONES or role not in ROLES:
+                raise ValueError(f"{where}: zone must be one of {ZONES}, role one of {ROLES}")
+            seen.add(name)
+            out.append(Rule(name, family, zone, role, int(max_len), pattern, compile_pattern(pattern, where)))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1)
+def _tiers() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
+    # rules that apply anywhere are tried first, so that a line inside the body that an
+    # `any` rule knows is not kept just because an `edge` rule matched it first
+    return tuple(r for r in rules() if r.zone == "any"), tuple(r for r in rules() if r.zone != "any")
+
+
+@lru_cache(maxsize=1)
+def _title_suffix() -> re.Pattern:
+    ((name, pattern),) = _data_rows(DATA / "title_suffix.tsv", 2)
+    return compile_pattern(pattern, f"title_suffix.tsv {name!r}")
+
+
+def _word_list(name: str) -> tuple[str, ...]:
+    return tuple(
+        w.strip() for w in (DATA / name).read_text(encoding="utf-8").splitlines() if w.strip() and not w.startswith("#")
+    )
+
+
+@lru_cache(maxsize=1)
+def _placeholders() -> frozenset[str]:
+    return frozenset(w.lower() for w in _word_list("placeholders.txt"))
+
+
+@lru_cache(maxsize=1)
+def _heading_end() -> re.Pattern:
+    return compile_pattern("(?:" + "|".join(map(re.escape, _word_list("heading_words.txt"))) + ")$", "heading_words.txt")
+
+
+@lru_cache(maxsize=1)
+def _field_res() -> dict[str, re.Pattern]:
+    m = macros()
+    label = m["LABEL"]
+    stop = r"\s|$|[|｜丨【】\[\]（）()<>《》，,；;]|(?:" + label + r")\s*[:：]|A\+"
+    value = r"(?P<v>[^\s|｜丨【】\[\]（）()<>《》，,；;:：]+?)(?=" + stop + ")"
+    # more names after a space (`张三 李四`), but not a label or a page control (`返回顶部`)
+    names = r"(?P<more>(?:\s+(?!(?:" + label + r")\s*[:：]|" + m["CTRL"] + r")" + m["NAME"] + r"(?=\s|$|[|｜【】\[\]（）()]))*)"
+    return {
+        "source": compile_pattern(r"(?:" + m["SRC_L"] + r")\s*[:：]\s*" + value, "source field"),
+        "author": compile_pattern(r"(?:^|[^\u4e00-\u9fff])(?:" + m["AUTHOR_L"] + r")\s*[:：/／]\s*" + value + names, "author field"),
+        "editor": compile_pattern(r"(?:" + m["EDITOR_L"] + r")\s*[:：]\s*" + value + names, "editor field"),
+        "reporter": compile_pattern(r"(?:记者|摄影|文\s*[/／|｜])\s*[:：]?\s*(?P<v>" + m["NAMES"] + r")", "reporter field"),
+        "published": compile_pattern(r"(?:(?:" + m["DATE_L"] + r")\s*[:：]\s*|^)(?P<v>" + m["DATE"] + ")", "published field"),
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# line shapes
+
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
+_HASH_TAIL = re.compile(r"\s*#+$")
+# a paragraph ends like a sentence (closing quotes/brackets may follow)
+_TERMINAL = re.compile(r"[。！？!?；;…][”’」』）)】\]\"'》]*$")
+_NUMBERED = re.compile(
+    r"^(?:第[一二三四五六七八九十百零〇\d]+[章节節部分条條篇、]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
+    r"|\d+[、.．)）]|[①-⑳]|[A-Za-z][.、)])"
+)
+_CLAUSE_SEP = re.compile(r"[，,；;\s]+")
+_OPEN_ENDING = re.compile(r"[了的和与與及在为為对對把将將给給向从從]$")
+_DATE_PARTS = re.compile(
+    r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*(?:星期|周|週)[一二三四五六日天])?"
+    r"(?:\s*(?P<H>\d{1,2})\s*[:：时時]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
+)
+_PARA_MIN_HAN = 8  # a sentence-final line shorter than this is no paragraph (`谢谢！`)
+_PARA_LONG_HAN = 60  # a line this long is a paragraph even without final punctuation
+_MINOR_SHARE = 0.2  # paragraphs cut off by a header/footer line may hold at most this share...
+_MINOR_LINES = 3  # ...and this many lines to be counted as page furniture
+_CAPTION_HAN = (6, 50)
+
+
+def _han(s: str) -> int:
+    return len(_HAN.findall(s))
+
+
+def iso_date(s: str) -> Optional[str]:
+    """The first date(-time) in ``s`` as ISO 8601, or None when there is none or it is invalid.
+
+    >>> iso_date("2024-05-21 15:56"), iso_date("2024年5月2日"), iso_date("2024-13-01")
+    ('2024-05-21T15:56', '2024-05-02', None)
+    >>> iso_date("2024-10-17 15:21:26")
+    '2024-10-17T15:21:26'
+    """
+    m = _DATE_PARTS.search(s)
+    if not m:
+        return None
+    y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+    try:
+        if m["H"] is None:
+            return datetime(y, mo, d).strftime("%Y-%m-%d")
+        t = datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0))
+    except ValueError:
+        return None
+    return t.strftime("%Y-%m-%dT%H:%M:%S" if m["S"] is not None else "%Y-%m-%dT%H:%M")
+
+
+def strip_title_suffix(title: str) -> str:
+    """A title without the site name a page appended to it.
+
+    >>> strip_title_suffix("銀川市教育局:全面統籌教育配比-新華網")
+    '銀川市教育局:全面統籌教育配比'
+    >>> strip_title_suffix("关于做好招生工作的通知_中国教育在线")
+    '关于做好招生工作的通知'
+    >>> strip_title_suffix("聽“銀”説丨銀川市教育局:全面統籌")
+    '聽“銀”説丨銀川市教育局:全面統籌'
+    """
+    m = _title_suffix().match(title)
+    return m["title"].strip() if m else title
+
+
+def _balanced(s: str) -> bool:
+    return (
+        s.count("《") == s.count("》")
+        and s.count("“") == s.count("”")
+        and s.count("(") + s.count("（") == s.count(")") + s.count("）")
+    )
+
+
+def _two_clause(s: str) -> bool:
+    # the heading shape of many articles: `强化顶层设计,狠抓责任落实`
+    parts = _CLAUSE_SEP.split(s.strip(), maxsplit=1)
+    return len(parts) == 2 and 3 <= _han(parts[0]) <= 14 and 3 <= _han(parts[1]) <= 16
+
+
+def _clean_value(v: Optional[str]) -> Optional[str]:
+    if v is None:
+        return None
+    v = v.strip(" \t\u3000:：,，;；|｜")
+    if not v or v.lower() in _placeholders():
+        return None
+    return v
+
+
+# ---------------------------------------------------------------------------------------------
+# classification
+
+@dataclass
+class _Page:
+    starts: list[int]
+    ends: list[int]
+    text: list[str]  # stripped line, trailing `#` markers removed; "" for blank lines
+    kind: list[int]  # 0 blank, 1 content, 2 a line that is only `#`
+
+
+_BLANK, _CONTENT, _HASH = 0, 1, 2
+
+
+def _split(text: str) -> _Page:
+    starts, ends, stripped, kind = [], [], [], []
+    pos = 0
+    for line in text.split("\n"):
+        starts.append(pos)
+        ends.append(pos + len(line))
+        pos += len(line) + 1
+        s = line.strip()
+        if not s:
+            stripped.append("")
+            kind.append(_BLANK)
+        elif s.strip("#") == "":
+            stripped.append("")
+            kind.append(_HASH)
+        else:
+            if s[-1] == "#":
+                s = _HASH_TAIL.sub("", s)
+            stripped.append(s)
+            kind.append(_CONTENT)
+    return _Page(starts, ends, stripped, kind)
+
+
+def _match(s: str) -> Optional[Rule]:
+    n = len(s)
+    anywhere, conditional = _tiers()
+    for r in anywhere:
+        if n <= r.max_len and r.regex.search(s):
+            return r
+    for r in conditional:
+        if n <= r.max_len and r.regex.search(s):
+            return r
+    return None
+
+
+def classify(text: str, keep_captions: bool = False) -> tuple[dict[int, str], dict[str, Any]]:
+    """Which lines of ``text`` are boilerplate, and the metadata they hold.
+
+    Returns ``({line number: rule}, meta)``; line numbers count ``text.split("\\n")``.
+
+    >>> drops, meta = classify("教育新闻\\n来源：乳山教育网\\n\\n全市中小学开学。")
+    >>> drops, meta["title"], meta["source"]
+    ({0: 'title', 1: 'meta-line'}, '教育新闻', '乳山教育网')
+    """
+    page = _split(text)
+    lines = page.text
+    content = [i for i, k in enumerate(page.kind) if k == _CONTENT]
+    rule: dict[int, Rule] = {}
+    for i in content:
+        r = _match(lines[i])
+        if r is not None:
+            rule[i] = r
+    han = {i: _han(lines[i]) for i in content}
+    para = [
+        i for i in content
+        if i not in rule and ((han[i] >= _PARA_MIN_HAN and _TERMINAL.search(lines[i])) or han[i] >= _PARA_LONG_HAN)
+    ]
+
+    drops: dict[int, str] = {}
+    if para:
+        bs, be = _body_bounds(para, rule, lines)
+    else:  # no article here: only rules, everything counts as header
+        bs, be = len(lines), len(lines)
+
+    def zone(i: int) -> str:
+        return "header" if i < bs else "footer" if i > be else "body"
+
+    # 1. rules, by zone
+    footer_start: Optional[int] = None
+    for i in content:
+        r = rule.get(i)
+        if r is None:
+            continue
+        z = zone(i)
+        if r.role == "caption" and keep_captions:
+            continue
+        if r.zone == "any" or (z == "header" and r.zone in ("edge", "header")) or (z == "footer" and r.zone in ("edge", "footer")):
+            drops[i] = r.name
+            if z == "footer" and footer_start is None and r.role in ("meta", "sep", "related"):
+                footer_start = i
+        elif z == "footer" and r.zone == "tail" and footer_start is not None and i > footer_start:
+            drops[i] = r.name
+
+    # 2. header: title, duplicate titles, page header before the title
+    header = [i for i in content if i < bs]
+    title = _find_title(header, drops, rule, lines)
+    meta_title = None
+    if title is not None:
+        first, t = title
+        meta_title = strip_title_suffix(lines[t])
+        if first != t:
+            meta_title = strip_title_suffix(lines[first]) + lines[t]
+        for i in range(first, t + 1):
+            if page.kind[i] == _CONTENT:
+                drops[i] = "title"
+        key = _title_key(strip_title_suffix(lines[t]) if first == t else meta_title)
+        for i in content:
+            if i not in drops and i < be and _title_key(strip_title_suffix(lines[i])) == key:
+                drops[i] = "title-duplicate"
+            elif i not in drops and i < first:
+                drops[i] = "header-zone"
+    chrome = [i for i in header if i in rule and rule[i].family in ("navigation", "ads", "controls") and i in drops]
+    if chrome:
+        for i in header:
+            if i < chrome[-1] and i not in drops:
+                drops[i] = "header-zone"
+
+    # 3. footer: after the first footer line, nothing is article
+    if footer_start is not None:
+        related = False
+        for i in content:
+            if i <= footer_start:
+                if i == footer_start:
+                    related = rule[i].role == "related"
+                continue
+            if i in drops:
+                related = i in rule and rule[i].role == "related" or (related and drops[i] == "related-list")
+                continue
+            drops[i] = "related-list" if related else "footer-zone"
+
+    # 4. photo captions inside the body
+    if not keep_captions and para:
+        drops.update(_captions(content, para, drops, lines, han, bs, be))
+
+    meta = _extract(sorted(i for i in drops if i in rule and rule[i].role == "meta" and drops[i] == rule[i].name), rule, lines, bs)
+    meta["title"] = meta_title
+    return dict(sorted(drops.items())), meta
+
+
+def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tuple[int, int]:
+    """First and last body line: the paragraph run, minus a few paragraphs cut off by a header
+    line after them (a welcome banner above the title) or a footer line before them (teasers
+    with summaries under 相关阅读)."""
+    size = {i: len(lines[i]) for i in para}
+    total = sum(size.values())
+    bs, be = para[0], para[-1]
+    anchors = [i for i, r in rule.items() if bs < i < be and (r.role == "meta" or r.name.startswith(("breadcrumb", "nav-")))]
+    for a in sorted(anchors, reverse=True):
+        before = [i for i in para if i < a]
+        if len(before) <= _MINOR_LINES and sum(size[i] for i in before) <= _MINOR_SHARE * total:
+            bs = next(i for i in para if i > a)
+            break
+    seps = [i for i, r in rule.items() if bs < i < be and r.role in ("sep", "related", "meta")]
+    for s in sorted(seps):
+        after = [i for i in para if i > s]
+        if len(after) <= _MINOR_LINES and sum(size[i] for i in after) <= _MINOR_SHARE * total:
+            be = max(i for i in para if i < s)
+            break
+    return bs, be
+
+
+def _title_shaped(s: str) -> bool:
+    return 2 <= _han(s) <= 80 and len(s) <= 120 and not re.search(r"[。；;：:，,、]$", s)
+
+
+def _title_key(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+def _find_title(header: list[int], drops: dict[int, str], rule: dict[int, Rule], lines: list[str]) -> Optional[tuple[int, int]]:
+    """``(first, last)`` line of the title: the line before the first metadata line of the header,
+    else a line with a site suffix; a ``——`` subtitle line takes the line above it along."""
+    meta_lines = [i for i in header if i in drops and rule.get(i) is not None and rule[i].role == "meta"]
+    free = [i for i in header if i not in drops]
+    t = None
+    if meta_lines:
+        before = [i for i in free if i < meta_lines[0]]
+        if before and _title_shaped(lines[before[-1]]):
+            t = before[-1]
+    if t is None:
+        for i in free:
+            if _title_shaped(lines[i]) and strip_title_suffix(lines[i]) != lines[i]:
+                t = i
+                break
+    if t is None:
+        return None
+    first = t
+    if lines[t].startswith(("——", "—", "--")):
+        above = [i for i in free if i < t]
+        if above and _title_shaped(lines[above[-1]]):
+            first = above[-1]
+    return first, t
+
+
+def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
+    """Photo captions among the short lines between body paragraphs.
+
+    Two shapes: a caption split over two short lines (``…配备了`` / ``教学触控一体机``), and, in
+    a document whose headings share the two-clause shape (``强化顶层设计,狠抓责任落实``), short
+    lines of another shape standing alone between paragraphs.
+    """
+    is_para = set(para)
+    runs: list[list[int]] = []
+    run: list[int] = []
+    for i in content:
+        if i <= bs or i >= be:
+            continue
+        if i in is_para:
+            if run:
+                runs.append(run)
+            run = []
+        elif i not in drops:
+            run.append(i)
+    if run:
+        runs.append(run)
+
+    def candidate(i: int) -> bool:
+        s = lines[i]
+        return (
+            _CAPTION_HAN[0] <= han[i] <= _CAPTION_HAN[1]
+            and not _TERMINAL.search(s)
+            and not re.search(r"[:：]$", s)
+            and not _NUMBERED.match(s)
+            and _balanced(s)
+            and not _heading_end().search(s)
+        )
+
+    out: dict[int, str] = {}
+    headings = sum(1 for r in runs for i in r if _two_clause(lines[i]) and not _NUMBERED.match(lines[i]))
+    for r in runs:
+        if len(r) == 2 and all(candidate(i) for i in r) and _OPEN_ENDING.search(lines[r[0]]) and han[r[0]] + han[r[1]] <= _CAPTION_HAN[1]:
+            out.update({i: "caption-fragment" for i in r})
+        elif headings >= 2 and len(r) <= 2:
+            for i in r:
+                if candidate(i) and not _two_clause(lines[i]):
+                    out[i] = "caption-off-style"
+    return out
+
+
+def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], bs: int) -> dict[str, Any]:
+    """Fields from the dropped metadata lines: header lines first, then footer lines."""
+    res = _field_res()
+    found: dict[str, Optional[str]] = {k: None for k in ("published", "source", "author", "editor", "reporter")}
+    ordered = [i for i in meta_lines if i < bs] + [i for i in meta_lines if i >= bs]
+    for i in ordered:
+        s = lines[i]
+        if found["published"] is None:
+            m = res["published"].search(s)
+            if m:
+                found["published"] = iso_date(m["v"])
+        for key in ("source", "author", "editor"):
+            if found[key] is None:
+                m = res[key].search(s)
+                if m and _clean_value(m["v"]) is not None:
+                    found[key] = _clean_value(m["v"] + (m.groupdict().get("more") or ""))
+        if found["reporter"] is None and rule[i].name in ("reporter-line", "reporter-paren", "byline-slash"):
+            m = res["reporter"].search(s)
+            if m:
+                found["reporter"] = _clean_value(m["v"])
+    return {
+        "published": found["published"],
+        "source": found["source"],
+        "author": found["author"] or found["reporter"],
+        "editor": found["editor"],
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# edits
+
+def drop_spans(text: str, drops: dict[int, str]) -> list[Span]:
+    """Spans deleting the dropped lines with their line breaks.
+
+    Blank lines between dropped lines go with them; where a dropped block sat between paragraphs
+    separated by blank lines, one blank line stays, so paragraphs do not merge.
+
+    >>> t = "A\\n\\nX\\n\\nB"
+    >>> apply_spans(t, drop_spans(t, {2: "r"}))
+    'A\\n\\nB'
+    """
+    if not drops:
+        return []
+    page = _split(text)
+    n = len(page.kind)
+    kept = [i for i in range(n) if page.kind[i] != _BLANK and i not in drops]
+    spans: list[Span] = []
+    i = 0
+    while i < n:
+        if i not in drops:
+            i += 1
+            continue
+        # the maximal run of dropped and blank lines around line i
+        a = i
+        while a > 0 and (a - 1 in drops or page.kind[a - 1] == _BLANK):
+            a -= 1
+        b = i
+        while b + 1 < n and (b + 1 in drops or page.kind[b + 1] == _BLANK):
+            b += 1
+        has_blank = any(page.kind[k] == _BLANK for k in range(a, b + 1))
+        if not kept:
+            start, end = 0, len(text)
+        elif a == 0:
+            start, end = 0, page.starts[b + 1]
+        elif b == n - 1:
+            start = page.ends[a - 1]
+            end = len(text) - 1 if text.endswith("\n") and page.kind[n - 1] == _BLANK and n - 1 not in drops else len(text)
+            end = max(end, start)
+        else:
+            start = page.starts[a]
+            end = page.starts[b + 1] - (1 if has_blank else 0)
+        dropped = [k for k in range(a, b + 1) if k in drops]
+        bounds = [start] + [page.starts[k] for k in dropped[1:]] + [end]
+        for k, line in enumerate(dropped):
+            lo, hi = bounds[k], bounds[k + 1]
+            if hi > lo:
+                spans.append((lo, hi, "", drops[line]))
+        i = b + 1
+    return spans
+
+
+def strip_boilerplate(text: str, keep_captions: bool = False) -> str:
+    """The whole step as a pure function (metadata is dropped with its lines).
+
+    >>> strip_boilerplate("乳山教育新闻\\n发布时间:2024-05-21 15:56 来源:山东教育新闻网 A+A-\\n\\n全市中小学开学。\\n\\n编辑:王骄\\n版权所有,未经授权禁止转载")
+    '全市中小学开学。'
+    >>> strip_boilerplate("分享了办学经验。\\n来源于一线教师的经验。")
+    '分享了办学经验。\\n来源于一线教师的经验。'
+    """
+    drops, _meta = classify(text, keep_captions)
+    return apply_spans(text, drop_spans(text, drops))
+
+
+def extract_metadata(text: str) -> dict[str, Any]:
+    """Title, published, source, author and editor stated by a page (``None`` when not stated).
+
+    >>> extract_metadata("通知\\n2023-06-02 来源:网络 作者:佚名\\n\\n正文第一段。")
+    {'published': '2023-06-02', 'source': None, 'author': None, 'editor': None, 'title': '通知'}
+    """
+    return classify(text)[1]
+
+
+def run(text: str, ctx: StepContext) -> str:
+    keep = bool(getattr(ctx.config, "keep_captions", False))
+    drops, meta = classify(text, keep)
+    for key in META_FIELDS:
+        if meta.get(key) is not None and ctx.meta.get(key) is None:
+            ctx.meta[key] = meta[key]
+    return ctx.replace(text, drop_spans(text, drops))
+
+
+STEP = Step(
+    "boilerplate",
+    "drop header/footer/navigation lines, captions and credits; title, date, source, author, editor into meta",
+    run,
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# the variants table (tools/gen_boilerplate_variants.py writes it; a test checks it against OpenCC)
+
+def opencc_variants() -> dict[str, set[str]]:
+    """Simplified character → traditional variants according to OpenCC (t2s inverted; s2t/s2hk/s2tw)."""
+    import opencc
+
+    t2s = opencc.OpenCC("t2s")
+    s2x = [opencc.OpenCC(c) for c in ("s2t", "s2hk", "s2tw")]
+    table: dict[str, set[str]] = {}
+    for cp in list(range(0x3400, 0x4DC0)) + list(range(0x4E00, 0xA000)):
+        c = chr(cp)
+        s = t2s.convert(c)
+        if len(s) == 1 and s != c:
+            table.setdefault(s, set()).add(c)
+        for cc in s2x:
+            v = cc.convert(c)
+            if len(v) == 1 and v != c:
+                table.setdefault(c, set()).add(v)
+    return table
