@@ -37,6 +37,7 @@ that are only ``#`` are left alone and do not count as body or boilerplate.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
@@ -49,6 +50,7 @@ from ..pipeline import Step
 DATA = Path(__file__).resolve().parent.parent / "data" / "boilerplate"
 RULES_DIR = DATA / "rules"
 VARIANTS_FILE = DATA / "variants.tsv"
+COMMON_CHARS_FILE = DATA / "common_chars.txt"
 
 # family order is rule priority: the first matching rule names the edit
 FAMILIES = (
@@ -191,11 +193,273 @@ def rules() -> tuple[Rule, ...]:
     return tuple(out)
 
 
+# ---------------------------------------------------------------------------------------------
+# fast candidate selection
+#
+# Trying ~100 patterns on every line would cost more than the rest of the pipeline. So each rule is
+# analysed once (on its compiled, widened pattern): an alternative anchored at the line start can
+# only match lines starting with one of a set of characters; any other alternative needs one of
+# a set of literal strings somewhere in the line. A line is then tried only against the rules its
+# first character or the literals it contains point to, found with one regex of plain literals.
+# The analysis is conservative: what it cannot bound is tried on every line.
+
+try:  # Python 3.11+
+    from re import _constants as _sre_c, _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python 3.10
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_MAX_SET = 64
+_GATE_LEN = 3  # characters of a literal the gate looks for
+_MAX_FIRST = 300  # an anchored alternative that may start with more characters is indexed by its literals
+
+
+def _cases(c: str, icase: bool) -> set[str]:
+    return {c, c.lower(), c.upper()} if icase and c.isascii() else {c}
+
+
+def _chars(op, av, icase: bool) -> Optional[set[str]]:
+    """A one-character item as the finite set of characters it matches, else None."""
+    if op is _sre_c.LITERAL:
+        return _cases(chr(av), icase)
+    if op is _sre_c.IN:
+        out: set[str] = set()
+        for o, a in av:
+            if o is _sre_c.LITERAL:
+                out |= _cases(chr(a), icase)
+            elif o is _sre_c.RANGE and a[1] - a[0] < 32:
+                for x in range(a[0], a[1] + 1):
+                    out |= _cases(chr(x), icase)
+            else:
+                return None
+        return out
+    return None
+
+
+def _finite(op, av, icase: bool) -> Optional[set[str]]:
+    """Every string an item can match, when that is a small finite set."""
+    if op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+        return {""}
+    if op in (_sre_c.LITERAL, _sre_c.IN):
+        return _chars(op, av, icase)
+    if op is _sre_c.SUBPATTERN:
+        return _exact(list(av[3].data), icase or bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
+    if op is _sre_c.BRANCH:
+        out: set[str] = set()
+        for alt in av[1]:
+            e = _exact(list(alt.data), icase)
+            if e is None:
+                return None
+            out |= e
+        return out if len(out) <= _MAX_SET else None
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[1] <= 1:
+        e = _exact(list(av[2].data), icase)
+        if e is None:
+            return None
+        return (e | {""}) if av[0] == 0 else e
+    return None
+
+
+def _exact(items, icase: bool) -> Optional[set[str]]:
+    cur = {""}
+    for op, av in items:
+        f = _finite(op, av, icase)
+        if f is None or len(cur) * len(f) > _MAX_SET:
+            return None
+        cur = {a + b for a in cur for b in f}
+    return cur
+
+
 @lru_cache(maxsize=1)
-def _tiers() -> tuple[tuple[Rule, ...], tuple[Rule, ...]]:
-    # rules that apply anywhere are tried first, so that a line inside the body that an
-    # `any` rule knows is not kept just because an `edge` rule matched it first
-    return tuple(r for r in rules() if r.zone == "any"), tuple(r for r in rules() if r.zone != "any")
+def _simplified() -> dict[str, str]:
+    return {v: s for s, vs in variants().items() for v in vs}
+
+
+@lru_cache(maxsize=1)
+def _common_rank() -> dict[str, int]:
+    chars = "".join(_word_list(COMMON_CHARS_FILE.name))
+    return {c: k for k, c in enumerate(chars)}
+
+
+_COMMON_SYMBOLS = set("0123456789()（）,，.。:：;；、-+%/“”\"'《》·—…!！?？ ")
+
+
+def _rarity(c: str) -> float:
+    """How rarely ``c`` occurs in body text, 0 (everywhere) to 1 (almost never)."""
+    rank = _common_rank()
+    c = _simplified().get(c, c)
+    if c in rank:
+        return rank[c] / (len(rank) + 1)
+    if c in _COMMON_SYMBOLS:
+        return 0.02
+    if c.isascii() and c.isalpha():
+        return 0.3
+    return 1.0
+
+
+def _rarest(lit: str) -> int:
+    # where the gate starts looking for a literal: at its rarest character, but so that at least
+    # two characters follow (a lone common character would send many lines to the rules)
+    last = max(len(lit) - 2, 0)
+    return max(range(last + 1), key=lambda j: _rarity(lit[j]))
+
+
+def _score(lits: set[str]) -> tuple[float, int, int]:
+    if not lits or "" in lits:
+        return (-1.0, 0, 0)
+    return (min(_rarity(lit[_rarest(lit)]) for lit in lits), min(map(len, lits)), -len(lits))
+
+
+def _required(items, icase: bool) -> Optional[set[str]]:
+    """A set of literals one of which occurs in every match of ``items``, or None."""
+    found: list[set[str]] = []
+    cur = {""}
+    for op, av in items:
+        f = _finite(op, av, icase)
+        if f is not None and len(cur) * len(f) <= _MAX_SET:
+            cur = {a + b for a in cur for b in f}
+            continue
+        found.append(cur)
+        cur = {""}
+        inner = None
+        if op is _sre_c.SUBPATTERN:
+            inner = _required(list(av[3].data), icase or bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
+        elif op is _sre_c.BRANCH:
+            parts = [_required(list(alt.data), icase) for alt in av[1]]
+            if all(p for p in parts):
+                inner = set().union(*parts)
+        elif op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT) and av[0] >= 1:
+            inner = _required(list(av[2].data), icase)
+        if inner:
+            found.append(inner)
+    found.append(cur)
+    best = max(found, key=_score)
+    return best if _score(best)[0] >= 0 else None
+
+
+def _first(items, icase: bool) -> tuple[Optional[set[str]], bool]:
+    """Characters a match of ``items`` can start with (None: any), and whether it can be empty."""
+    acc: set[str] = set()
+    for op, av in items:
+        if op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
+            continue
+        f, nullable = _first_item(op, av, icase)
+        if f is None:
+            return None, False
+        acc |= f
+        if not nullable:
+            return acc, False
+    return acc, True
+
+
+def _first_item(op, av, icase: bool) -> tuple[Optional[set[str]], bool]:
+    if op is _sre_c.LITERAL:
+        return _cases(chr(av), icase), False
+    if op is _sre_c.IN:
+        chars: set[str] = set()
+        for o, a in av:
+            if o is _sre_c.LITERAL:
+                chars |= _cases(chr(a), icase)
+            elif o is _sre_c.RANGE:
+                if a[1] - a[0] > _MAX_FIRST:
+                    return None, False
+                for x in range(a[0], a[1] + 1):
+                    chars |= _cases(chr(x), icase)
+            elif o is _sre_c.CATEGORY and a is _sre_c.CATEGORY_SPACE:
+                pass  # lines are stripped: a line never starts with a space
+            else:
+                return None, False
+        return chars, False
+    if op is _sre_c.SUBPATTERN:
+        return _first(list(av[3].data), icase or bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
+    if op is _sre_c.BRANCH:
+        acc: set[str] = set()
+        nullable = False
+        for alt in av[1]:
+            f, n = _first(list(alt.data), icase)
+            if f is None:
+                return None, False
+            acc |= f
+            nullable = nullable or n
+        return acc, nullable
+    if op in (_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT):
+        f, n = _first(list(av[2].data), icase)
+        return f, (av[0] == 0 or n)
+    return None, False
+
+
+def _alternatives(regex: re.Pattern) -> list[list]:
+    items = list(_sre_parse.parse(regex.pattern, regex.flags).data)
+    if len(items) == 1 and items[0][0] is _sre_c.BRANCH:
+        return [list(alt.data) for alt in items[0][1][1]]
+    return [items]
+
+
+def _anchored(items) -> bool:
+    return bool(items) and items[0] == (_sre_c.AT, _sre_c.AT_BEGINNING)
+
+
+@dataclass(frozen=True)
+class _Index:
+    order: tuple[Rule, ...]  # rules that apply anywhere first, then the others, each in file order
+    always: frozenset[int]
+    first: dict[str, frozenset[int]]
+    literals: dict[str, frozenset[int]]
+    # one literal regex per length class: a line of length n is searched with the regex of the
+    # rules whose max_len >= n, so long body paragraphs meet only the few long-line rules
+    limits: tuple[int, ...]
+    gates: tuple[Optional[re.Pattern], ...]
+
+
+def _literal_regex(literals: set[str]) -> Optional[re.Pattern]:
+    # plain literals grouped by first character: every top-level branch starts with a literal,
+    # which lets the regex engine skip positions whose character starts no literal
+    if not literals:
+        return None
+    groups: dict[str, list[str]] = {}
+    for lit in literals:
+        groups.setdefault(lit[0], []).append(lit[1:])
+    parts = []
+    for c, rests in sorted(groups.items()):
+        rests.sort(key=lambda r: (-len(r), r))  # longest first: a match is the longest literal there
+        alts = "|".join(re.escape(r) for r in rests)
+        parts.append(re.escape(c) + (f"(?:{alts})" if any(rests) else ""))
+    return re.compile("|".join(parts))
+
+
+@lru_cache(maxsize=1)
+def _index() -> _Index:
+    order = tuple(r for r in rules() if r.zone == "any") + tuple(r for r in rules() if r.zone != "any")
+    always: set[int] = set()
+    first: dict[str, set[int]] = {}
+    lit_rules: dict[str, set[int]] = {}
+    for k, r in enumerate(order):
+        for alt in _alternatives(r.regex):
+            chars, nullable = _first(alt, False) if _anchored(alt) else (None, True)
+            if chars is not None and (nullable or len(chars) > _MAX_FIRST):
+                chars = None
+            lits = _required(alt, False) if chars is None else None
+            if chars is not None:
+                for c in chars:
+                    first.setdefault(c, set()).add(k)
+            elif lits is not None:
+                for lit in lits:
+                    # any piece of a required literal is required too: start at its rarest character
+                    j = _rarest(lit)
+                    lit_rules.setdefault(lit[j : j + _GATE_LEN], set()).add(k)
+            else:
+                always.add(k)
+    # a literal found stands for every literal that is a prefix of it (they start at the same place)
+    closed = {
+        lit: frozenset().union(*(lit_rules[lit[:j]] for j in range(1, len(lit) + 1) if lit[:j] in lit_rules))
+        for lit in lit_rules
+    }
+    limits = tuple(sorted({order[k].max_len for ks in lit_rules.values() for k in ks}))
+    gates = tuple(
+        _literal_regex({lit for lit, ks in lit_rules.items() if any(order[k].max_len >= limit for k in ks)})
+        for limit in limits
+    )
+    return _Index(order, frozenset(always), {c: frozenset(v) for c, v in first.items()}, closed, limits, gates)
 
 
 @lru_cache(maxsize=1)
@@ -243,7 +507,18 @@ def _field_res() -> dict[str, re.Pattern]:
 _HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 _HASH_TAIL = re.compile(r"\s*#+$")
 # a paragraph ends like a sentence (closing quotes/brackets may follow)
-_TERMINAL = re.compile(r"[。！？!?；;…][”’」』）)】\]\"'》]*$")
+_CLOSERS = "”’」』）)】]\"'》"
+_TERMINALS = frozenset("。！？!?；;…")
+
+
+def _ends_sentence(s: str) -> bool:
+    """Whether a line ends like a sentence (closing quotes and brackets may follow).
+
+    >>> _ends_sentence("他说：“好。”"), _ends_sentence("一、思路目标")
+    (True, False)
+    """
+    s = s.rstrip(_CLOSERS)
+    return bool(s) and s[-1] in _TERMINALS
 _NUMBERED = re.compile(
     r"^(?:第[一二三四五六七八九十百零〇\d]+[章节節部分条條篇、]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]"
     r"|\d+[、.．)）]|[①-⑳]|[A-Za-z][.、)])"
@@ -264,6 +539,12 @@ _CAPTION_HAN = (6, 50)
 
 def _han(s: str) -> int:
     return len(_HAN.findall(s))
+
+
+def _wide(s: str) -> int:
+    """Characters UTF-8 encodes in three bytes (Han, Chinese punctuation): a cheap measure of how
+    much Chinese a line holds, all the paragraph thresholds need (pinyin letters count half)."""
+    return (len(s.encode("utf-8")) - len(s)) // 2
 
 
 def iso_date(s: str) -> Optional[str]:
@@ -339,34 +620,43 @@ _BLANK, _CONTENT, _HASH = 0, 1, 2
 
 
 def _split(text: str) -> _Page:
-    starts, ends, stripped, kind = [], [], [], []
+    raw = text.split("\n")
+    starts, ends = [], []
     pos = 0
-    for line in text.split("\n"):
+    for line in raw:
         starts.append(pos)
-        ends.append(pos + len(line))
-        pos += len(line) + 1
-        s = line.strip()
-        if not s:
-            stripped.append("")
-            kind.append(_BLANK)
-        elif s.strip("#") == "":
-            stripped.append("")
-            kind.append(_HASH)
-        else:
-            if s[-1] == "#":
-                s = _HASH_TAIL.sub("", s)
-            stripped.append(s)
-            kind.append(_CONTENT)
+        pos += len(line)
+        ends.append(pos)
+        pos += 1
+    stripped = [line.strip() for line in raw]
+    kind = [_CONTENT if s else _BLANK for s in stripped]
+    for i, s in enumerate(stripped):
+        if s and s[-1] == "#":
+            s = stripped[i] = _HASH_TAIL.sub("", s)
+            if not s:
+                kind[i] = _HASH
     return _Page(starts, ends, stripped, kind)
 
 
+_NONE: frozenset[int] = frozenset()
+
+
 def _match(s: str) -> Optional[Rule]:
+    """The rule naming line ``s`` (stripped), by priority: rules that apply anywhere first."""
+    ix = _index()
     n = len(s)
-    anywhere, conditional = _tiers()
-    for r in anywhere:
-        if n <= r.max_len and r.regex.search(s):
-            return r
-    for r in conditional:
+    cands = ix.first.get(s[0], _NONE) | ix.always
+    g = bisect_left(ix.limits, n)
+    if g < len(ix.gates):
+        gate = ix.gates[g]
+        m = gate.search(s) if gate is not None else None
+        while m:
+            cands = cands | ix.literals[m.group()]
+            m = gate.search(s, m.start() + 1)
+    if not cands:
+        return None
+    for k in sorted(cands):
+        r = ix.order[k]
         if n <= r.max_len and r.regex.search(s):
             return r
     return None
@@ -381,7 +671,10 @@ def classify(text: str, keep_captions: bool = False) -> tuple[dict[int, str], di
     >>> drops, meta["title"], meta["source"]
     ({0: 'title', 1: 'meta-line'}, '教育新闻', '乳山教育网')
     """
-    page = _split(text)
+    return _classify(_split(text), keep_captions)
+
+
+def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[str, Any]]:
     lines = page.text
     content = [i for i, k in enumerate(page.kind) if k == _CONTENT]
     rule: dict[int, Rule] = {}
@@ -389,10 +682,10 @@ def classify(text: str, keep_captions: bool = False) -> tuple[dict[int, str], di
         r = _match(lines[i])
         if r is not None:
             rule[i] = r
-    han = {i: _han(lines[i]) for i in content}
+    han = {i: _wide(lines[i]) for i in content}
     para = [
         i for i in content
-        if i not in rule and ((han[i] >= _PARA_MIN_HAN and _TERMINAL.search(lines[i])) or han[i] >= _PARA_LONG_HAN)
+        if i not in rule and ((han[i] >= _PARA_MIN_HAN and _ends_sentence(lines[i])) or han[i] >= _PARA_LONG_HAN)
     ]
 
     drops: dict[int, str] = {}
@@ -433,8 +726,8 @@ def classify(text: str, keep_captions: bool = False) -> tuple[dict[int, str], di
             if page.kind[i] == _CONTENT:
                 drops[i] = "title"
         key = _title_key(strip_title_suffix(lines[t]) if first == t else meta_title)
-        for i in content:
-            if i not in drops and i < be and _title_key(strip_title_suffix(lines[i])) == key:
+        for i in header:
+            if i not in drops and _title_key(strip_title_suffix(lines[i])) == key:
                 drops[i] = "title-duplicate"
             elif i not in drops and i < first:
                 drops[i] = "header-zone"
@@ -543,11 +836,13 @@ def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
     if run:
         runs.append(run)
 
+    exact = {i: _han(lines[i]) for r in runs for i in r}
+
     def candidate(i: int) -> bool:
         s = lines[i]
         return (
-            _CAPTION_HAN[0] <= han[i] <= _CAPTION_HAN[1]
-            and not _TERMINAL.search(s)
+            _CAPTION_HAN[0] <= exact[i] <= _CAPTION_HAN[1]
+            and not _ends_sentence(s)
             and not re.search(r"[:：]$", s)
             and not _NUMBERED.match(s)
             and _balanced(s)
@@ -557,7 +852,7 @@ def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
     out: dict[int, str] = {}
     headings = sum(1 for r in runs for i in r if _two_clause(lines[i]) and not _NUMBERED.match(lines[i]))
     for r in runs:
-        if len(r) == 2 and all(candidate(i) for i in r) and _OPEN_ENDING.search(lines[r[0]]) and han[r[0]] + han[r[1]] <= _CAPTION_HAN[1]:
+        if len(r) == 2 and all(candidate(i) for i in r) and _OPEN_ENDING.search(lines[r[0]]) and exact[r[0]] + exact[r[1]] <= _CAPTION_HAN[1]:
             out.update({i: "caption-fragment" for i in r})
         elif headings >= 2 and len(r) <= 2:
             for i in r:
@@ -607,9 +902,12 @@ def drop_spans(text: str, drops: dict[int, str]) -> list[Span]:
     >>> apply_spans(t, drop_spans(t, {2: "r"}))
     'A\\n\\nB'
     """
+    return _drop_spans(text, _split(text), drops) if drops else []
+
+
+def _drop_spans(text: str, page: "_Page", drops: dict[int, str]) -> list[Span]:
     if not drops:
         return []
-    page = _split(text)
     n = len(page.kind)
     kept = [i for i in range(n) if page.kind[i] != _BLANK and i not in drops]
     spans: list[Span] = []
@@ -655,8 +953,9 @@ def strip_boilerplate(text: str, keep_captions: bool = False) -> str:
     >>> strip_boilerplate("分享了办学经验。\\n来源于一线教师的经验。")
     '分享了办学经验。\\n来源于一线教师的经验。'
     """
-    drops, _meta = classify(text, keep_captions)
-    return apply_spans(text, drop_spans(text, drops))
+    page = _split(text)
+    drops, _meta = _classify(page, keep_captions)
+    return apply_spans(text, _drop_spans(text, page, drops))
 
 
 def extract_metadata(text: str) -> dict[str, Any]:
@@ -669,12 +968,12 @@ def extract_metadata(text: str) -> dict[str, Any]:
 
 
 def run(text: str, ctx: StepContext) -> str:
-    keep = bool(getattr(ctx.config, "keep_captions", False))
-    drops, meta = classify(text, keep)
+    page = _split(text)
+    drops, meta = _classify(page, bool(getattr(ctx.config, "keep_captions", False)))
     for key in META_FIELDS:
         if meta.get(key) is not None and ctx.meta.get(key) is None:
             ctx.meta[key] = meta[key]
-    return ctx.replace(text, drop_spans(text, drops))
+    return ctx.replace(text, _drop_spans(text, page, drops))
 
 
 STEP = Step(
