@@ -480,8 +480,10 @@ def _placeholders() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _heading_end() -> re.Pattern:
-    return compile_pattern("(?:" + "|".join(map(re.escape, _word_list("heading_words.txt"))) + ")$", "heading_words.txt")
+def _heading_word() -> re.Pattern:
+    ends = "|".join(map(re.escape, _word_list("heading_words.txt")))
+    starts = "|".join(map(re.escape, _word_list("heading_starts.txt")))
+    return compile_pattern(f"^(?:{starts})|(?:{ends})$", "heading_words.txt, heading_starts.txt")
 
 
 @lru_cache(maxsize=1)
@@ -496,8 +498,12 @@ def _field_res() -> dict[str, re.Pattern]:
         "source": compile_pattern(r"(?:" + m["SRC_L"] + r")\s*[:：]\s*" + value, "source field"),
         "author": compile_pattern(r"(?:^|[^\u4e00-\u9fff])(?:" + m["AUTHOR_L"] + r")\s*[:：/／]\s*" + value + names, "author field"),
         "editor": compile_pattern(r"(?:" + m["EDITOR_L"] + r")\s*[:：]\s*" + value + names, "editor field"),
-        "reporter": compile_pattern(r"(?:记者|摄影|文\s*[/／|｜])\s*[:：]?\s*(?P<v>" + m["NAMES"] + r")", "reporter field"),
-        "published": compile_pattern(r"(?:(?:" + m["DATE_L"] + r")\s*[:：]\s*|^)(?P<v>" + m["DATE"] + ")", "published field"),
+        "reporter": compile_pattern(
+            r"(?:记者|文\s*[/／|｜])\s*[:：]?\s*(?P<v>" + m["NAME"] + r"(?:[\s、，,]+(?!(?:" + label + r"|实习生|特约))" + m["NAME"] + r")*)",
+            "reporter field",
+        ),
+        "published": compile_pattern(r"(?:" + m["DATE_L"] + r")\s*[:：]\s*(?P<v>" + m["DATE"] + ")", "published field"),
+        "date": compile_pattern(r"(?P<v>" + m["DATE"] + ")", "date"),
     }
 
 
@@ -534,6 +540,7 @@ _PARA_MIN_HAN = 8  # a sentence-final line shorter than this is no paragraph (`�
 _PARA_LONG_HAN = 60  # a line this long is a paragraph even without final punctuation
 _MINOR_SHARE = 0.2  # paragraphs cut off by a header/footer line may hold at most this share...
 _MINOR_LINES = 3  # ...and this many lines to be counted as page furniture
+_MAJOR_SHARE = 0.5  # after a strong footer line, paragraphs holding less than this are furniture
 _CAPTION_HAN = (6, 50)
 
 
@@ -600,7 +607,8 @@ def _clean_value(v: Optional[str]) -> Optional[str]:
     if v is None:
         return None
     v = v.strip(" \t\u3000:：,，;；|｜")
-    if not v or v.lower() in _placeholders():
+    simplified = _simplified()
+    if not v or "".join(simplified.get(c, c) for c in v).lower() in _placeholders():
         return None
     return v
 
@@ -775,7 +783,11 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
     seps = [i for i, r in rule.items() if bs < i < be and r.role in ("sep", "related", "meta")]
     for s in sorted(seps):
         after = [i for i in para if i > s]
-        if len(after) <= _MINOR_LINES and sum(size[i] for i in after) <= _MINOR_SHARE * total:
+        share = sum(size[i] for i in after) / total
+        # after a strong footer line (related list, comments, copyright) the smaller part is
+        # furniture; after a metadata line only a few short paragraphs are
+        strong = rule[s].role in ("sep", "related")
+        if share <= _MINOR_SHARE and len(after) <= _MINOR_LINES or strong and share < _MAJOR_SHARE:
             be = max(i for i in para if i < s)
             break
     return bs, be
@@ -795,7 +807,12 @@ def _find_title(header: list[int], drops: dict[int, str], rule: dict[int, Rule],
     meta_lines = [i for i in header if i in drops and rule.get(i) is not None and rule[i].role == "meta"]
     free = [i for i in header if i not in drops]
     t = None
-    if meta_lines:
+    if any(rule[i].name == "govinfo-table" for i in meta_lines):
+        # an information-disclosure table (索引号, 发文机关, 名称, …) comes before the title
+        after = [i for i in free if i > meta_lines[-1]]
+        if after and _title_shaped(lines[after[0]]):
+            t = after[0]
+    if t is None and meta_lines:
         before = [i for i in free if i < meta_lines[0]]
         if before and _title_shaped(lines[before[-1]]):
             t = before[-1]
@@ -818,8 +835,10 @@ def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
     """Photo captions among the short lines between body paragraphs.
 
     Two shapes: a caption split over two short lines (``…配备了`` / ``教学触控一体机``), and, in
-    a document whose headings share the two-clause shape (``强化顶层设计,狠抓责任落实``), short
-    lines of another shape standing alone between paragraphs.
+    a document whose headings share the two-clause shape (``强化顶层设计,狠抓责任落实``), a short
+    line of another shape standing alone between paragraphs. Lines that read like headings (a
+    policy verb first, a heading word last: ``加大学校建设投入``, ``相关政策解读``), numbered
+    lines, ``label：text`` lines and lists stay.
     """
     is_para = set(para)
     runs: list[list[int]] = []
@@ -843,10 +862,9 @@ def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
         return (
             _CAPTION_HAN[0] <= exact[i] <= _CAPTION_HAN[1]
             and not _ends_sentence(s)
-            and not re.search(r"[:：]$", s)
             and not _NUMBERED.match(s)
             and _balanced(s)
-            and not _heading_end().search(s)
+            and not _heading_word().search(s)
         )
 
     out: dict[int, str] = {}
@@ -854,10 +872,11 @@ def _captions(content, para, drops, lines, han, bs, be) -> dict[int, str]:
     for r in runs:
         if len(r) == 2 and all(candidate(i) for i in r) and _OPEN_ENDING.search(lines[r[0]]) and exact[r[0]] + exact[r[1]] <= _CAPTION_HAN[1]:
             out.update({i: "caption-fragment" for i in r})
-        elif headings >= 2 and len(r) <= 2:
-            for i in r:
-                if candidate(i) and not _two_clause(lines[i]):
-                    out[i] = "caption-off-style"
+        elif headings >= 2 and len(r) == 1:
+            # a lone line of another shape; `label：text` lines (联系人：…, 办学理念：…) stay
+            i = r[0]
+            if candidate(i) and not _two_clause(lines[i]) and ":" not in lines[i] and "：" not in lines[i]:
+                out[i] = "caption-off-style"
     return out
 
 
@@ -869,7 +888,8 @@ def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], bs:
     for i in ordered:
         s = lines[i]
         if found["published"] is None:
-            m = res["published"].search(s)
+            # a labelled date (发布时间：…) first, else the date a metadata line carries
+            m = res["published"].search(s) or res["date"].search(s)
             if m:
                 found["published"] = iso_date(m["v"])
         for key in ("source", "author", "editor"):
