@@ -523,8 +523,178 @@ def hand(label, variant, blank, meta, marked) -> dict:
     return {"label": label, "input": text, "expected": apply_spans(text, drop_spans(text, drops)), "meta": meta}
 
 
+
+
+# Written after the step was tuned on the pages above, and measured before any change made for
+# them (see the report of issue 3); they stay here as ordinary labelled pages.
+HELDOUT = [
+    ("ministry page with an empty author field and related articles", "simplified", True, {
+        "title": "教育部部署2024年中小学暑期安全工作", "published": "2024-07-05",
+        "source": "教育部", "author": None, "editor": None}, """
+X|中华人民共和国教育部政府门户网站
+X|当前位置：首页 > 新闻 > 工作动态
+X|教育部部署2024年中小学暑期安全工作
+X|来源：教育部  |  作者：  |  发布时间：2024-07-05
+B|近日，教育部印发通知，对2024年中小学暑期安全工作作出部署。
+B|通知要求，各地要聚焦防溺水、交通安全、食品安全等重点领域，在放假前集中开展一次安全教育。
+B|通知强调，要加强家校协同，通过家长会、告家长书等形式，提醒家长切实履行监护责任。
+X|【打印】【关闭】
+X|相关文章：
+X|教育部召开2024年全国教育系统安全工作会议
+X|主办单位：中华人民共和国教育部  版权所有
+X|京ICP备10028400号  京公网安备11040102700080号
+"""),
+    ("people's daily style repost with 责编 in brackets", "simplified", True, {
+        "title": "多地推进课后服务提质增效", "published": "2024-03-18T08:21",
+        "source": "人民网－人民日报", "author": "张烁", "editor": "赵欣悦、杨虞波罗"}, """
+X|多地推进课后服务提质增效--教育--人民网
+X|多地推进课后服务提质增效
+X|本报记者 张烁
+X|2024年03月18日08:21  来源：人民网－人民日报
+B|新学期以来，多地中小学在课后服务中引入科技、体育、艺术等特色课程，让学生在校园里“吃饱”“吃好”。
+B|在北京市海淀区，不少学校与高校、科研院所合作，开设了人工智能、航天科普等课程。
+B|专家表示，课后服务要坚持公益普惠原则，防止变相成为集体补课。
+X|（责编：赵欣悦、杨虞波罗）
+X|分享让更多人看到
+X|推荐阅读
+X|教育部：严禁以任何形式公布中高考“状元”
+"""),
+    ("school notice with attachments after the signature", "simplified", True, {
+        "title": "关于2024年秋季学期开学有关事项的通知", "published": "2024-08-25",
+        "source": None, "author": None, "editor": None}, """
+X|乳山市第一中学
+X|关于2024年秋季学期开学有关事项的通知
+X|时间：2024-08-25　点击：1032次
+B|各位家长、同学们：
+B|根据上级教育部门工作安排，现将我校2024年秋季学期开学有关事项通知如下。
+B|一、高一新生8月28日报到，高二、高三学生8月30日返校。
+B|二、返校时请携带暑假作业，并做好个人物品整理。
+B|乳山市第一中学
+B|2024年8月25日
+B|附件1：2024年秋季学期校历
+B|附件2：新生报到须知
+X|【关闭】
+"""),
+    ("kindergarten WeChat article with pipe bylines", "simplified", True, {
+        "title": None, "published": None,
+        "source": "乳山市实验幼儿园", "author": None, "editor": "王老师"}, """
+X|点击上方蓝字关注我们
+B|为了培养幼儿的社会责任感，5月20日，大班的小朋友们走进社区，开展“小小志愿者”活动。
+B|孩子们给社区的爷爷奶奶送去了自己制作的贺卡，还表演了精心准备的儿歌。
+B|活动结束后，孩子们说：“帮助别人，我们也很快乐！”
+X|END
+X|来源 | 乳山市实验幼儿园
+X|编辑 | 王老师  审核 | 李园长
+X|长按二维码关注我们
+"""),
+    ("Hong Kong script education news with corner quotes", "s2hk", True, {
+        "title": "教育局推出「STEAM教育」教师培训计划", "published": "2024-09-20T12:00",
+        "source": "教育局", "author": None, "editor": None}, """
+X|教育局推出「STEAM教育」教师培训计划
+X|2024年9月20日 12:00　来源：教育局
+B|教育局今日宣布推出新一轮「STEAM教育」教师专业发展计划，预计三年内培训教师6000人次。
+B|计划涵盖编程教育、人工智能及创客教学三大范畴，并邀请大学学者担任导师。
+B|教育局发言人表示，将继续投放资源，支援学校推动创新科技教育。
+X|分享至：
+X|Facebook  WhatsApp  电邮
+"""),
+    ("page with a video block and its credit", "simplified", True, {
+        "title": "我市举行中小学生诗词大会总决赛", "published": "2024-06-12T19:30",
+        "source": "乳山融媒", "author": None, "editor": "孙悦"}, """
+X|我市举行中小学生诗词大会总决赛
+X|2024-06-12 19:30  来源：乳山融媒
+B|6月12日，乳山市第三届中小学生诗词大会总决赛在市文化中心举行，经过初赛、复赛的层层选拔，20名选手进入决赛。
+X|（视频来源：乳山融媒）
+B|比赛设置了飞花令、看图猜诗、诗词接龙等环节，选手们沉着应战，展现了扎实的古诗词功底。
+B|最终，乳山市实验小学的李雨桐获得小学组冠军，府前路学校的王子涵获得初中组冠军。
+X|责任编辑：孙悦
+"""),
+    ("long policy page with 我要纠错 and mobile view line", "s2t", False, {
+        "title": "乳山市推进县域普通高中发展提升行动实施方案", "published": "2024-04-10",
+        "source": "乳山市教育和体育局", "author": None, "editor": None}, """
+X|乳山市人民政府
+X|首页 > 政务公开 > 政策文件
+X|乳山市推进县域普通高中发展提升行动实施方案
+X|发布日期：2024-04-10  信息来源：乳山市教育和体育局  字号：[ 大 中 小 ]
+B|为深入实施县域普通高中发展提升行动计划，推动全市普通高中优质特色发展，制定本方案。
+B|一、主要目标
+B|到2025年，全市普通高中办学条件全面达标，教育质量明显提升，形成一批特色鲜明的优质高中。
+B|二、重点任务
+B|（一）改善办学条件。实施普通高中改扩建工程，新增学位1500个。
+B|（二）加强教师队伍建设。每年引进优秀高校毕业生30名，开展骨干教师培训200人次。
+B|（三）深化育人方式改革。全面实施新课程新教材，推进选课走班教学。
+B|三、组织保障
+B|各相关部门要按照职责分工，密切配合，确保各项任务落到实处。
+X|扫一扫在手机打开当前页
+X|【我要纠错】  【打印本页】  【关闭窗口】
+"""),
+    ("portal page with 本文来源 and an app prompt", "simplified", True, {
+        "title": "高考志愿填报需注意哪些事项？专家支招", "published": "2024-06-25T07:45:00",
+        "source": "中国青年报", "author": None, "editor": "刘洋"}, """
+X|高考志愿填报需注意哪些事项？专家支招
+X|2024-06-25 07:45:00
+B|随着各地高考成绩陆续公布，志愿填报成为考生和家长关注的焦点。
+B|专家提醒，考生要充分了解各高校的招生章程，重点关注专业要求、录取规则等内容。
+B|此外，考生要警惕“志愿填报指导”骗局，通过官方渠道获取招生信息。
+X|本文来源：中国青年报
+X|【责任编辑：刘洋】
+X|打开APP阅读更多精彩内容
+"""),
+    ("news whose body talks about clicks, sharing and copyright", "simplified", True, {
+        "title": "我市开展网络素养进校园活动", "published": "2024-10-09",
+        "source": "威海市教育局", "author": None, "editor": None}, """
+X|我市开展网络素养进校园活动
+X|发布时间：2024-10-09  来源：威海市教育局
+B|10月9日，我市网络素养进校园活动在市实验中学启动，全市中小学生通过线上线下方式参加。
+B|活动中，民警提醒同学们不要随意点击陌生链接，不在网上分享个人信息。
+B|讲座还介绍了版权保护的基本知识，引导学生尊重原创、合理使用网络资源。
+B|分享到朋友圈的内容也可能泄露隐私，同学们要养成良好的上网习惯。
+X|【打印本页】
+"""),
+    ("university page with a numbered photo gallery", "simplified", True, {
+        "title": "学校举行2024届毕业典礼", "published": "2024-06-20T10:15",
+        "source": None, "author": None, "editor": None}, """
+X|首页 > 图片新闻
+X|学校举行2024届毕业典礼
+X|发布者：宣传部  发布时间：2024-06-20 10:15  浏览次数：3021
+B|6月20日，学校2024届毕业典礼暨学位授予仪式在体育馆隆重举行，5000余名毕业生参加典礼。
+X|图1 毕业典礼现场
+B|校长在致辞中勉励毕业生心怀“国之大者”，在服务国家和社会发展中实现人生价值。
+X|图2 校长为毕业生拨穗
+B|毕业生代表发言，表达了对母校和老师的感激之情。
+"""),
+    ("county recruitment notice with a flattened table", "simplified", True, {
+        "title": "2024年乳山市公开招聘教师简章", "published": "2024-03-01",
+        "source": "乳山市教育和体育局", "author": None, "editor": None}, """
+X|乳山市教育和体育局
+X|2024年乳山市公开招聘教师简章
+X|发布日期：2024-03-01　来源：乳山市教育和体育局
+B|根据工作需要，经研究决定，2024年乳山市公开招聘中小学教师50名。招聘岗位如下：
+B|岗位名称
+B|招聘人数
+B|小学语文
+B|15
+B|初中数学
+B|10
+B|报名时间为3月10日至3月14日，报名方式为网上报名。咨询电话：0631-6651234。
+X|上一篇：乳山市2024年教师资格认定公告
+X|下一篇：乳山市中小学生体质健康监测结果公布
+"""),
+    ("page without blank lines, 时间 and 点击 in one line", "simplified", False, {
+        "title": "乳山市举办中小学班主任基本功大赛", "published": "2024-05-06T09:12:45",
+        "source": None, "author": None, "editor": None}, """
+X|乳山市举办中小学班主任基本功大赛
+X|时间：2024-05-06 09:12:45 来源：本站 点击：568次
+B|5月6日，乳山市中小学班主任基本功大赛在市教研中心举行，来自全市的36名班主任参赛。
+B|大赛设置育人故事、情景答辩、主题班会设计三个环节，全面考查班主任的专业素养。
+B|经过激烈角逐，12名选手获一等奖。
+X|打印此页 | 关闭窗口
+"""),
+]
+
+
 def main() -> None:
-    pages = [build(k) for k in range(48)] + [hand(*h) for h in HANDWRITTEN]
+    pages = [build(k) for k in range(48)] + [hand(*h) for h in HANDWRITTEN + HELDOUT]
     OUT.write_text("[\n" + ",\n".join(json.dumps(p, ensure_ascii=False) for p in pages) + "\n]\n", encoding="utf-8")
     print(f"{len(pages)} pages -> {OUT}")
 

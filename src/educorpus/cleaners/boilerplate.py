@@ -493,11 +493,12 @@ def _field_res() -> dict[str, re.Pattern]:
     stop = r"\s|$|[|｜丨【】\[\]（）()<>《》，,；;]|(?:" + label + r")\s*[:：]|A\+"
     value = r"(?P<v>[^\s|｜丨【】\[\]（）()<>《》，,；;:：]+?)(?=" + stop + ")"
     # more names after a space (`张三 李四`), but not a label or a page control (`返回顶部`)
-    names = r"(?P<more>(?:\s+(?!(?:" + label + r")\s*[:：]|" + m["CTRL"] + r")" + m["NAME"] + r"(?=\s|$|[|｜【】\[\]（）()]))*)"
+    names = r"(?P<more>(?:\s+(?!(?:" + label + r")\s*[:：|｜丨]|" + m["CTRL"] + r")" + m["NAME"] + r"(?=\s|$|[|｜【】\[\]（）()]))*)"
+    sep = r"\s*(?:[:：]|\s[|｜丨]|[|｜丨]\s)\s*"  # 来源：… or, WeChat style, 来源 | …
     return {
-        "source": compile_pattern(r"(?:" + m["SRC_L"] + r")\s*[:：]\s*" + value, "source field"),
-        "author": compile_pattern(r"(?:^|[^\u4e00-\u9fff])(?:" + m["AUTHOR_L"] + r")\s*[:：/／]\s*" + value + names, "author field"),
-        "editor": compile_pattern(r"(?:" + m["EDITOR_L"] + r")\s*[:：]\s*" + value + names, "editor field"),
+        "source": compile_pattern(r"(?:" + m["SRC_L"] + r")" + sep + value, "source field"),
+        "author": compile_pattern(r"(?:^|[^\u4e00-\u9fff])(?:" + m["AUTHOR_L"] + r")(?:" + sep + r"|\s*[/／]\s*)" + value + names, "author field"),
+        "editor": compile_pattern(r"(?:" + m["EDITOR_L"] + r")" + sep + value + names, "editor field"),
         "reporter": compile_pattern(
             r"(?:记者|文\s*[/／|｜])\s*[:：]?\s*(?P<v>" + m["NAME"] + r"(?:[\s、，,]+(?!(?:" + label + r"|实习生|特约))" + m["NAME"] + r")*)",
             "reporter field",
