@@ -322,7 +322,9 @@ def _required(items, icase: bool) -> Optional[set[str]]:
         found.append(cur)
         cur = {""}
         inner = None
-        if op is _sre_c.SUBPATTERN:
+        if op is _sre_c.ASSERT and av[0] == 1:
+            inner = _required(list(av[1].data), icase)
+        elif op is _sre_c.SUBPATTERN:
             inner = _required(list(av[3].data), icase or bool(av[1] & _sre_c.SRE_FLAG_IGNORECASE))
         elif op is _sre_c.BRANCH:
             parts = [_required(list(alt.data), icase) for alt in av[1]]
@@ -341,6 +343,12 @@ def _first(items, icase: bool) -> tuple[Optional[set[str]], bool]:
     """Characters a match of ``items`` can start with (None: any), and whether it can be empty."""
     acc: set[str] = set()
     for op, av in items:
+        if op is _sre_c.ASSERT and av[0] == 1:
+            # a lookahead: what follows starts as the lookahead does
+            f, nullable = _first(list(av[1].data), icase)
+            if f is None or nullable:
+                continue
+            return acc | f, False
         if op in (_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT):
             continue
         f, nullable = _first_item(op, av, icase)
@@ -736,7 +744,7 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
                 drops[i] = "title"
         key = _title_key(strip_title_suffix(lines[t]) if first == t else meta_title)
         for i in header:
-            if i not in drops and _title_key(strip_title_suffix(lines[i])) == key:
+            if i not in drops and len(lines[i]) <= 2 * len(key) + 40 and _title_key(strip_title_suffix(lines[i])) == key:
                 drops[i] = "title-duplicate"
             elif i not in drops and i < first:
                 drops[i] = "header-zone"
@@ -771,31 +779,33 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
 def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tuple[int, int]:
     """First and last body line: the paragraph run, minus a few paragraphs cut off by a header
     line after them (a welcome banner above the title) or a footer line before them (teasers
-    with summaries under 相关阅读)."""
-    size = {i: len(lines[i]) for i in para}
-    total = sum(size.values())
+    with summaries under 相关阅读, comments)."""
+    cum = [0]  # characters of the paragraphs before para[k]
+    for i in para:
+        cum.append(cum[-1] + len(lines[i]))
+    total = cum[-1]
     bs, be = para[0], para[-1]
-    anchors = [i for i, r in rule.items() if bs < i < be and (r.role == "meta" or r.name.startswith(("breadcrumb", "nav-")))]
-    for a in sorted(anchors, reverse=True):
-        before = [i for i in para if i < a]
-        if len(before) <= _MINOR_LINES and sum(size[i] for i in before) <= _MINOR_SHARE * total:
-            bs = next(i for i in para if i > a)
+    anchors = sorted(i for i, r in rule.items() if bs < i < be and (r.role == "meta" or r.name.startswith(("breadcrumb", "nav-"))))
+    for a in reversed(anchors):
+        k = bisect_left(para, a)  # paragraphs above the anchor
+        if k <= _MINOR_LINES and cum[k] <= _MINOR_SHARE * total:
+            bs = para[k]
             break
-    seps = [i for i, r in rule.items() if bs < i < be and r.role in ("sep", "related", "meta")]
-    for s in sorted(seps):
-        after = [i for i in para if i > s]
-        share = sum(size[i] for i in after) / total
+    seps = sorted(i for i, r in rule.items() if bs < i < be and r.role in ("sep", "related", "meta"))
+    for s in seps:
+        k = bisect_left(para, s)  # paragraphs above the footer line
+        share = (total - cum[k]) / total
         # after a strong footer line (related list, comments, copyright) the smaller part is
         # furniture; after a metadata line only a few short paragraphs are
         strong = rule[s].role in ("sep", "related")
-        if share <= _MINOR_SHARE and len(after) <= _MINOR_LINES or strong and share < _MAJOR_SHARE:
-            be = max(i for i in para if i < s)
+        if share <= _MINOR_SHARE and len(para) - k <= _MINOR_LINES or strong and share < _MAJOR_SHARE:
+            be = para[k - 1]
             break
     return bs, be
 
 
 def _title_shaped(s: str) -> bool:
-    return 2 <= _han(s) <= 80 and len(s) <= 120 and not re.search(r"[。；;：:，,、]$", s)
+    return len(s) <= 120 and s[-1] not in "。；;：:，,、" and 2 <= _han(s) <= 80
 
 
 def _title_key(s: str) -> str:
