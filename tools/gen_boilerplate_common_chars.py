@@ -22,7 +22,7 @@ import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from educorpus.cleaners.boilerplate import COMMON_CHARS_FILE  # noqa: E402
+from educorpus.cleaners._line_rules import COMMON_CHARS_FILE  # noqa: E402
 
 TOP = 1500
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
-from educorpus.cleaners.boilerplate import VARIANTS_FILE, opencc_variants  # noqa: E402
+from educorpus.cleaners._line_rules import VARIANTS_FILE, opencc_variants  # noqa: E402
 
 
 def main() -> None:
