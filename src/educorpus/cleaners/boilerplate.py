@@ -129,7 +129,7 @@ _DATE_PARTS = re.compile(
     r"(?:\s*(?P<H>\d{1,2})\s*[:：时時]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2}))?)?"
 )
 # paragraph thresholds, in Chinese characters (Han and Chinese punctuation, see _wide)
-_PARA_MIN = 8  # a sentence-final line shorter than this is no paragraph (`谢谢！`)
+_PARA_MIN = 4  # a sentence-final line shorter than this is no paragraph (`谢谢！`; `特此通知。` is one)
 _PARA_LONG = 60  # a line this long is a paragraph even without final punctuation
 _MINOR_SHARE = 0.2  # paragraphs cut off by a header/footer line may hold at most this share...
 _MINOR_LINES = 3  # ...and this many lines to be counted as page furniture
@@ -355,23 +355,45 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
         cum.append(cum[-1] + len(lines[i]))
     total = cum[-1]
     bs, be = para[0], para[-1]
-    anchors = sorted(i for i, r in rule.items() if bs < i < be and (r.role == "meta" or r.name.startswith(("breadcrumb", "nav-"))))
+    anchors = sorted(
+        i for i, r in rule.items()
+        if bs < i < be and (r.role == "meta" and _credit_line(lines[i]) or r.name.startswith(("breadcrumb", "nav-")))
+    )
     for a in reversed(anchors):
         k = bisect_left(para, a)  # paragraphs above the anchor
         if k <= _MINOR_LINES and cum[k] <= _MINOR_SHARE * total:
             bs = para[k]
             break
-    seps = sorted(i for i, r in rule.items() if bs < i < be and r.role in ("sep", "related", "meta"))
+    # a footer rule that matched a sentence may have matched body text (倡导文明上网、理性发言。):
+    # such a line never cuts the body
+    seps = sorted(
+        i for i, r in rule.items()
+        if bs < i < be and not _ends_sentence(lines[i])
+        and (r.role in ("sep", "related") or r.role == "meta" and _credit_line(lines[i]))
+    )
     for s in seps:
         k = bisect_left(para, s)  # paragraphs above the footer line
         share = (total - cum[k]) / total
         # after a strong footer line (related list, comments, copyright) the smaller part is
-        # furniture; after a metadata line only a few short paragraphs are
+        # furniture; after a credit line (编辑：…) only a few short paragraphs are
         strong = rule[s].role in ("sep", "related")
         if share <= _MINOR_SHARE and len(para) - k <= _MINOR_LINES or strong and share < _MAJOR_SHARE:
             be = para[k - 1]
             break
     return bs, be
+
+
+def _credit_line(s: str) -> bool:
+    """A metadata line that credits the page (来源, 作者, 编辑, 发布时间, a byline), as opposed to
+    a bare ``时间：``/``日期：``/``地点`` line, which a notice's body has too."""
+    return bool(_credit().search(s))
+
+
+@lru_cache(maxsize=1)
+def _credit() -> re.Pattern:
+    m = macros()
+    labels = "|".join((m["SRC_L"], m["AUTHOR_L"], m["EDITOR_L"], r"发布|发表|更新|审核|记者|通讯员|摄影|原标题|转载|责编|初审|终审|校对"))
+    return compile_pattern(r"(?:" + labels + r")\s*(?:时间|日期|于|者|人|单位|机构)?\s*(?:[:：|｜丨/／]|\s)|记者|通讯员", "credit line")
 
 
 def _title_shaped(s: str) -> bool:
