@@ -281,8 +281,26 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
     else:  # no article here: only rules, everything counts as header
         bs, be = len(lines), len(lines)
 
+    # the header ends where the body begins: at the first paragraph, or earlier at the first
+    # line no rule knows after the page's metadata lines (`各单位：` under the date line), so a
+    # notice's own `时间：…` lines before its first paragraph stay
+    hs = bs
+    seen_meta = table_title = False
+    for i in content:
+        if i >= bs:
+            break
+        if i in rule:
+            seen_meta = seen_meta or rule[i].role == "meta"
+            # an information-disclosure table (索引号, 名称, …) has the title under it
+            table_title = table_title or rule[i].name == "govinfo-table"
+        elif table_title and _title_shaped(lines[i]):
+            table_title = False
+        elif seen_meta:
+            hs = i
+            break
+
     def zone(i: int) -> str:
-        return "header" if i < bs else "footer" if i > be else "body"
+        return "header" if i < hs else "footer" if i > be else "body"
 
     # 1. rules, by zone
     footer_start: Optional[int] = None
@@ -301,7 +319,7 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
             drops[i] = r.name
 
     # 2. header: title, duplicate titles, page header before the title
-    header = [i for i in content if i < bs]
+    header = [i for i in content if i < hs]
     title = _find_title(header, drops, rule, lines)
     meta_title = None
     if title is not None:
