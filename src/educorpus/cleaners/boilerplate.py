@@ -282,8 +282,8 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
         bs, be = len(lines), len(lines)
 
     # the header ends where the body begins: at the first paragraph, or earlier at the first
-    # line no rule knows after the page's metadata lines (`各单位：` under the date line), so a
-    # notice's own `时间：…` lines before its first paragraph stay
+    # line no rule knows after the page's metadata lines (`各单位：` under the date line) or at
+    # one that cannot be a title, so a notice's own `时间：…` lines before its first paragraph stay
     hs = bs
     seen_meta = table_title = False
     for i in content:
@@ -295,7 +295,8 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
             table_title = table_title or rule[i].name == "govinfo-table"
         elif table_title and _title_shaped(lines[i]):
             table_title = False
-        elif seen_meta:
+        elif seen_meta or not _title_shaped(lines[i]):
+            # before the metadata, title-like lines (site name, title) are still header
             hs = i
             break
 
