@@ -22,6 +22,7 @@ SEED_CASES = {
     c["seed"]: c
     for name in ("in-the-wild.json", "known-failures.json")
     for c in json.loads((CASES / "boilerplate" / name).read_text(encoding="utf-8"))
+    if "seed" in c
 }
 STRUCTURAL = set(boilerplate.STRUCTURAL_REASONS)
 

@@ -61,6 +61,22 @@ SEEDS = {
 }
 
 
+_A = "近年来，全市教育系统坚持立德树人根本任务，深入推进教育综合改革，教育教学质量稳步提升。"
+_LONE_NAME = "\n\n".join([
+    _A, "强化顶层设计，狠抓责任落实", _A, "加大财政投入，改善办学条件", _A,
+    "乳山市第一实验小学", _A + "该校是我市第一所省级规范化学校。",
+])
+# known failures that are not seeds: input, expected, why
+KNOWN = [
+    {
+        "label": "a lone school name introducing a paragraph, in an article with two-clause headings, is taken for a photo caption",
+        "input": _LONE_NAME,
+        "expected": _LONE_NAME,
+        "why": "caption-off-style cannot tell a lone name line that belongs to the text from a caption naming the school in a photo",
+    },
+]
+
+
 def case(name: str, spec: dict) -> dict:
     text = (ROOT / "seeds" / name).read_text(encoding="utf-8")
     expected = apply_spans(text, drop_spans(text, {i: "x" for i in spec["drop"]}))
@@ -72,7 +88,7 @@ def case(name: str, spec: dict) -> dict:
 
 def main() -> None:
     wild = [case(n, s) for n, s in SEEDS.items() if "why" not in s]
-    known = [case(n, s) for n, s in SEEDS.items() if "why" in s]
+    known = [case(n, s) for n, s in SEEDS.items() if "why" in s] + KNOWN
     for fname, cases in (("in-the-wild.json", wild), ("known-failures.json", known)):
         (CASES / fname).write_text(
             "[\n" + ",\n".join(json.dumps(c, ensure_ascii=False) for c in cases) + "\n]\n", encoding="utf-8"
