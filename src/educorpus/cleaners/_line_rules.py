@@ -459,6 +459,19 @@ _NONE: frozenset[int] = frozenset()
 
 def match_line(s: str) -> Optional[Rule]:
     """The rule naming line ``s`` (stripped), by priority: rules that apply anywhere first."""
+    # short lines (headers, footers, menus) repeat across the pages of a site: remember them
+    return _match_short(s) if len(s) <= _CACHED_LEN else _match(s)
+
+
+_CACHED_LEN = 80
+
+
+@lru_cache(maxsize=1 << 14)
+def _match_short(s: str) -> Optional[Rule]:
+    return _match(s)
+
+
+def _match(s: str) -> Optional[Rule]:
     ix = index()
     n = len(s)
     cands = ix.first.get(s[0], _NONE) | ix.always

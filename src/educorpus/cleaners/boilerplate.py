@@ -90,8 +90,9 @@ def _heading_word() -> re.Pattern:
 def _field_res() -> dict[str, re.Pattern]:
     m = macros()
     label = m["LABEL"]
-    stop = r"\s|$|[|｜丨【】\[\]（）()<>《》，,；;]|(?:" + label + r")\s*[:：]|A\+"
-    value = r"(?P<v>[^\s|｜丨【】\[\]（）()<>《》，,；;:：]+?)(?=" + stop + ")"
+    # a value runs to the next space or separator; a label glued to it (来源:山东教育新闻网作者:徐明)
+    # is cut off afterwards (_value), which is much cheaper than a lookahead at every character
+    value = r"(?P<v>[^\s|｜丨【】\[\]（）()<>《》，,；;:：]+)"
     # more names after a space (`张三 李四`), but not a label or a page control (`返回顶部`)
     names = r"(?P<more>(?:\s+(?!(?:" + label + r")\s*[:：|｜丨]|" + m["CTRL"] + r")" + m["NAME"] + r"(?=\s|$|[|｜【】\[\]（）()]))*)"
     sep = r"\s*(?:[:：]|\s[|｜丨]|[|｜丨]\s)\s*"  # 来源：… or, WeChat style, 来源 | …
@@ -105,7 +106,19 @@ def _field_res() -> dict[str, re.Pattern]:
         ),
         "published": compile_pattern(r"(?:" + m["DATE_L"] + r")\s*[:：]\s*(?P<v>" + m["DATE"] + ")", "published field"),
         "date": compile_pattern(r"(?P<v>" + m["DATE"] + ")", "date"),
+        "label-end": compile_pattern(r"(?:" + label + r"|A\+.*)$", "label at the end of a value"),
     }
+
+
+def _value(m: re.Match, res: dict[str, re.Pattern]) -> Optional[str]:
+    """The value a field regex found, without a label glued to its end, cleaned."""
+    v = m["v"]
+    cut = res["label-end"].search(v)
+    if cut and (cut.group().startswith("A+") or m.string[m.end("v") : m.end("v") + 1] in (":", "：")):
+        v = v[: cut.start()]
+    if _clean_value(v) is None:
+        return None
+    return _clean_value(v + (m.groupdict().get("more") or ""))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -517,8 +530,8 @@ def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], bs:
         for key in ("source", "author", "editor"):
             if found[key] is None:
                 m = res[key].search(s)
-                if m and _clean_value(m["v"]) is not None:
-                    found[key] = _clean_value(m["v"] + (m.groupdict().get("more") or ""))
+                if m:
+                    found[key] = _value(m, res)
         if found["reporter"] is None and rule[i].name in ("reporter-line", "reporter-paren", "byline-slash"):
             m = res["reporter"].search(s)
             if m:
