@@ -364,8 +364,8 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
                 if i == footer_start:
                     related = rule[i].role == "related"
                 continue
-            if i in drops:
-                related = i in rule and rule[i].role == "related" or (related and drops[i] == "related-list")
+            if i in drops:  # a teaser list runs from its heading to the next rule line
+                related = i in rule and rule[i].role == "related"
                 continue
             drops[i] = "related-list" if related else "footer-zone"
 
@@ -373,7 +373,7 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
     if not keep_captions and para:
         drops.update(_captions(content, para, drops, lines, bs, be))
 
-    meta = _extract(sorted(i for i in drops if i in rule and rule[i].role == "meta" and drops[i] == rule[i].name), rule, lines, bs)
+    meta = _extract(sorted(i for i in drops if i in rule and rule[i].role == "meta" and drops[i] == rule[i].name), rule, lines, hs)
     meta["title"] = meta_title
     return dict(sorted(drops.items())), meta
 
@@ -515,11 +515,11 @@ def _captions(content: list[int], para: list[int], drops: dict[int, str], lines:
     return out
 
 
-def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], bs: int) -> dict[str, Any]:
-    """Fields from the dropped metadata lines: header lines first, then footer lines."""
+def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], hs: int) -> dict[str, Any]:
+    """Fields from the dropped metadata lines: header lines (before ``hs``) first, then footer lines."""
     res = _field_res()
     found: dict[str, Optional[str]] = {k: None for k in ("published", "source", "author", "editor", "reporter")}
-    ordered = [i for i in meta_lines if i < bs] + [i for i in meta_lines if i >= bs]
+    ordered = [i for i in meta_lines if i < hs] + [i for i in meta_lines if i >= hs]
     for i in ordered:
         s = lines[i]
         if found["published"] is None:
