@@ -30,12 +30,16 @@ class CleanConfig:
             that the ``substitution`` step also makes its plausible-synonym (tier b) repairs.
             ``1.0`` keeps those repairs for pages with overwhelming evidence only; tier-a repairs
             (variants that are never legitimate) do not depend on it.
+        keep_captions: the ``boilerplate`` step keeps photo captions (``图为…``, short caption
+            lines between paragraphs) instead of dropping them; image credits (``（资料图）``,
+            ``张三 摄``) are dropped either way.
     """
 
     to: Optional[str] = "hans"
     only: Optional[tuple[str, ...]] = None
     skip: tuple[str, ...] = ()
     spun_threshold: float = 0.5
+    keep_captions: bool = False
 
     def __post_init__(self) -> None:
         from .pipeline import check_step_names  # late import: pipeline imports config
@@ -44,6 +48,8 @@ class CleanConfig:
             raise ValueError(f"unknown target script {self.to!r}; use one of {', '.join(TARGETS)} or None")
         if not isinstance(self.spun_threshold, (int, float)) or not 0.0 <= self.spun_threshold <= 1.0:
             raise ValueError(f"spun_threshold must be a number in [0, 1], not {self.spun_threshold!r}")
+        if not isinstance(self.keep_captions, bool):
+            raise TypeError(f"keep_captions must be True or False, not {self.keep_captions!r}")
         for name in ("only", "skip"):
             value = getattr(self, name)
             if value is None:

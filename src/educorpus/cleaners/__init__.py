@@ -4,10 +4,11 @@ Each module exposes pure ``str -> str`` cleaners (with doctests) and a ``STEP`` 
 through the pipeline's edit bookkeeping. ``PIPELINE`` is the single source of the step order.
 """
 
-from . import normalize, script, substitution, unicode
+from . import boilerplate, normalize, script, substitution, unicode
 
 PIPELINE = (
     unicode.STEP,
+    boilerplate.STEP,
     substitution.STEP,
     script.STEP,
     normalize.STEP,
