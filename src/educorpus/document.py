@@ -188,7 +188,11 @@ class StepContext:
 
 
 def _coalesce(text: str, spans: list[Span]) -> list[Span]:
-    """Merge spans of one rule that follow each other without a gap (``((((`` is one edit)."""
+    """Merge single-character spans of one rule that follow each other (``((((`` is one edit).
+
+    Longer spans (a dropped line, a repaired word) stay one edit each, so the log keeps naming
+    every line and word a step touched.
+    """
     out: list[Span] = []
     run: list[Span] = []
 
@@ -199,14 +203,16 @@ def _coalesce(text: str, spans: list[Span]) -> list[Span]:
             out.append((run[0][0], run[-1][1], "".join(sp[2] for sp in run), run[0][3]))
 
     for span in spans:
-        if run and run[-1][1] == span[0] and run[-1][3] == span[3] and span[1] > span[0]:
+        if run and run[-1][1] == span[0] and run[-1][3] == span[3] and span[1] - span[0] == 1:
             run.append(span)
             continue
         flush()
-        run = [span] if span[1] > span[0] else []
+        run = [span] if span[1] - span[0] == 1 else []
         if run:
             continue
-        if out and out[-1][0] == out[-1][1] == span[0]:
+        if span[1] > span[0]:
+            out.append(span)
+        elif out and out[-1][0] == out[-1][1] == span[0]:
             # two insertions at one place: one edit, so replay cannot swap their order
             prev = out[-1]
             rule = prev[3] if prev[3] == span[3] else f"{prev[3]}+{span[3]}"
