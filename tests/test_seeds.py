@@ -41,3 +41,12 @@ def test_one_paragraph_per_line(seeds):
         out = educorpus.clean(text)
         lines = out.split("\n")
         assert all(line.strip() == line and line for line in lines), name
+
+
+def test_metadata_reaches_the_target_script_and_punctuation(seeds):
+    doc = educorpus.clean_and_explain(seeds["002_bbc10d50080da167.txt"])
+    assert doc.meta["source"] == "银川市教育局"
+    assert doc.meta["editor"] == "张洁龙"
+    assert "：" in doc.meta["title"] and "銀" not in doc.meta["title"]
+    kept = educorpus.clean_and_explain(seeds["002_bbc10d50080da167.txt"], to=None)
+    assert kept.meta["source"] == "銀川市教育局"

@@ -30,6 +30,9 @@ class Step:
     # depend on context that later steps alter, e.g. ftfy and whitespace). The pipeline then runs
     # another round on its own output, at most MAX_ROUNDS in all, so cleaning stays idempotent.
     recheck: Optional[Callable[[str], bool]] = None
+    # Optional: how this step treats a metadata value taken out of the text by an earlier step
+    # (a title lifted from the page before script conversion must still reach the target script)
+    fix_field: Optional[Callable[[str, StepContext], str]] = None
 
 
 MAX_ROUNDS = 3
@@ -91,7 +94,22 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
         edits.extend(round_edits)
         if text == before or not any(s.recheck and s.recheck(text) for s in chosen):
             break
+    _fix_fields(chosen, ctx)
     return Document(text=text, meta=doc_meta, edits=edits, scores=scores)
+
+
+TEXT_FIELDS = ("title", "source", "author", "editor")
+
+
+def _fix_fields(chosen: tuple[Step, ...], ctx: StepContext) -> None:
+    # metadata lifted out of the page gets the treatment the page's text got after it was lifted
+    fixers = [s.fix_field for s in chosen if s.fix_field is not None]
+    for key in TEXT_FIELDS:
+        value = ctx.meta.get(key)
+        if isinstance(value, str) and value:
+            for fix in fixers:
+                value = fix(value, ctx)
+            ctx.meta[key] = value
 
 
 class Stats:

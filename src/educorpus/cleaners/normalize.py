@@ -115,4 +115,9 @@ def run(text: str, ctx: StepContext) -> str:
     return text
 
 
-STEP = Step("normalize", "ASCII punctuation after Chinese back to full width; spaces, indentation, blank lines; one paragraph per line", run)
+STEP = Step(
+    "normalize",
+    "ASCII punctuation after Chinese back to full width; spaces, indentation, blank lines; one paragraph per line",
+    run,
+    fix_field=lambda value, _ctx: normalize(value),
+)

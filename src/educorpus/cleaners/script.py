@@ -982,4 +982,15 @@ def run(text: str, ctx: StepContext) -> str:
     return ctx.replace(text, spans)
 
 
-STEP = Step("script", "detect each page's script (hans, hant, mixed; tw/hk hint) and convert it to the target with OpenCC, protecting word boundaries", run)
+def fix_field(value: str, ctx: StepContext) -> str:
+    """A metadata value (title, source, ...) converted to the target script like the page."""
+    out, _marks, _rule = _plan(value, ctx.config.to, detect_script(value))
+    return out
+
+
+STEP = Step(
+    "script",
+    "detect each page's script (hans, hant, mixed; tw/hk hint) and convert it to the target with OpenCC, protecting word boundaries",
+    run,
+    fix_field=fix_field,
+)
