@@ -44,6 +44,8 @@ from educorpus.spinner import KINDS, Substitution, spin, spinner_table  # noqa: 
 
 REPAIR_RULES = ("spun-never-legitimate", "spun-policy-phrase", "spun-collocation")
 CASE_KINDS = ("in-the-wild", "synthetic", "negative")
+#: a case with fewer Han characters than this is a fragment, not a paragraph of education prose
+PROSE_HAN = 60
 
 
 @dataclass
@@ -144,19 +146,31 @@ def corpus() -> list[Doc]:
         cleaned = educorpus.clean(path.read_text(encoding="utf-8"), to=None)
         for k, chunk in enumerate(_paragraph_chunks(cleaned)):
             docs.append(Doc(f"seed{name}#{k}", chunk, f"seed {name}", education))
-    texts = case_texts()
-    # short cases are joined into documents of about 800 characters, in file order
-    buf, n, k = [], 0, 0
-    for _label, text in texts:
-        if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+    # The cases are test fixtures, not pages: the boilerplate step's synthetic pages repeat the
+    # same bodies under different boilerplate, and the normalize/script cases are sentence
+    # fragments (a title, a date line, 'これは，テスト'). So every paragraph counts once, and only
+    # cases with running prose (>= PROSE_HAN Han characters after de-duplication) are education
+    # documents that get spun copies; the fragments stay clean text for damage and detection.
+    seen: set[str] = set()
+    prose: list[str] = []
+    fragments: list[str] = []
+    for _label, text in case_texts():
+        lines = []
+        for line in text.split("\n"):
+            key = line.strip()
+            if key and key in seen:
+                continue
+            seen.add(key)
+            lines.append(line)
+        text = "\n".join(lines).strip("\n")
+        han = sum("\u4e00" <= ch <= "\u9fff" for ch in text)
+        if han == 0:
             continue
-        buf.append(text)
-        n += len(text)
-        if n >= 800:
-            docs.append(Doc(f"cases#{k}", "\n".join(buf), "project cases", True))
-            buf, n, k = [], 0, k + 1
-    if buf:
-        docs.append(Doc(f"cases#{k}", "\n".join(buf), "project cases", True))
+        (prose if han >= PROSE_HAN else fragments).append(text)
+    # joined and split into documents of about 800 characters at paragraph boundaries, like the seeds
+    for label, texts, education in (("cases", prose, True), ("case-fragments", fragments, False)):
+        for k, chunk in enumerate(_paragraph_chunks("\n".join(texts))):
+            docs.append(Doc(f"{label}#{k}", chunk, f"project {label}", education))
     golden = ROOT / "tests" / "peer" / "opencc" / "golden"
     for f in [golden / "input" / "us_constitution_zhs.txt"] + [
         golden / "output" / f"us_constitution_zhs.{c}.txt" for c in ("s2t", "s2tw", "s2hk")

@@ -161,8 +161,9 @@ def derived_variants() -> dict[str, str]:
     A form is derived by swapping one to three words of a phrase for their spun forms
     (``synonyms.tsv``). It is kept only if it is at least 4 characters long, is not a canonical
     phrase, no canonical phrase covers a swapped word inside it (``办学品质`` is itself legitimate,
-    so ``办学质量`` → ``办学品质`` is no evidence), it derives from one canonical form only, and it is
-    not listed in ``derived_exclusions.txt`` (forms the validation script found in clean text).
+    so ``办学质量`` → ``办学品质`` is no evidence), it derives from one canonical form only, no swapped
+    word is the spun form of two canonical words (体制 ← 制度, 体系), and it is not listed in
+    ``derived_exclusions.txt`` (forms the validation script found in clean text).
 
     >>> derived_variants()["办妥人民满意的教育"]
     '办好人民满意的教育'
@@ -180,6 +181,15 @@ def _derived() -> dict[str, tuple[str, tuple[tuple[int, int, str], ...]]]:
     excluded = _derived_exclusions()
     out: dict[str, tuple[str, tuple[tuple[int, int, str], ...]]] = {}
     ambiguous: set[str] = set()
+    # a spun form that several canonical words share (体制 ← 制度, 体系; spinners also make it
+    # from 机制) cannot be undone from the phrase: 帮扶体制 may be 帮扶制度 or 帮扶机制, and the
+    # phrase list only knows the first; such swaps derive no form
+    sources: dict[str, set[str]] = {}
+    for word, forms in swaps.items():
+        for form in forms:
+            sources.setdefault(form, set()).add(word)
+    swaps = {w: tuple(f for f in forms if len(sources[f]) == 1) for w, forms in swaps.items()}
+    swaps = {w: forms for w, forms in swaps.items() if forms}
     for phrase in policy_phrases():
         sites = _swap_sites(phrase, swaps)
         if not sites or len(sites) > 3:
