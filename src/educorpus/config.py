@@ -26,11 +26,15 @@ class CleanConfig:
             keep each page's own script.
         only: run only these steps (names from :data:`educorpus.STEPS`), in pipeline order.
         skip: run every step except these.
+        mojibake_remove_unrecoverable: the ``mojibake`` step removes damage it cannot repair
+            (``锟斤拷`` runs, U+FFFD runs) instead of only flagging it; it is counted in
+            ``scores["mojibake_unrecoverable"]`` either way. Default ``False``: keep the text.
     """
 
     to: Optional[str] = "hans"
     only: Optional[tuple[str, ...]] = None
     skip: tuple[str, ...] = ()
+    mojibake_remove_unrecoverable: bool = False
 
     def __post_init__(self) -> None:
         from .pipeline import check_step_names  # late import: pipeline imports config

@@ -4,9 +4,11 @@ Each module exposes pure ``str -> str`` cleaners (with doctests) and a ``STEP`` 
 through the pipeline's edit bookkeeping. ``PIPELINE`` is the single source of the step order.
 """
 
-from . import normalize, unicode
+from . import mojibake, normalize, pinyin, unicode
 
 PIPELINE = (
     unicode.STEP,
+    mojibake.STEP,
+    pinyin.STEP,
     normalize.STEP,
 )
