@@ -23,7 +23,12 @@ from typing import Callable, Optional, Sequence
 from ..charstats import CharStats, _PUNCT_LOGP, charstats, is_han
 
 SCRIPT_PENALTY = 3.0
-W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
+W_MISMATCH_PENALTY = 3.0
+# punctuation guessed from a destroyed byte: the statistics know punctuation only by its overall
+# frequency, which makes it too cheap a guess in the middle of a clause (确保 read as 确。)
+W_PUNCT_PENALTY = 0.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
+COMMON_FOR_GUESS = 20000  # a character guessed from two destroyed bytes is at least this frequent
+MAX_GUESSES = 150  # ... and one of the this many most frequent that fit
 W = -1  # a wildcard byte: some byte >= 0x80 that the damage destroyed
 
 TRAILS_GB = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
@@ -73,7 +78,12 @@ def two_byte(name: str) -> TwoByteCodec:
             by_lead.setdefault(lead, []).append((trail, ch))
             by_trail.setdefault(trail, []).append((lead, ch))
     unigrams = charstats().unigrams
-    common = tuple((l, t, ch) for (l, t), ch in pairs.items() if unigrams.get(ch, 0) >= 20000 or ch in _PUNCT_LOGP)
+    common = tuple(
+        sorted(
+            ((l, t, ch) for (l, t), ch in pairs.items() if unigrams.get(ch, 0) >= COMMON_FOR_GUESS or ch in _PUNCT_LOGP),
+            key=lambda x: -unigrams.get(x[2], 10**9),
+        )[:MAX_GUESSES]
+    )
     return TwoByteCodec(name, pairs, by_lead, by_trail, common)
 
 
@@ -90,12 +100,20 @@ def _utf8_universe(stats: CharStats) -> tuple:
 
 
 @lru_cache(maxsize=None)
-def _utf8_index(stats: CharStats, mask: tuple) -> dict:
-    """``known bytes -> [(bytes, char)]`` for a mask of known positions of a 3-byte sequence."""
+def _utf8_index(stats: CharStats, mask: tuple, common: bool = False) -> dict:
+    """``known bytes -> [(bytes, char)]`` for a mask of known positions of a 3-byte sequence
+    (``common``: only characters counted at least :data:`COMMON_FOR_GUESS` times)."""
     index: dict = {}
     for b, c in _utf8_universe(stats):
+        if common and stats.unigrams.get(c, COMMON_FOR_GUESS) < COMMON_FOR_GUESS:
+            continue
         key = tuple(b[i] for i in range(3) if mask[i])
         index.setdefault(key, []).append((b, c))
+    if common:
+        # most frequent first, at most MAX_GUESSES: two destroyed bytes leave too much to guess
+        for key, lst in index.items():
+            lst.sort(key=lambda bc: -stats.unigrams.get(bc[1], 10**9))
+            del lst[MAX_GUESSES:]
     return index
 
 
@@ -195,7 +213,10 @@ class Lattice:
             return []
         mask = tuple(b != W for b in pattern)
         key = tuple(b for b in pattern if b != W)
-        return _utf8_index(self.stats, mask).get(key, [])
+        # two destroyed bytes of three: only frequent characters (thousands of rare ones would
+        # each be a guess, and slow)
+        common = sum(mask) < 2
+        return _utf8_index(self.stats, mask, common).get(key, [])
 
     def char_len(self, partial: tuple) -> int:
         """Length of the character ``partial`` begins (0: invalid start)."""
@@ -367,6 +388,8 @@ class Lattice:
             scored = []
             for cb, ch in cands:
                 s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
+                if nw and ch in _PUNCT_LOGP:
+                    s -= W_PUNCT_PENALTY
                 k = scripts.get(ch)
                 sc = script
                 if k is not None:

@@ -59,19 +59,28 @@ _SAFE_NON_HAN = (
 # part of a Latin word: misread traditional text leaves these (``紙F(學區)``, ``在k園``)
 _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?![A-Za-z0-9])")
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
+_DIGIT_RUN = re.compile("[0-9]+")
+_ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-9]+")
+_NUMBER = re.compile("[0-9]{2,}")
 _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
 
 # judging a reading (natural-log units of the character statistics)
 MIN_GAIN = 10.0  # total log-probability the reading must win by
 MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
 MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
+MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
 MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
 STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
 START_PENALTY = 4.0  # a lost byte at the start of a gbk-shift run
 EXTRA_PENALTY = 14.0  # a stray byte at the start of a gbk-shift run: dropping it drops a character
 FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was folded from
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
+SWALLOW_PENALTY = -6.0  # restoring a digit a decoder swallowed: the number is elsewhere in the document (a bonus)
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
+# classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
+_LOSSY = frozenset({"utf8-as-big5", "gbk-as-big5", "big5-as-gbk"})
+LOSSY_GAIN_PER_CHAR = 3.0
+LOSSY_KNOWN_PAIRS = 0.5
 RERANK = 8  # readings ranked again with word statistics
 WORD_WEIGHT = 1.0  # weight of the word statistics' gain in that ranking
 
@@ -137,8 +146,13 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
 
 # -- tokens: the garbled characters as the bytes they may stand for --------------------------------
 
-def _tokens(text: str, start: int, end: int, source: str, shift: bool) -> list[Token]:
-    """Tokens for ``text[start:end]`` under ``source``, up to the first character it cannot write."""
+def _tokens(text: str, start: int, end: int, source: str, shift: bool, numbers: frozenset = frozenset()) -> list[Token]:
+    """Tokens for ``text[start:end]`` under ``source``, up to the first character it cannot write.
+
+    ``numbers`` are the numbers written elsewhere in the document: a decoder that failed on a
+    lead byte followed by a digit may have swallowed the digit with it (seed 000: ``?023`` for
+    ``“2023``), and the document says which digit it was.
+    """
     codec = two_byte(source)
     out: list[Token] = []
     k = start
@@ -160,6 +174,11 @@ def _tokens(text: str, start: int, end: int, source: str, shift: bool) -> list[T
             alts = (((W,), 0.0, "plain"), ((0x3F,), 0.0, "literal"))
             if shift:
                 alts += (((0xA3, 0xBF), FOLD_PENALTY, "fold"),)
+                m = _DIGIT_RUN.match(text, k + 1, end)
+                if m and numbers:
+                    alts += tuple(
+                        ((W, ord(d)), SWALLOW_PENALTY, "fold") for d in "0123456789" if d + m.group() in numbers
+                    )
         elif o < 0x80:
             alts = (((o,), 0.0, "plain"),)
             if shift and 0x21 <= o <= 0x7E:
@@ -240,21 +259,23 @@ def _unpaired(line: str) -> int:
 
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+# a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
+_QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])\?+(?=[\u3400-\u9fff])")
 
 
 def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> bool:
     """Whether a reading may replace ``garbled`` at all, before any scoring.
 
     A reading never holds U+FFFD, private use or control characters; it brings a character the
-    garbled text did not have (deleting characters is not a repair); at least half its bytes were
+    garbled text did not have (deleting characters is not a repair); more than half its bytes were
     seen, not guessed; and characters the statistics call symbols or do not know are at most one
     in eight (none in a short reading).
     """
-    if _BAD_OUTPUT.search(text) or not _NON_ASCII.search(text):
+    if _BAD_OUTPUT.search(text) or not _NON_ASCII.search(text) or _QUESTION_IN_HAN.search(text):
         return False
     if not set(text) - set(garbled):
         return False
-    if 2 * x.wildcards > len(x.data):
+    if 2 * x.wildcards >= len(x.data):
         return False
     odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
     if not odd:
@@ -265,15 +286,18 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank")
+    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired")
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
         self.known = charstats().known_pairs(text)
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
+        self.paired = False  # the reading pairs up quotation marks of its line
 
 
-def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> float:
+def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
+    """How much better the reading ``x`` of ``text[start:x.end]`` is, and how much of that comes
+    from quotation marks it pairs up in the line."""
     prev = text[start - 1] if start > line_start else ""
     nxt = text[x.end] if x.end < line_end else ""
     old = stats.score(text[start : x.end], prev) + (stats.logp2(text[x.end - 1], nxt) if nxt else 0.0)
@@ -283,7 +307,7 @@ def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int)
         line_old = text[line_start:line_end]
         line_new = text[line_start:start] + x.text + text[x.end : line_end]
         quotes = QUOTE_WEIGHT * (_unpaired(line_old) - _unpaired(line_new))
-    return new - old + quotes
+    return new - old + quotes, quotes
 
 
 _MODES = (
@@ -311,7 +335,9 @@ def _consistent(data: bytes, garbled: str, source: str) -> bool:
     return False
 
 
-def _best_repair(text: str, c0: int, c1: int, line_start: int, line_end: int) -> Optional[_Candidate]:
+def _best_repair(
+    text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset = frozenset()
+) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
 
@@ -332,10 +358,11 @@ def _best_repair(text: str, c0: int, c1: int, line_start: int, line_end: int) ->
                 continue
             if source is not None and not _consistent(x.data, garbled, source):
                 continue
-            g = _gain(stats, text, start, x, line_start, line_end)
+            g, quotes = _gain(stats, text, start, x, line_start, line_end)
             key = (start, x.end, x.text)
             if key not in found or found[key].gain < g:
                 found[key] = _Candidate(start, x.end, x.text, g, rule)
+                found[key].paired = quotes > 0
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -346,7 +373,7 @@ def _best_repair(text: str, c0: int, c1: int, line_start: int, line_end: int) ->
 
     for rule in _ORDER:
         if rule == "gbk-shift":
-            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider)
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
         else:
             _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider)
         if strong():
@@ -394,15 +421,17 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source)
 
 
-def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider) -> None:
+def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
     hi = min(line_end, c1 + 12)
     lattice = Lattice(stats, "gb18030")
     for start in range(lo, c0 + 1):
-        if ord(text[start]) < 0x80 and text[start] != "?":
+        # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
+        # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
+        if ord(text[start]) < 0x40 and text[start] != "?":
             continue
-        toks = _tokens(text, start, hi, "gb18030", shift=True)
+        toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
         if not toks:
             continue
         prev = text[start - 1] if start > line_start else ""
@@ -434,9 +463,16 @@ def _stretchable(ch: str, codec) -> bool:
 def _accept(c: _Candidate) -> bool:
     """Repair only with a clear margin, and only into text whose character pairs are known."""
     n = c.end - c.start
+    if c.paired and _ONLY_MARKS.fullmatch(c.text) and c.gain >= MIN_GAIN_MARKS:
+        # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
+        # quotation mark it pairs up in the line
+        return True
     if c.gain < MIN_GAIN or c.gain < MIN_GAIN_PER_CHAR * n:
         return False
     seen, pairs = c.known
+    if c.rule in _LOSSY:
+        # Big5 readings guess many destroyed bytes: ask for more, and for words
+        return c.gain >= LOSSY_GAIN_PER_CHAR * n and pairs > 0 and seen >= LOSSY_KNOWN_PAIRS * pairs
     if pairs == 0:
         return c.gain >= MIN_GAIN_SINGLE
     return seen >= MIN_KNOWN_PAIRS * pairs or c.gain >= STRONG_GAIN_PER_CHAR * n
@@ -450,6 +486,7 @@ def repair_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     done = 0
     trigger = _trigger()
+    numbers = frozenset(_NUMBER.findall(text))
     for c0, c1 in clusters:
         if c1 <= done:
             continue
@@ -459,7 +496,7 @@ def repair_spans(text: str) -> list[Span]:
         c0 = max(c0, done)
         # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
         while c0 < c1:
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end)
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end
