@@ -47,7 +47,7 @@ LOGP_KANA = -11.0
 LOGP_SYMBOL = -13.0  # box drawing, circled numbers, Greek, Cyrillic, arrows, ...
 LOGP_HAN_UNSEEN = -17.0
 LOGP_PUA = -16.0
-LOGP_REPLACEMENT = -16.0
+LOGP_REPLACEMENT = -8.0  # U+FFFD stands for some character: replacing it is no evidence by itself
 
 def is_han(ch: str) -> bool:
     """True for a CJK ideograph (unified, extensions, compatibility).

@@ -48,12 +48,12 @@ from ._redecode import W, Exit, Lattice, Token, failing_byte_check, two_byte
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 
 # a Han character counted fewer times than this in the statistics is "rare" for the pre-check
-COMMON_MIN_COUNT = 900
+COMMON_MIN_COUNT = 500
 # characters never suspicious: ASCII except "?", whitespace, Latin letters with accents (pinyin,
 # names), general punctuation, CJK symbols and punctuation, full-width forms, circled numbers
 _SAFE_NON_HAN = (
     "\x00-\x3e\x40-\x7f\\s\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2103\u2116\u2160-\u216b"
-    "\u2460-\u249b\u3000-\u303f\uff01-\uff5e\uffe0-\uffe5\u00b7\u00d7\u00f7"
+    "\u2460-\u249b\u2500\u2501\u3000-\u303f\uff01-\uff5e\uffe0-\uffe5\u00b7\u00d7\u00f7"
 )
 # one ASCII character of the GBK trail-byte range (0x40-0x7E) right after a Han character and not
 # part of a Latin word: misread traditional text leaves these (``紙F(學區)``, ``在k園``)
@@ -81,6 +81,7 @@ QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
 _LOSSY = frozenset({"utf8-as-big5", "gbk-as-big5", "big5-as-gbk"})
 LOSSY_GAIN_PER_CHAR = 3.0
 LOSSY_KNOWN_PAIRS = 0.5
+PRESCREEN_MARGIN = 1.0  # mean log-probability a quick re-reading of a weak cluster must gain
 RERANK = 8  # readings ranked again with word statistics
 WORD_WEIGHT = 1.0  # weight of the word statistics' gain in that ranking
 
@@ -113,7 +114,7 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
     >>> find_clusters("教育部召开会议")
     []
     >>> find_clusters("鏁欒偛閮ㄥ叧浜庤繘涓")
-    [(0, 9)]
+    [(1, 9)]
     """
     stats = charstats()
     hits: list[tuple[int, float]] = []
@@ -260,7 +261,7 @@ def _unpaired(line: str) -> int:
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
 # a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
-_QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])\?+(?=[\u3400-\u9fff])")
+_QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 
 
 def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> bool:
@@ -346,7 +347,6 @@ def _best_repair(
     许可证 is a word and 许可知 is not.
     """
     stats = charstats()
-    script = stats.script_of(text[line_start:c0] + text[c1:line_end])
     found: dict[tuple, _Candidate] = {}
 
     def consider(start, exits, rule, source=None):
@@ -371,7 +371,14 @@ def _best_repair(
         b = max(found.values(), key=lambda c: c.gain)
         return b.gain >= max(2 * MIN_GAIN, 3.0 * (b.end - b.start))
 
-    for rule in _ORDER:
+    rules = _ORDER
+    if _weak_cluster(text, c0, c1, stats):
+        window = text[max(line_start, c0 - 2) : min(line_end, c1 + 2)]
+        rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
+        if not rules:
+            return None
+    script = stats.script_of(text[line_start:c0] + text[c1:line_end])
+    for rule in rules:
         if rule == "gbk-shift":
             _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
         else:
@@ -390,6 +397,41 @@ def _best_repair(
             new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
             c.rank = c.gain + WORD_WEIGHT * (new - old)
     return max(top, key=lambda c: c.rank)
+
+
+def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
+    """A cluster whose only evidence is rare characters the statistics know (a name, a place, a
+    classical phrase): clean text has many such, so it gets a cheap look before a full search."""
+    for m in _trigger().finditer(text, c0, c1):
+        ch = m.group()
+        if not is_han(ch) or not stats.unigrams.get(ch):
+            return False
+    return not _GLUED.search(text, c0, c1)
+
+
+def _mean_logp(text: str, stats: CharStats) -> float:
+    return sum(stats.logp1(ch) for ch in text) / max(1, len(text))
+
+
+def _prescreen(rule: str, window: str, stats: CharStats) -> bool:
+    """Whether reading ``window`` the way damage class ``rule`` would is worth a full search: one
+    decode in C and a unigram score, against the window as it is."""
+    try:
+        if rule == "gbk-shift":
+            other = window.encode("gb18030")[1:].decode("gb18030", "replace")
+        elif rule == "utf8-as-gbk":
+            other = window.encode("gb18030").decode("utf-8", "replace")
+        elif rule == "big5-as-gbk":
+            other = window.encode("gb18030").decode("cp950", "replace")
+        elif rule == "gbk-as-big5":
+            other = window.encode("cp950").decode("gb18030", "replace")
+        else:  # utf8-as-big5
+            other = window.encode("cp950").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return False
+    if other.count("\ufffd") > len(other) // 4:
+        return False
+    return _mean_logp(other, stats) > _mean_logp(window, stats) + PRESCREEN_MARGIN
 
 
 # the order damage classes are tried in: the strict ones (UTF-8 must be valid) first
@@ -524,7 +566,7 @@ def unrecoverable_spans(text: str) -> list[tuple[int, int]]:
 def fix_mojibake(text: str, remove_unrecoverable: bool = False) -> str:
     """The whole step as a pure function.
 
-    >>> fix_mojibake("鏁欒偛閮ㄥ叧浜庤繘涓€姝ュ姞寮")
+    >>> fix_mojibake("鏁欒偛閮ㄥ叧浜庤繘涓€姝ュ姞寮?")  # UTF-8 read as GBK, last byte lost
     '教育部关于进一步加强'
     >>> fix_mojibake("家長也非常高興?!弊筒┦凶痛▍^小學")
     '家長也非常高興。”淄博市淄川區小學'
