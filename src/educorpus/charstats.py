@@ -20,7 +20,7 @@ import math
 import unicodedata
 from functools import lru_cache
 from importlib import resources
-from typing import Iterable, Optional
+from typing import Optional
 
 _DATA = resources.files("educorpus") / "data" / "charstats"
 
@@ -254,17 +254,6 @@ class CharStats:
 def charstats() -> CharStats:
     """The shared :class:`CharStats`, loaded on first use."""
     return CharStats.load()
-
-
-def mean_logp(texts: Iterable[str]) -> float:
-    """Mean per-character log-probability over ``texts`` (0.0 for no characters)."""
-    cs = charstats()
-    total = 0.0
-    n = 0
-    for t in texts:
-        total += cs.score(t)
-        n += len(t)
-    return total / n if n else 0.0
 
 
 class WordStats:

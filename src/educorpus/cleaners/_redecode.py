@@ -23,10 +23,7 @@ from typing import Callable, Optional, Sequence
 from ..charstats import CharStats, _PUNCT_LOGP, charstats, is_han
 
 SCRIPT_PENALTY = 3.0
-W_MISMATCH_PENALTY = 3.0
-# punctuation guessed from a destroyed byte: the statistics know punctuation only by its overall
-# frequency, which makes it too cheap a guess in the middle of a clause (确保 read as 确。)
-W_PUNCT_PENALTY = 0.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
+W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
 COMMON_FOR_GUESS = 20000  # a character guessed from two destroyed bytes is at least this frequent
 MAX_GUESSES = 150  # ... and one of the this many most frequent that fit
 W = -1  # a wildcard byte: some byte >= 0x80 that the damage destroyed
@@ -388,8 +385,6 @@ class Lattice:
             scored = []
             for cb, ch in cands:
                 s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
-                if nw and ch in _PUNCT_LOGP:
-                    s -= W_PUNCT_PENALTY
                 k = scripts.get(ch)
                 sc = script
                 if k is not None:

@@ -60,6 +60,7 @@ _SAFE_NON_HAN = (
 _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?![A-Za-z0-9])")
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
+_STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
 _ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-9]+")
 _NUMBER = re.compile("[0-9]{2,}")
 _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
@@ -68,10 +69,11 @@ _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 MIN_GAIN = 10.0  # total log-probability the reading must win by
 MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
 MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
+MIN_GAIN_SIGNAL = 7.5  # a gbk-shift reading of text with a mark of damage (?, U+FFFD, glued letter)
 MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
 MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
 STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
-START_PENALTY = 4.0  # a lost byte at the start of a gbk-shift run
+START_PENALTY = 3.0  # a lost byte at the start of a gbk-shift run
 EXTRA_PENALTY = 14.0  # a stray byte at the start of a gbk-shift run: dropping it drops a character
 FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was folded from
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
@@ -93,6 +95,27 @@ def _trigger() -> re.Pattern:
 
 
 GLUED_WEIGHT = 2.0
+UTF8_PAIR_WEIGHT = 2.0
+CLUSTER_GAP = 3  # suspicious characters at most this far apart belong to one cluster
+GLUED_COST = 4.0  # log-probability a glued Latin letter costs the garbled text beyond its class
+
+
+@lru_cache(maxsize=1)
+def _utf8_pair() -> re.Pattern:
+    """Two characters whose GBK bytes look like UTF-8: the first a UTF-8 lead byte of a Chinese
+    character (E4-E9) and a continuation byte, the second a continuation byte and the next lead
+    (``鏁欒`` = E6 95 | 99 E8: the start of 教育 read as GBK). Clean text almost never has them
+    side by side."""
+    first, second = [], []
+    for lead in range(0x80, 0xFF):
+        for trail in range(0x80, 0xFF):
+            if (0xE4 <= lead <= 0xE9 and trail <= 0xBF) or (lead <= 0xBF and 0xE4 <= trail <= 0xE9):
+                try:
+                    ch = bytes((lead, trail)).decode("gb18030")
+                except UnicodeDecodeError:
+                    continue
+                (first if lead >= 0xE4 else second).append(ch)
+    return re.compile(f"[{re.escape(''.join(first))}](?=[{re.escape(''.join(second))}])")
 
 
 def _weight(ch: str, stats: CharStats) -> float:
@@ -114,7 +137,7 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
     >>> find_clusters("教育部召开会议")
     []
     >>> find_clusters("鏁欒偛閮ㄥ叧浜庤繘涓")
-    [(1, 9)]
+    [(0, 9)]
     """
     stats = charstats()
     hits: list[tuple[int, float]] = []
@@ -126,14 +149,15 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
             if ord(before) < 0x80 and ord(after) < 0x80 and before not in "!?" and after not in "!?":
                 continue
         hits.append((i, _weight(text[i], stats)))
-    glued = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
-    if glued:
-        hits = sorted(hits + glued)
+    extra = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
+    extra += [(m.start(), UTF8_PAIR_WEIGHT) for m in _utf8_pair().finditer(text)]
+    if extra:
+        hits = sorted(hits + extra)
     clusters: list[tuple[int, int]] = []
     weight = 0.0
     start = end = -10
     for i, w in hits:
-        if i - end <= 3 and "\n" not in text[end:i]:
+        if i - end <= CLUSTER_GAP and "\n" not in text[end:i]:
             end = i + 1
             weight += w
             continue
@@ -268,7 +292,7 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
     """Whether a reading may replace ``garbled`` at all, before any scoring.
 
     A reading never holds U+FFFD, private use or control characters; it brings a character the
-    garbled text did not have (deleting characters is not a repair); more than half its bytes were
+    garbled text did not have (deleting characters is not a repair); at least half its bytes were
     seen, not guessed; and characters the statistics call symbols or do not know are at most one
     in eight (none in a short reading).
     """
@@ -276,7 +300,7 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         return False
     if not set(text) - set(garbled):
         return False
-    if 2 * x.wildcards >= len(x.data):
+    if 2 * x.wildcards > len(x.data):
         return False
     odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
     if not odd:
@@ -287,13 +311,14 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired")
+    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal")
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
-        self.known = charstats().known_pairs(text)
+        self.known = (0, 0)  # (known, all) adjacent Han pairs of the reading in its context
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
         self.paired = False  # the reading pairs up quotation marks of its line
+        self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
 
 
 def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
@@ -303,6 +328,8 @@ def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int)
     nxt = text[x.end] if x.end < line_end else ""
     old = stats.score(text[start : x.end], prev) + (stats.logp2(text[x.end - 1], nxt) if nxt else 0.0)
     new = x.score + (stats.logp2(x.text[-1] if x.text else prev, nxt) if nxt else 0.0)
+    # a lone Latin letter glued between Chinese characters is itself a sign of misread bytes
+    old -= GLUED_COST * len(_GLUED.findall(text, max(line_start, start - 1), x.end))
     quotes = 0.0
     if _QUOTE_CHARS.intersection(x.text) or _QUOTE_CHARS.intersection(text[start : x.end]):
         line_old = text[line_start:line_end]
@@ -361,8 +388,13 @@ def _best_repair(
             g, quotes = _gain(stats, text, start, x, line_start, line_end)
             key = (start, x.end, x.text)
             if key not in found or found[key].gain < g:
-                found[key] = _Candidate(start, x.end, x.text, g, rule)
-                found[key].paired = quotes > 0
+                c = found[key] = _Candidate(start, x.end, x.text, g, rule)
+                c.paired = quotes > 0
+                # pairs the reading makes, with the characters on either side of it
+                left = text[start - 1] if start > line_start else ""
+                right = text[x.end] if x.end < line_end else ""
+                c.known = stats.known_pairs(left + x.text + right)
+                c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -396,7 +428,13 @@ def _best_repair(
             old = words.score(text[lo:hi])
             new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
             c.rank = c.gain + WORD_WEIGHT * (new - old)
-    return max(top, key=lambda c: c.rank)
+    top.sort(key=lambda c: -c.rank)
+    # the best reading decides where the run is; if it is not acceptable, another reading of the
+    # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
+    for c in top:
+        if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
+            return c
+    return top[0]
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
@@ -406,7 +444,7 @@ def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
         ch = m.group()
         if not is_han(ch) or not stats.unigrams.get(ch):
             return False
-    return not _GLUED.search(text, c0, c1)
+    return not _GLUED.search(text, c0, c1) and not _utf8_pair().search(text, c0, c1)
 
 
 def _mean_logp(text: str, stats: CharStats) -> float:
@@ -509,7 +547,13 @@ def _accept(c: _Candidate) -> bool:
         # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
         # quotation mark it pairs up in the line
         return True
-    if c.gain < MIN_GAIN or c.gain < MIN_GAIN_PER_CHAR * n:
+    if c.gain < MIN_GAIN_PER_CHAR * n:
+        return False
+    if c.rule == "gbk-shift" and c.signal and c.known[0] >= 1 and c.gain >= MIN_GAIN_SIGNAL:
+        # a short misread run (traditional text realigns after a character or two) with a mark
+        # clean text does not have, read into a known pair of characters
+        return True
+    if c.gain < MIN_GAIN:
         return False
     seen, pairs = c.known
     if c.rule in _LOSSY:
