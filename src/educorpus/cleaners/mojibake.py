@@ -9,7 +9,7 @@ Big5. This step can. Each damage class is a named rule:
   character after the damage is read one byte off until an ASCII byte realigns the stream
   (seed 000: ``高興?!弊筒┦凶痛▍^`` → ``高興。”淄博市淄川區``; the ``!`` was a full-width ``！`` a
   later pass folded to ASCII, the ``?`` the byte the damage destroyed);
-- ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``銝剜??`` → ``中文``);
+- ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``举报��菔��`` → ``举报电话``);
 - ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages.
 
 Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
@@ -17,12 +17,15 @@ text: GB18030 maps them back to their bytes. ``?`` and U+FFFD stand for one dest
 (CPython's CJK codecs replace one byte per error); the decoder in :mod:`._redecode` fills them with
 the bytes that make the most plausible text.
 
-How a run is found and judged: a cheap regular expression finds characters clean Chinese text
-rarely has (rare or unseen characters, private use, U+FFFD, box drawing, kana, ``?`` next to
-Chinese); text without two of them close together is left alone at once. Around a cluster the step
-tries each damage class, every plausible start of the run and (for ``gbk-shift``) each way a byte
-may have been lost or gained, and keeps the reading whose character statistics
-(:mod:`educorpus.charstats`) beat the garbled text by a clear margin.
+How a run is found and judged: cheap regular expressions find what clean Chinese text rarely has
+(rare or unseen characters, private use, U+FFFD, box drawing, kana, ``?`` next to Chinese, a lone
+Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
+without two such marks close together is left alone at once, and a cluster made only of rare but
+known characters (names, places, classical text) first gets a one-decode look per damage class.
+Around a cluster the step tries each damage class, every plausible start of the run and (for
+``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
+statistics and the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a
+reading only when it beats the garbled text by a clear margin.
 
 Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
 (``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
@@ -65,6 +68,11 @@ _ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-
 _NUMBER = re.compile("[0-9]{2,}")
 _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
 
+# finding clusters: weights of the marks (a cluster needs 2) and how close they must be
+GLUED_WEIGHT = 2.0
+UTF8_PAIR_WEIGHT = 2.0
+CLUSTER_GAP = 3
+
 # judging a reading (natural-log units of the character statistics)
 MIN_GAIN = 10.0  # total log-probability the reading must win by
 MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
@@ -77,8 +85,10 @@ START_PENALTY = 3.0  # a lost byte at the start of a gbk-shift run
 EXTRA_PENALTY = 14.0  # a stray byte at the start of a gbk-shift run: dropping it drops a character
 FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was folded from
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
-SWALLOW_PENALTY = -6.0  # restoring a digit a decoder swallowed: the number is elsewhere in the document (a bonus)
+# restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
+SWALLOW_PENALTY = -6.0
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
+GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
 # classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
 _LOSSY = frozenset({"utf8-as-big5", "gbk-as-big5", "big5-as-gbk"})
 LOSSY_GAIN_PER_CHAR = 3.0
@@ -92,12 +102,6 @@ WORD_WEIGHT = 1.0  # weight of the word statistics' gain in that ranking
 def _trigger() -> re.Pattern:
     common = "".join(sorted(charstats().common(COMMON_MIN_COUNT)))
     return re.compile(f"[^{_SAFE_NON_HAN}{re.escape(common)}]")
-
-
-GLUED_WEIGHT = 2.0
-UTF8_PAIR_WEIGHT = 2.0
-CLUSTER_GAP = 3  # suspicious characters at most this far apart belong to one cluster
-GLUED_COST = 4.0  # log-probability a glued Latin letter costs the garbled text beyond its class
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,9 @@ from ._text import CJK_PUNCT, HAN
 
 # letters of pinyin syllables: a-z, ü, and the tone-marked vowels (plus ń ň ǹ ḿ of 嗯/呣)
 PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
-_NOTE = re.compile(f"(?<=[{HAN}])\\(([{PINYIN_LETTERS}]{{1,6}})\\)( (?=[{HAN}0-9{CJK_PUNCT}]))?")
+# the bracket first, so the search runs on its literal "("; the character before is checked after
+_NOTE = re.compile(f"\\(([{PINYIN_LETTERS}]{{1,6}})\\)( (?=[{HAN}0-9{CJK_PUNCT}]))?")
+_IS_HAN = re.compile(f"[{HAN}]")
 
 _TONE_MARKS = str.maketrans(
     "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ",
@@ -95,6 +97,8 @@ def note_spans(text: str) -> list[Span]:
         return []
     spans: list[Span] = []
     for m in _NOTE.finditer(text):
+        if m.start() == 0 or not _IS_HAN.match(text, m.start() - 1):
+            continue
         note = m.group(1)
         if not is_reading(text[m.start() - 1], note):
             continue
