@@ -33,6 +33,9 @@ class CleanConfig:
         keep_captions: the ``boilerplate`` step keeps photo captions (``图为…``, short caption
             lines between paragraphs) instead of dropping them; image credits (``（资料图）``,
             ``张三 摄``) are dropped either way.
+        mojibake_remove_unrecoverable: the ``mojibake`` step removes damage it cannot repair
+            (``锟斤拷`` runs, U+FFFD runs) instead of only flagging it; it is counted in
+            ``scores["mojibake_unrecoverable"]`` either way. Default ``False``: keep the text.
     """
 
     to: Optional[str] = "hans"
@@ -40,6 +43,7 @@ class CleanConfig:
     skip: tuple[str, ...] = ()
     spun_threshold: float = 0.5
     keep_captions: bool = False
+    mojibake_remove_unrecoverable: bool = False
 
     def __post_init__(self) -> None:
         from .pipeline import check_step_names  # late import: pipeline imports config

@@ -1,16 +1,22 @@
 """Reading raw pages: bytes in, text and the chosen encoding out, with errors that name the input.
 
+Encodings: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when the NUL pattern
+shows it), GB18030 (which covers GBK and GB2312) and Big5 (CP950). Undecodable bytes never fail a
+file: they become U+FFFD and are counted (``Decoded.replaced``).
+
 Not handled here: repairing text that was decoded wrongly *before* it reached us (that is the
-``mojibake`` step).
+``mojibake`` step), other legacy codecs (Shift-JIS, EUC-KR, Latin-1 pages), and HTML ``<meta
+charset>`` declarations (inputs are text, not HTML).
 """
 
 from __future__ import annotations
 
 import codecs
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Optional
 
 TEXT_SUFFIXES = (".txt", ".text", ".md")
 
@@ -48,34 +54,131 @@ def looks_binary(data: bytes) -> str | None:
     return None
 
 
-def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
-    """Decode a raw page: UTF-8 with or without BOM, UTF-16 with BOM.
+# candidate legacy codecs for text without a BOM that is not UTF-8, in the order ties go
+LEGACY = ("gb18030", "cp950")
+_GB18030_BOM = b"\x84\x31\x95\x33"
+_SAMPLE = 64 * 1024  # bytes scored when two codecs both read a file
 
-    Raises :class:`InputError` naming ``name`` for binary data or bytes that are not UTF-8.
+
+class _Count(threading.local):
+    replaced = 0
+
+
+_count = _Count()
+
+
+def _count_and_replace(exc: UnicodeDecodeError):
+    _count.replaced += exc.end - exc.start
+    return ("\ufffd", exc.end)
+
+
+codecs.register_error("educorpus-count", _count_and_replace)
+
+
+def _decode(data: bytes, codec: str) -> tuple[str, int]:
+    """Decode with ``codec``, replacing undecodable bytes; returns the text and how many bytes."""
+    _count.replaced = 0
+    text = data.decode(codec, errors="educorpus-count")
+    return text, _count.replaced
+
+
+def _strict(data: bytes, codec: str) -> Optional[str]:
+    try:
+        return data.decode(codec)
+    except UnicodeDecodeError:
+        return None
+
+
+def _plausibility(text: str) -> float:
+    """Mean log-probability per character of a sample (see :mod:`educorpus.charstats`)."""
+    from .charstats import charstats
+
+    sample = text[: _SAMPLE // 2]
+    return charstats().score(sample) / max(1, len(sample))
+
+
+def _utf16_without_bom(data: bytes) -> Optional[Decoded]:
+    """UTF-16 text without a BOM: it decodes strictly, to printable text that reads as text."""
+    if len(data) % 2 or len(data) < 4:
+        return None
+    best: Optional[Decoded] = None
+    best_score = MIN_UTF16_PLAUSIBILITY
+    for codec in ("utf-16-le", "utf-16-be"):
+        text = _strict(data, codec)
+        if not text or "\x00" in text:
+            continue
+        printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
+        if printable < 0.95 * len(text):
+            continue
+        score = _plausibility(text)
+        if score > best_score:
+            best, best_score = Decoded(text, codec), score
+    return best
+
+
+# mean log-probability per character a BOM-less UTF-16 reading needs (random bytes read as UTF-16
+# give rare characters of many scripts, far below this)
+MIN_UTF16_PLAUSIBILITY = -11.0
+
+
+def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
+    """Decode a raw page: UTF-8 (with or without BOM), UTF-16 (BOM, or none with ASCII-range
+    text), GB18030 (a superset of GBK and GB2312) or Big5 (CP950).
+
+    A BOM decides. Otherwise UTF-8 wins when the bytes are valid UTF-8; then a codec that reads
+    them without error (GB18030 reads most byte strings, so when Big5 reads them too, the
+    character statistics choose the more plausible text). When no codec reads every byte, the
+    most plausible reading is kept with its undecodable bytes replaced by U+FFFD, counted in
+    ``replaced``. Raises :class:`InputError` naming ``name`` for binary data.
 
     >>> decode_bytes("教育".encode("utf-8")).text
     '教育'
     >>> decode_bytes(codecs.BOM_UTF8 + "教育".encode("utf-8")).encoding
     'utf-8-sig'
+    >>> d = decode_bytes("權威發布：淄博市教育局將進一步深化改革".encode("big5"))
+    >>> d.encoding, d.text[:4]
+    ('cp950', '權威發布')
+    >>> decode_bytes("教育局将进一步深化改革".encode("gb18030")).encoding
+    'gb18030'
+    >>> decode_bytes("教育".encode("utf-8") + bytes([0xFF, 0xFE]) + "局".encode("utf-8")).replaced
+    2
     """
+    if data.startswith(codecs.BOM_UTF8):
+        text, bad = _decode(data[3:], "utf-8")
+        return Decoded(text, "utf-8-sig", bad)
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            text, bad = _decode(data[2:], codec)
+            return Decoded(text, "utf-16", bad)
+    if data.startswith(_GB18030_BOM):
+        text, bad = _decode(data[4:], "gb18030")
+        return Decoded(text, "gb18030", bad)
     reason = looks_binary(data)
     if reason:
+        utf16 = _utf16_without_bom(data) if "NUL" in reason else None
+        if utf16 is not None:
+            return utf16
         raise InputError(f"{name}: {reason}")
-    if data.startswith(codecs.BOM_UTF8):
-        try:
-            return Decoded(data[3:].decode("utf-8"), "utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise InputError(f"{name}: invalid UTF-8 at byte {exc.start + 3}") from None
-    for bom, enc in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return Decoded(data[2:].decode(enc), "utf-16")
-            except UnicodeDecodeError as exc:
-                raise InputError(f"{name}: invalid UTF-16 at byte {exc.start + 2}") from None
-    try:
-        return Decoded(data.decode("utf-8"), "utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{name}: not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})") from None
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return Decoded(text, "utf-8")
+    readings = [(codec, _strict(data, codec)) for codec in LEGACY]
+    whole = [(codec, t) for codec, t in readings if t is not None]
+    if len(whole) == 1:
+        return Decoded(whole[0][1], whole[0][0])
+    if whole:
+        codec, t = max(whole, key=lambda ct: _plausibility(ct[1]))
+        return Decoded(t, codec)
+    # no codec reads every byte: keep the most plausible reading, damage counted
+    best: Optional[Decoded] = None
+    best_score = float("-inf")
+    for codec in ("utf-8",) + LEGACY:
+        t, bad = _decode(data, codec)
+        score = _plausibility(t)
+        if score > best_score:
+            best, best_score = Decoded(t, codec, bad), score
+    assert best is not None
+    return best
 
 
 def read_text_file(path: str | os.PathLike) -> Decoded:

@@ -4,10 +4,12 @@ Each module exposes pure ``str -> str`` cleaners (with doctests) and a ``STEP`` 
 through the pipeline's edit bookkeeping. ``PIPELINE`` is the single source of the step order.
 """
 
-from . import boilerplate, normalize, script, substitution, unicode
+from . import boilerplate, mojibake, normalize, pinyin, script, substitution, unicode
 
 PIPELINE = (
     unicode.STEP,
+    mojibake.STEP,
+    pinyin.STEP,
     boilerplate.STEP,
     substitution.STEP,
     script.STEP,

@@ -110,6 +110,9 @@ def run(args: argparse.Namespace) -> int:
             decoded = decode_bytes(sys.stdin.buffer.read(), "<stdin>") if path is None else read_text_file(path)
             doc = clean_and_explain(decoded.text, **kwargs)
             doc.meta.setdefault("encoding", decoded.encoding)
+            doc.scores["replaced_bytes"] = decoded.replaced
+            if decoded.replaced:
+                print(f"educorpus: warning: {name}: {decoded.replaced} undecodable byte(s) replaced by U+FFFD (read as {decoded.encoding})", file=sys.stderr)
         except InputError as exc:
             error(str(exc))
             failed += 1

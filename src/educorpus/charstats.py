@@ -1,0 +1,325 @@
+"""How plausible a string is as Chinese text: character unigram and bigram statistics.
+
+The counts come from jieba's dictionary (its words and frequencies, each word also in its OpenCC
+traditional forms), built by ``scripts/build_charstats.py`` into ``data/charstats/``. Bigrams are
+pairs of adjacent characters *inside* a dictionary word, so a pair that spans two words is unseen
+even in perfect text; the model therefore interpolates every bigram with the unigram of its second
+character and is meant for *comparing* readings of the same bytes (the ``mojibake`` step, the byte
+decoder), not as an absolute measure of quality.
+
+Characters the dictionary does not cover get a fixed log-probability by class: Chinese
+punctuation, digits, Latin letters, kana, symbols, private-use characters, U+FFFD.
+
+Not handled: word segmentation, and any notion of what a text is about.
+"""
+
+from __future__ import annotations
+
+import gzip
+import math
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+from typing import Optional
+
+_DATA = resources.files("educorpus") / "data" / "charstats"
+
+# interpolation weight of the in-word bigram against the unigram of the second character
+LAMBDA = 0.6
+_LOG_BACKOFF = math.log(1 - LAMBDA)
+_DIGITS = frozenset("0123456789０１２３４５６７８９")
+
+# log-probabilities by class for characters the dictionary does not count (natural log)
+_PUNCT_LOGP = {
+    "，": -3.0, "。": -3.7, "、": -4.6, "“": -5.0, "”": -5.0, "：": -5.3, "；": -6.5, "！": -6.5,
+    "？": -6.5, "（": -6.0, "）": -6.0, "《": -6.0, "》": -6.0, "「": -7.0, "」": -7.0, "『": -7.5,
+    "』": -7.5, "【": -7.0, "】": -7.0, "—": -7.0, "…": -7.0, "·": -7.5, "‘": -7.5, "’": -7.5,
+    "〈": -8.0, "〉": -8.0, "％": -8.0, "～": -8.5, "\u3000": -7.0,
+}
+LOGP_DIGIT = -5.5
+LOGP_LATIN = -6.5
+LOGP_ASCII_PUNCT = -6.5
+LOGP_ASCII_OTHER = -8.5
+LOGP_SPACE = -6.0
+LOGP_FULLWIDTH = -9.0  # Ａ ０ and other full-width forms
+LOGP_LATIN_EXT = -10.0  # é ü ā ... (pinyin vowels, names)
+LOGP_KANA = -11.0
+LOGP_SYMBOL = -13.0  # box drawing, circled numbers, Greek, Cyrillic, arrows, ...
+LOGP_HAN_UNSEEN = -17.0
+LOGP_PUA = -16.0
+LOGP_REPLACEMENT = -8.0  # U+FFFD stands for some character: replacing it is no evidence by itself
+
+def is_han(ch: str) -> bool:
+    """True for a CJK ideograph (unified, extensions, compatibility).
+
+    >>> is_han("教"), is_han("ア"), is_han("A")
+    (True, False, False)
+    """
+    o = ord(ch)
+    return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF
+
+
+def _class_logp(ch: str) -> float:
+    if ch in _PUNCT_LOGP:
+        return _PUNCT_LOGP[ch]
+    o = ord(ch)
+    if o < 0x80:
+        if ch.isdigit():
+            return LOGP_DIGIT
+        if ch.isalpha():
+            return LOGP_LATIN
+        if ch in " \t\n":
+            return LOGP_SPACE
+        if ch in ",.:;!?()%-/\"'":
+            return LOGP_ASCII_PUNCT
+        return LOGP_ASCII_OTHER
+    if 0xE000 <= o <= 0xF8FF:
+        return LOGP_PUA
+    if o == 0xFFFD:
+        return LOGP_REPLACEMENT
+    if 0xFF01 <= o <= 0xFF5E:
+        return LOGP_FULLWIDTH
+    if 0x3040 <= o <= 0x30FF:
+        return LOGP_KANA
+    if 0xC0 <= o <= 0x24F:
+        return LOGP_LATIN_EXT
+    cat = unicodedata.category(ch)
+    if cat.startswith("P"):
+        return LOGP_SYMBOL + 2  # other punctuation: unusual in Chinese text, but text
+    return LOGP_SYMBOL
+
+
+class CharStats:
+    """Unigram/bigram statistics and the log-probabilities built on them.
+
+    Use :func:`charstats` for the shared instance (loaded once per process).
+    """
+
+    def __init__(self, unigrams: dict[str, int], bigrams: Optional[dict[str, int]] = None):
+        self.unigrams = unigrams
+        self._bigrams = bigrams
+        self.first: dict[str, int] = {}  # total count of the bigrams each character begins
+        if bigrams:
+            for ab, n in bigrams.items():
+                self.first[ab[0]] = self.first.get(ab[0], 0) + n
+        self.total = sum(unigrams.values())
+        self._log_total = math.log(self.total)
+        self._uni_cache: dict[str, float] = {}
+        self._pair_cache: dict[str, float] = {}
+        # "s" for characters only simplified text uses, "t" for those only traditional text uses
+        self.scripts: dict[str, str] = {}
+        self.starts: dict[str, float] = {}
+        self.ends: dict[str, float] = {}
+        self.after_numeral: dict[str, int] = {}
+        self._numeral_total = 1
+
+    @classmethod
+    def load(cls) -> "CharStats":
+        """Unigrams now; bigrams (the larger file) on first use."""
+        unigrams: dict[str, int] = {}
+        scripts: dict[str, str] = {}
+        first: dict[str, int] = {}
+        initial: dict[str, int] = {}
+        final: dict[str, int] = {}
+        after_numeral: dict[str, int] = {}
+        for line in (_DATA / "unigrams.txt").read_text(encoding="utf-8").splitlines():
+            ch, n, script, f, ini, fin, num = line.split(" ")
+            unigrams[ch] = int(n)
+            if script != "-":
+                scripts[ch] = script
+            first[ch] = int(f)
+            initial[ch] = int(ini)
+            final[ch] = int(fin)
+            if num != "0":
+                after_numeral[ch] = int(num)
+        stats = cls(unigrams)
+        stats.scripts = scripts
+        stats.first = first
+        stats._set_boundaries(initial, final, after_numeral)
+        return stats
+
+    def _set_boundaries(self, initial: dict[str, int], final: dict[str, int], after_numeral: dict[str, int]) -> None:
+        """Log-factors for a character next to punctuation (word starts and ends) and after a number."""
+        total = sum(self.unigrams.values()) or 1
+        base_ini = (sum(initial.values()) or 1) / total
+        base_fin = (sum(final.values()) or 1) / total
+
+        def factor(count: int, n: int, base: float) -> float:
+            return max(-3.0, min(1.5, math.log(((count + 0.5) / (n + 1)) / base)))
+
+        self.starts = {c: factor(initial.get(c, 0), n, base_ini) for c, n in self.unigrams.items()}
+        self.ends = {c: factor(final.get(c, 0), n, base_fin) for c, n in self.unigrams.items()}
+        self.after_numeral = after_numeral
+        self._numeral_total = sum(after_numeral.values()) or 1
+
+    @property
+    def bigrams(self) -> dict[str, int]:
+        if self._bigrams is None:
+            parts = gzip.decompress((_DATA / "bigrams.txt.gz").read_bytes()).decode("utf-8").split()
+            self._bigrams = dict(zip(parts[0::2], map(int, parts[1::2])))
+        return self._bigrams
+
+    def logp1(self, ch: str) -> float:
+        """Log-probability of one character on its own."""
+        v = self._uni_cache.get(ch)
+        if v is None:
+            if is_han(ch):
+                n = self.unigrams.get(ch)
+                v = math.log(n) - self._log_total if n else LOGP_HAN_UNSEEN
+            else:
+                v = _class_logp(ch)
+            self._uni_cache[ch] = v
+        return v
+
+    def logp2(self, prev: str, ch: str) -> float:
+        """Log-probability of ``ch`` after ``prev`` (bigram interpolated with the unigram)."""
+        key = prev + ch
+        v = self._pair_cache.get(key)
+        if v is not None:
+            return v
+        p1 = self.logp1(ch)
+        n = self.bigrams.get(key) if prev else None
+        if n:
+            v = math.log(LAMBDA * n / self.first[prev] + (1 - LAMBDA) * math.exp(p1))
+        elif not prev:
+            v = p1
+        elif is_han(ch):
+            if is_han(prev):
+                v = p1 + _LOG_BACKOFF
+            elif prev in _DIGITS:
+                # after a number: what follows Chinese numerals in the dictionary (月, 个, 年)
+                k = self.after_numeral.get(ch, 0)
+                v = math.log(LAMBDA * k / self._numeral_total + (1 - LAMBDA) * math.exp(p1))
+            elif prev in _PUNCT_LOGP or not prev.isalnum():
+                v = p1 + self.starts.get(ch, 0.0)  # punctuation stands before a word
+            else:
+                v = p1
+        elif is_han(prev) and (ch in _PUNCT_LOGP or not ch.isalnum()):
+            v = p1 + self.ends.get(prev, 0.0)  # ... and after one
+        else:
+            v = p1
+        if len(self._pair_cache) > 1_000_000:  # bounded: long runs see many distinct pairs
+            self._pair_cache.clear()
+        self._pair_cache[key] = v
+        return v
+
+    def score(self, text: str, prev: str = "") -> float:
+        """Total log-probability of ``text`` (after ``prev``, if given).
+
+        >>> cs = charstats()
+        >>> cs.score("教育部关于") > cs.score("鏁欒偛閮ㄥ叧")
+        True
+        """
+        total = 0.0
+        for ch in text:
+            total += self.logp2(prev, ch)
+            prev = ch
+        return total
+
+    def known_pairs(self, text: str) -> tuple[int, int]:
+        """``(seen, all)`` adjacent Han-Han pairs of ``text``, ``seen`` counting those in the statistics."""
+        seen = total = 0
+        for a, b in zip(text, text[1:]):
+            if is_han(a) and is_han(b):
+                total += 1
+                if a + b in self.bigrams:
+                    seen += 1
+        return seen, total
+
+    def script_of(self, text: str) -> str:
+        """``"s"`` or ``"t"`` when ``text`` clearly uses one script, else ``""``.
+
+        >>> charstats().script_of("教育部关于"), charstats().script_of("教育部關於"), charstats().script_of("教育")
+        ('s', 't', '')
+        """
+        s = t = 0
+        for ch in text:
+            k = self.scripts.get(ch)
+            if k == "s":
+                s += 1
+            elif k == "t":
+                t += 1
+        if s > 2 * t:
+            return "s"
+        if t > 2 * s:
+            return "t"
+        return ""
+
+    def common(self, min_count: int) -> frozenset[str]:
+        """Han characters counted at least ``min_count`` times."""
+        return frozenset(c for c, n in self.unigrams.items() if n >= min_count and is_han(c))
+
+
+@lru_cache(maxsize=1)
+def charstats() -> CharStats:
+    """The shared :class:`CharStats`, loaded on first use."""
+    return CharStats.load()
+
+
+class WordStats:
+    """Word frequencies from jieba's own dictionary (read from the installed jieba package), for
+    scoring a short text by its best segmentation into words.
+
+    Traditional text is scored through its OpenCC ``t2s`` form, since the dictionary is simplified.
+    Use :func:`wordstats` for the shared instance.
+    """
+
+    MAX_WORD = 6
+
+    def __init__(self, freq: dict[str, int]):
+        self.freq = freq
+        self.log_total = math.log(sum(freq.values()) or 1)
+        import opencc
+
+        self._t2s = opencc.OpenCC("t2s")
+
+    @classmethod
+    def load(cls) -> "WordStats":
+        from pathlib import Path
+
+        import jieba
+
+        raw = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").split("\n")
+        freq: dict[str, int] = {}
+        for line in raw:
+            parts = line.split(" ", 2)
+            if len(parts) >= 2 and len(parts[0]) > 1:
+                freq[parts[0]] = int(parts[1])
+        return cls(freq)
+
+    def score(self, text: str) -> float:
+        """Log-probability of ``text``'s best segmentation: dictionary words of two or more
+        characters, and single characters scored by :class:`CharStats`.
+
+        >>> ws = wordstats()
+        >>> ws.score("服务许可证") > ws.score("服务许可说")
+        True
+        """
+        text = self._t2s.convert(text)
+        cs = charstats()
+        n = len(text)
+        best = [0.0] + [-1e18] * n
+        freq = self.freq
+        lt = self.log_total
+        for i in range(n):
+            b = best[i]
+            s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
+            if s1 > best[i + 1]:
+                best[i + 1] = s1
+            for j in range(i + 2, min(n, i + self.MAX_WORD) + 1):
+                f = freq.get(text[i:j])
+                if f:
+                    s = b + math.log(f) - lt
+                    if s > best[j]:
+                        best[j] = s
+        return best[n]
+
+
+# a character that is not part of a dictionary word pays this on top of its own probability
+_SINGLE_PENALTY = -1.0
+
+
+@lru_cache(maxsize=1)
+def wordstats() -> WordStats:
+    """The shared :class:`WordStats`, loaded on first use."""
+    return WordStats.load()

@@ -1,0 +1,453 @@
+"""Re-reading garbled text as the bytes it came from: codec tables and a lattice decoder.
+
+A garbled run is turned back into bytes with the codec that produced it (the *source*, e.g.
+GB18030 for ``鏁欒偛閮ㄥ叧``), and those bytes are read again with the codec they were written in
+(the *target*, e.g. UTF-8). Bytes the damage destroyed (``?`` and U+FFFD stand for one byte each,
+as CPython's CJK codecs replace one byte per error) are *wildcards*; a run's characters may have
+alternative byte readings (``!`` may have been ``！`` = A3 A1 before a later pass folded it). The
+decoder walks this byte lattice and keeps, for each position, the best readings under the
+character statistics (:mod:`educorpus.charstats`), so wildcards are filled with the bytes that make
+the most plausible text.
+
+Not handled here: deciding *whether* a reading is better than the garbled text (the ``mojibake``
+step does that), 4-byte GB18030 sequences, and UTF-8 sequences longer than 3 bytes.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Callable, Optional, Sequence
+
+from ..charstats import CharStats, _PUNCT_LOGP, charstats, is_han
+
+SCRIPT_PENALTY = 3.0
+W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
+COMMON_FOR_GUESS = 20000  # a character guessed from two destroyed bytes is at least this frequent
+MAX_GUESSES = 150  # ... and one of the this many most frequent that fit
+W = -1  # a wildcard byte: some byte >= 0x80 that the damage destroyed
+
+TRAILS_GB = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
+
+
+@dataclass(frozen=True)
+class TwoByteCodec:
+    """A double-byte codec (GB18030's two-byte part, CP950) as lookup tables."""
+
+    name: str
+    pairs: dict  # (lead, trail) -> char
+    by_lead: dict  # lead -> [(trail, char)]
+    by_trail: dict  # trail -> [(lead, char)]
+    common: tuple  # [(lead, trail, char)] for two wildcards in a row: frequent characters only
+
+    def encode(self, ch: str) -> Optional[bytes]:
+        try:
+            b = ch.encode(self.name)
+        except UnicodeEncodeError:
+            return None
+        return b if len(b) <= 2 else None
+
+    def is_lead(self, b: int) -> bool:
+        return b in self.by_lead
+
+
+@lru_cache(maxsize=None)
+def two_byte(name: str) -> TwoByteCodec:
+    """Tables of every valid two-byte sequence of ``name`` (``gb18030`` or ``cp950``).
+
+    >>> two_byte("gb18030").pairs[(0xBD, 0xCC)], two_byte("cp950").pairs[(0xB1, 0xD0)]
+    ('教', '教')
+    """
+    pairs: dict = {}
+    by_lead: dict = {}
+    by_trail: dict = {}
+    for lead in range(0x81, 0xFF):
+        for trail in TRAILS_GB:
+            try:
+                ch = bytes((lead, trail)).decode(name)
+            except UnicodeDecodeError:
+                continue
+            if len(ch) != 1 or 0xE000 <= ord(ch) <= 0xF8FF:
+                # user-defined areas decode to private use: never a plausible *reading*
+                continue
+            pairs[(lead, trail)] = ch
+            by_lead.setdefault(lead, []).append((trail, ch))
+            by_trail.setdefault(trail, []).append((lead, ch))
+    unigrams = charstats().unigrams
+    common = tuple(
+        sorted(
+            ((l, t, ch) for (l, t), ch in pairs.items() if unigrams.get(ch, 0) >= COMMON_FOR_GUESS or ch in _PUNCT_LOGP),
+            key=lambda x: -unigrams.get(x[2], 10**9),
+        )[:MAX_GUESSES]
+    )
+    return TwoByteCodec(name, pairs, by_lead, by_trail, common)
+
+
+@lru_cache(maxsize=1)
+def _utf8_universe(stats: CharStats) -> tuple:
+    """Characters a wildcard in UTF-8 may stand for: counted Han characters and Chinese punctuation."""
+    chars = [c for c in stats.unigrams if len(c) == 1 and is_han(c)] + list(_PUNCT_LOGP)
+    out = []
+    for c in chars:
+        b = c.encode("utf-8")
+        if len(b) == 3:
+            out.append((b, c))
+    return tuple(out)
+
+
+@lru_cache(maxsize=None)
+def _utf8_index(stats: CharStats, mask: tuple, common: bool = False) -> dict:
+    """``known bytes -> [(bytes, char)]`` for a mask of known positions of a 3-byte sequence
+    (``common``: only characters counted at least :data:`COMMON_FOR_GUESS` times)."""
+    index: dict = {}
+    for b, c in _utf8_universe(stats):
+        if common and stats.unigrams.get(c, COMMON_FOR_GUESS) < COMMON_FOR_GUESS:
+            continue
+        key = tuple(b[i] for i in range(3) if mask[i])
+        index.setdefault(key, []).append((b, c))
+    if common:
+        # most frequent first, at most MAX_GUESSES: two destroyed bytes leave too much to guess
+        for key, lst in index.items():
+            lst.sort(key=lambda bc: -stats.unigrams.get(bc[1], 10**9))
+            del lst[MAX_GUESSES:]
+    return index
+
+
+def utf8_len(lead: int) -> int:
+    if lead < 0x80:
+        return 1
+    if 0xC2 <= lead <= 0xDF:
+        return 2
+    if 0xE0 <= lead <= 0xEF:
+        return 3
+    if 0xF0 <= lead <= 0xF4:
+        return 4
+    return 0
+
+
+@dataclass(frozen=True)
+class Token:
+    """One character of the garbled run with the byte strings it may stand for.
+
+    ``alts`` holds ``(bytes, penalty, kind)``; kind ``"fold"`` and ``"drop"`` alternatives are
+    only taken where a two-byte character is half read (a pending lead byte).
+    """
+
+    gpos: int  # index of the character in the garbled text
+    alts: tuple
+
+
+@dataclass
+class Exit:
+    """The best reading of the garbled characters ``start``..``end`` (exclusive)."""
+
+    end: int
+    score: float
+    text: str
+    data: bytes  # the bytes of the reading, wildcards filled
+    wildcards: int
+    rank: float = 0.0  # score plus the bigram into the character after the exit
+
+
+def _first_byte(token: Token) -> Optional[int]:
+    """The first byte of ``token`` when all its alternatives agree on it (else None)."""
+    firsts = {alt[0][0] for alt in token.alts if alt[0]}
+    return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
+
+
+def _chain_to_list(chain) -> list:
+    out = []
+    while chain is not None:
+        chain, item = chain
+        out.append(item)
+    out.reverse()
+    return out
+
+
+class Lattice:
+    """Decode a token lattice with ``target`` (``"utf-8"``, ``"gb18030"``, ``"cp950"``)."""
+
+    def __init__(
+        self,
+        stats: CharStats,
+        target: str,
+        beam: int = 6,
+        wildcard_penalty: float = 2.0,
+        w_check: Optional[Callable[[int, Optional[int]], bool]] = None,
+    ):
+        """``w_check(value, next_byte)`` tells whether a wildcard may be ``value`` given the byte
+        after it (None: unknown); without it, any value is allowed."""
+        self.stats = stats
+        self.w_check = w_check
+        self.target = target
+        self.beam = beam
+        self.wildcard_penalty = wildcard_penalty
+        self.codec = None if target == "utf-8" else two_byte(target)
+
+    # -- characters for a complete byte pattern --------------------------------------------------
+    def chars_for(self, pattern: tuple) -> list:
+        """``[(bytes, char)]`` matching ``pattern`` (a complete sequence, wildcards as ``W``)."""
+        if self.codec is not None:
+            if len(pattern) == 1:
+                return [(bytes(pattern), chr(pattern[0]))]
+            lead, trail = pattern
+            if lead != W and trail != W:
+                ch = self.codec.pairs.get((lead, trail))
+                return [(bytes(pattern), ch)] if ch else []
+            if lead == W and trail == W:
+                return [(bytes((l, t)), ch) for l, t, ch in self.codec.common]
+            if lead == W:
+                return [(bytes((l, trail)), ch) for l, ch in self.codec.by_trail.get(trail, ())]
+            return [(bytes((lead, t)), ch) for t, ch in self.codec.by_lead.get(lead, ())]
+        # UTF-8
+        if W not in pattern:
+            try:
+                return [(bytes(pattern), bytes(pattern).decode("utf-8"))]
+            except UnicodeDecodeError:
+                return []
+        if len(pattern) != 3:
+            return []
+        mask = tuple(b != W for b in pattern)
+        key = tuple(b for b in pattern if b != W)
+        # two destroyed bytes of three: only frequent characters (thousands of rare ones would
+        # each be a guess, and slow)
+        common = sum(mask) < 2
+        return _utf8_index(self.stats, mask, common).get(key, [])
+
+    def char_len(self, partial: tuple) -> int:
+        """Length of the character ``partial`` begins (0: invalid start)."""
+        first = partial[0]
+        if self.codec is not None:
+            if first == W:
+                return 2
+            if first < 0x80:
+                return 1
+            return 2 if self.codec.is_lead(first) else 0
+        if first == W:
+            return 3
+        return utf8_len(first)
+
+    # -- the search -----------------------------------------------------------------------------
+    def decode(
+        self,
+        tokens: Sequence[Token],
+        prev: str,
+        end_gpos: int,
+        allow_trailing_wildcard: bool = True,
+        script: str = "",
+        right: str = "",
+        stop_at_sync: bool = False,
+    ) -> list[Exit]:
+        """Readings of ``tokens`` from their start: the best few :class:`Exit` for each point where
+        a character boundary of the reading meets a character boundary of the garbled text.
+
+        ``prev`` is the character before the run (for the first bigram); ``end_gpos`` the garbled
+        position after the last token; ``script`` (``"s"``/``"t"``/``""``) the script of the
+        surrounding text: a reading that mixes scripts pays :data:`SCRIPT_PENALTY` per switch.
+        ``right`` is the garbled text from the first token on (up to the line end): the character
+        after an exit is the right context that ranks the readings kept for it. With
+        ``stop_at_sync`` a reading ends at its first exit (a misaligned reading that realigns has
+        nothing more to say: after that point it reads the garbled text as it is).
+        """
+        first_gpos = tokens[0].gpos if tokens else 0
+        n = len(tokens)
+        beam = self.beam
+        # node key: (token index, alt index, offset, partial bytes) -> list of entries
+        # entry: (score, prev_char, chain, wildcards, script) where chain is a linked list of
+        # (char, bytes)
+        nodes: dict = {}
+        heap: list = []
+
+        logp2 = self.stats.logp2
+
+        def push(key, entry):
+            # at a character boundary of the garbled text, rank by the bigram into the garbled
+            # character that follows: where the run ends, that is the true right context
+            rank = entry[0]
+            if key[2] == 0 and not key[3] and key[0] < n:
+                nxt = right[tokens[key[0]].gpos - first_gpos : tokens[key[0]].gpos - first_gpos + 1]
+                if nxt:
+                    rank += logp2(entry[1], nxt)
+            lst = nodes.get(key)
+            if lst is None:
+                nodes[key] = [(rank, entry)]
+                heapq.heappush(heap, (key[0], key[2], key[1], key[3]))
+                return
+            # the future of a reading depends only on its last character and script: of readings
+            # that agree on both, keep the best (Viterbi), so the beam holds distinct states
+            for k, (r, e) in enumerate(lst):
+                if e[1] == entry[1] and e[4] == entry[4]:
+                    if rank > r:
+                        lst[k] = (rank, entry)
+                    return
+            if len(lst) < beam:
+                lst.append((rank, entry))
+            else:
+                worst = min(range(len(lst)), key=lambda k: lst[k][0])
+                if rank > lst[worst][0]:
+                    lst[worst] = (rank, entry)
+
+        def enter(i, partial, entry):
+            """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
+            if not partial and i > 0:
+                gpos = tokens[i].gpos if i < n else end_gpos
+                self._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
+                if stop_at_sync:
+                    return
+            if i >= n:
+                if partial:
+                    push((n, 0, 0, partial), entry)
+                return
+            for a, (data, pen, kind) in enumerate(tokens[i].alts):
+                if kind in ("fold", "drop") and not partial:
+                    continue
+                if kind == "literal" and partial:
+                    continue
+                e = (entry[0] - pen,) + entry[1:] if pen else entry
+                if not data:
+                    enter(i + 1, partial, e)
+                else:
+                    push((i, a, 0, partial), e)
+
+        exits: dict[int, list[Exit]] = {}
+        enter(0, (), (0.0, prev, None, 0, script))
+        while heap:
+            i, o, a, partial = heapq.heappop(heap)
+            entries = [e for _r, e in nodes.pop((i, a, o, partial))]
+            if i >= n:
+                if allow_trailing_wildcard:
+                    # the run ends inside a character: its last byte(s) were lost
+                    need = self.char_len(partial)
+                    if need > len(partial):
+                        filled = partial + (W,) * (need - len(partial))
+                        nxt = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
+                        for entry in self._emit(entries, filled):
+                            self._exit(exits, end_gpos, entry, nxt)
+                continue
+            data = tokens[i].alts[a][0]
+            new_partial = partial + (data[o],)
+            need = self.char_len(new_partial)
+            if need == 0:
+                continue
+            o2 = o + 1
+            if len(new_partial) < need:
+                follow, np_ = entries, new_partial
+            else:
+                la = ""
+                if o2 >= len(data):  # the character ends where a garbled one does: look ahead
+                    g = tokens[i + 1].gpos if i + 1 < n else end_gpos
+                    la = right[g - first_gpos : g - first_gpos + 1]
+                    nb = _first_byte(tokens[i + 1]) if i + 1 < n else None
+                else:
+                    nb = data[o2]
+                follow, np_ = self._emit(entries, new_partial, la, None if nb == W else nb), ()
+            for e in follow:
+                if o2 >= len(data):
+                    enter(i + 1, np_, e)
+                else:
+                    push((i, a, o2, np_), e)
+        return [x for end in sorted(exits) for x in exits[end]]
+
+    def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
+        """Extend each entry by every character ``pattern`` can be; keep the best few per entry
+        (chosen with the bigram into ``lookahead``, the garbled character that follows, if any).
+        ``next_byte`` is the byte after the pattern when it is known (for :attr:`w_check`)."""
+        cands = self.chars_for(pattern)
+        mismatch: dict = {}
+        if self.w_check is not None and W in pattern:
+            # a filled byte must be one the source decoder would have failed on; inside the
+            # pattern that is certain, against the next token's byte only likely (the garbled run
+            # may have been decoded on its own and end here)
+            positions = [j for j, b in enumerate(pattern) if b == W]
+            check = self.w_check
+            kept = []
+            for cb, ch in cands:
+                ok = True
+                for j in positions:
+                    if j + 1 < len(cb):
+                        if not check(cb[j], cb[j + 1]):
+                            ok = False
+                            break
+                    elif not check(cb[j], next_byte):
+                        mismatch[cb] = W_MISMATCH_PENALTY
+                if ok:
+                    kept.append((cb, ch))
+            cands = kept
+        if not cands:
+            return []
+        nw = pattern.count(W)
+        logp2 = self.stats.logp2
+        scripts = self.stats.scripts
+        out = []
+        for score, pc, chain, wc, script in entries:
+            base = score - self.wildcard_penalty * nw
+            scored = []
+            for cb, ch in cands:
+                s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
+                k = scripts.get(ch)
+                sc = script
+                if k is not None:
+                    if script and k != script:
+                        s -= SCRIPT_PENALTY
+                    sc = k
+                scored.append((s, ch, cb, sc))
+            if len(scored) > 2 * self.beam:
+                if lookahead:
+                    scored = heapq.nlargest(2 * self.beam, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
+                else:
+                    scored = heapq.nlargest(2 * self.beam, scored)
+            out.extend((s, ch, (chain, (ch, cb)), wc + nw, sc) for s, ch, cb, sc in scored)
+        return out
+
+    def _exit(self, exits, gpos, entry, nxt: str):
+        """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
+        the character after them)."""
+        score, pc, chain, wc, _script = entry
+        if chain is None:
+            return
+        rank = score + (self.stats.logp2(pc, nxt) if nxt else 0.0)
+        lst = exits.setdefault(gpos, [])
+        if len(lst) >= self.beam and rank <= lst[-1].rank:
+            return
+        items = _chain_to_list(chain)
+        text = "".join(ch for ch, _ in items)
+        for k, x in enumerate(lst):
+            if x.text == text:
+                if x.rank >= rank:
+                    return
+                del lst[k]
+                break
+        data = b"".join(cb for _, cb in items)
+        lst.append(Exit(gpos, score, text, data, wc, rank))
+        lst.sort(key=lambda x: -x.rank)
+        del lst[self.beam :]
+
+
+@lru_cache(maxsize=None)
+def valid_pairs(codec: str) -> frozenset:
+    """Every ``(lead, trail)`` the decoder ``codec`` reads as one character (private use included)."""
+    out = set()
+    for lead in range(0x81, 0xFF):
+        for trail in range(0x40, 0xFF):
+            try:
+                bytes((lead, trail)).decode(codec)
+            except UnicodeDecodeError:
+                continue
+            out.add((lead, trail))
+    return frozenset(out)
+
+
+def failing_byte_check(decoders: Sequence[str]) -> Callable[[int, Optional[int]], bool]:
+    """A ``w_check`` for garbled text made by one of ``decoders``: a destroyed byte is one where
+    the decoder failed, i.e. not an ASCII byte and not the lead of a pair it can read."""
+    tables = [valid_pairs(d) for d in decoders]
+
+    def check(value: int, next_byte: Optional[int]) -> bool:
+        if value < 0x80:
+            return False
+        if next_byte is None:
+            return True
+        return any((value, next_byte) not in t for t in tables)
+
+    return check

@@ -1,0 +1,649 @@
+"""Step ``mojibake``: GBK/GB18030/Big5-family mojibake inside already-decoded text.
+
+ftfy repairs text that went through single-byte codecs; it says it cannot handle GBK/GB18030 or
+Big5. This step can. Each damage class is a named rule:
+
+- ``utf8-as-gbk``: UTF-8 bytes read as GBK/GB18030 (``鏁欒偛閮ㄥ叧`` → ``教育部关``), including
+  runs whose last byte was lost (``涓?`` → ``中``);
+- ``gbk-shift``: GBK text that lost or gained one byte and was decoded again as GBK, so that every
+  character after the damage is read one byte off until an ASCII byte realigns the stream
+  (seed 000: ``高興?!弊筒┦凶痛▍^`` → ``高興。”淄博市淄川區``; the ``!`` was a full-width ``！`` a
+  later pass folded to ASCII, the ``?`` the byte the damage destroyed);
+- ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``举报��菔��`` → ``举报电话``);
+- ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages.
+
+Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
+text: GB18030 maps them back to their bytes. ``?`` and U+FFFD stand for one destroyed byte each
+(CPython's CJK codecs replace one byte per error); the decoder in :mod:`._redecode` fills them with
+the bytes that make the most plausible text.
+
+How a run is found and judged: cheap regular expressions find what clean Chinese text rarely has
+(rare or unseen characters, private use, U+FFFD, box drawing, kana, ``?`` next to Chinese, a lone
+Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
+without two such marks close together is left alone at once, and a cluster made only of rare but
+known characters (names, places, classical text) first gets a one-decode look per damage class.
+Around a cluster the step tries each damage class, every plausible start of the run and (for
+``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
+statistics and the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a
+reading only when it beats the garbled text by a clear margin.
+
+Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
+(``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
+``CleanConfig(mojibake_remove_unrecoverable=True)`` it is removed instead.
+``scores["mojibake_repaired"]`` counts repaired runs.
+
+Not handled: damage that spans a line break, two byte losses inside one run, mojibake of other
+multi-byte codecs (Shift-JIS, EUC-KR), double mojibake (a repaired run that is itself garbled),
+and runs whose true text is mostly characters the statistics do not know.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Optional
+
+from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
+from ..document import Span, StepContext, apply_spans
+from ..pipeline import Step
+from ._redecode import W, Exit, Lattice, Token, failing_byte_check, two_byte
+
+RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
+
+# a Han character counted fewer times than this in the statistics is "rare" for the pre-check
+COMMON_MIN_COUNT = 500
+# characters never suspicious: ASCII except "?", whitespace, Latin letters with accents (pinyin,
+# names), general punctuation, CJK symbols and punctuation, full-width forms, circled numbers
+_SAFE_NON_HAN = (
+    "\x00-\x3e\x40-\x7f\\s\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u2103\u2116\u2160-\u216b"
+    "\u2460-\u249b\u2500\u2501\u3000-\u303f\uff01-\uff5e\uffe0-\uffe5\u00b7\u00d7\u00f7"
+)
+# one ASCII character of the GBK trail-byte range (0x40-0x7E) right after a Han character and not
+# part of a Latin word: misread traditional text leaves these (``紙F(學區)``, ``在k園``)
+_GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?![A-Za-z0-9])")
+_UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
+_DIGIT_RUN = re.compile("[0-9]+")
+_STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
+_ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-9]+")
+_NUMBER = re.compile("[0-9]{2,}")
+_PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
+
+# finding clusters: weights of the marks (a cluster needs 2) and how close they must be
+GLUED_WEIGHT = 2.0
+UTF8_PAIR_WEIGHT = 2.0
+CLUSTER_GAP = 3
+
+# judging a reading (natural-log units of the character statistics)
+MIN_GAIN = 10.0  # total log-probability the reading must win by
+MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
+MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
+MIN_GAIN_SIGNAL = 7.5  # a gbk-shift reading of text with a mark of damage (?, U+FFFD, glued letter)
+MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
+MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
+STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
+START_PENALTY = 3.0  # a lost byte at the start of a gbk-shift run
+EXTRA_PENALTY = 14.0  # a stray byte at the start of a gbk-shift run: dropping it drops a character
+FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was folded from
+DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
+# restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
+SWALLOW_PENALTY = -6.0
+QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
+GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
+# classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
+_LOSSY = frozenset({"utf8-as-big5", "gbk-as-big5", "big5-as-gbk"})
+LOSSY_GAIN_PER_CHAR = 3.0
+LOSSY_KNOWN_PAIRS = 0.5
+PRESCREEN_MARGIN = 1.0  # mean log-probability a quick re-reading of a weak cluster must gain
+RERANK = 8  # readings ranked again with word statistics
+WORD_WEIGHT = 1.0  # weight of the word statistics' gain in that ranking
+
+
+@lru_cache(maxsize=1)
+def _trigger() -> re.Pattern:
+    common = "".join(sorted(charstats().common(COMMON_MIN_COUNT)))
+    return re.compile(f"[^{_SAFE_NON_HAN}{re.escape(common)}]")
+
+
+@lru_cache(maxsize=1)
+def _utf8_pair() -> re.Pattern:
+    """Two characters whose GBK bytes look like UTF-8: the first a UTF-8 lead byte of a Chinese
+    character (E4-E9) and a continuation byte, the second a continuation byte and the next lead
+    (``鏁欒`` = E6 95 | 99 E8: the start of 教育 read as GBK). Clean text almost never has them
+    side by side."""
+    first, second = [], []
+    for lead in range(0x80, 0xFF):
+        for trail in range(0x80, 0xFF):
+            if (0xE4 <= lead <= 0xE9 and trail <= 0xBF) or (lead <= 0xBF and 0xE4 <= trail <= 0xE9):
+                try:
+                    ch = bytes((lead, trail)).decode("gb18030")
+                except UnicodeDecodeError:
+                    continue
+                (first if lead >= 0xE4 else second).append(ch)
+    return re.compile(f"[{re.escape(''.join(first))}](?=[{re.escape(''.join(second))}])")
+
+
+def _weight(ch: str, stats: CharStats) -> float:
+    """How strongly one character suggests mojibake (0 for none)."""
+    o = ord(ch)
+    if o == 0xFFFD or 0xE000 <= o <= 0xF8FF:
+        return 2.0
+    if ch == "?":
+        return 1.0
+    if is_han(ch):
+        return 1.0 if stats.unigrams.get(ch) else 1.5
+    return 1.0
+
+
+def find_clusters(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of the places worth a closer look: two or more suspicious characters
+    within three characters of each other on one line, or one that is U+FFFD or private use.
+
+    >>> find_clusters("教育部召开会议")
+    []
+    >>> find_clusters("鏁欒偛閮ㄥ叧浜庤繘涓")
+    [(0, 9)]
+    """
+    stats = charstats()
+    hits: list[tuple[int, float]] = []
+    for m in _trigger().finditer(text):
+        i = m.start()
+        if text[i] == "?":
+            before = text[i - 1] if i else "\n"
+            after = text[i + 1] if i + 1 < len(text) else "\n"
+            if ord(before) < 0x80 and ord(after) < 0x80 and before not in "!?" and after not in "!?":
+                continue
+        hits.append((i, _weight(text[i], stats)))
+    extra = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
+    extra += [(m.start(), UTF8_PAIR_WEIGHT) for m in _utf8_pair().finditer(text)]
+    if extra:
+        hits = sorted(hits + extra)
+    clusters: list[tuple[int, int]] = []
+    weight = 0.0
+    start = end = -10
+    for i, w in hits:
+        if i - end <= CLUSTER_GAP and "\n" not in text[end:i]:
+            end = i + 1
+            weight += w
+            continue
+        if weight >= 2.0:
+            clusters.append((start, end))
+        start, end, weight = i, i + 1, w
+    if weight >= 2.0:
+        clusters.append((start, end))
+    return clusters
+
+
+# -- tokens: the garbled characters as the bytes they may stand for --------------------------------
+
+def _tokens(text: str, start: int, end: int, source: str, shift: bool, numbers: frozenset = frozenset()) -> list[Token]:
+    """Tokens for ``text[start:end]`` under ``source``, up to the first character it cannot write.
+
+    ``numbers`` are the numbers written elsewhere in the document: a decoder that failed on a
+    lead byte followed by a digit may have swallowed the digit with it (seed 000: ``?023`` for
+    ``“2023``), and the document says which digit it was.
+    """
+    codec = two_byte(source)
+    out: list[Token] = []
+    k = start
+    while k < end:
+        ch = text[k]
+        o = ord(ch)
+        if shift and ch in "(abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü":
+            m = _PINYIN_FRAGMENT.match(text, k, end)
+            if m and m.end() - k >= 2 and _is_syllable(m.group().strip("()")):
+                data = b"".join(_char_bytes(c, codec) or b"?" for c in m.group())
+                out.append(Token(k, ((tuple(data), 0.0, "plain"), ((), DROP_PENALTY, "drop"))))
+                k = m.end()
+                continue
+        if ch == "\ufffd":
+            alts = (((W,), 0.0, "plain"),)
+        elif ch == "€" and source == "gb18030":
+            alts = (((0x80,), 0.0, "plain"), ((0xA2, 0xE3), 0.0, "plain"))  # cp936 has € at 0x80
+        elif ch == "?":
+            alts = (((W,), 0.0, "plain"), ((0x3F,), 0.0, "literal"))
+            if shift:
+                alts += (((0xA3, 0xBF), FOLD_PENALTY, "fold"),)
+                m = _DIGIT_RUN.match(text, k + 1, end)
+                if m and numbers:
+                    alts += tuple(
+                        ((W, ord(d)), SWALLOW_PENALTY, "fold") for d in "0123456789" if d + m.group() in numbers
+                    )
+        elif o < 0x80:
+            alts = (((o,), 0.0, "plain"),)
+            if shift and 0x21 <= o <= 0x7E:
+                alts += (((0xA3, o + 0x80), FOLD_PENALTY, "fold"),)
+        else:
+            b = _char_bytes(ch, codec)
+            if b is None:
+                break  # the run cannot go on past a character the codec cannot write
+            alts = ((tuple(b), 0.0, "plain"),)
+        out.append(Token(k, alts))
+        k += 1
+    return out
+
+
+def _char_bytes(ch: str, codec) -> Optional[bytes]:
+    if ord(ch) < 0x80:
+        return ch.encode("ascii")
+    b = codec.encode(ch)
+    return b if b is not None and len(b) == 2 else None
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset:
+    from .pinyin import toneless_syllables
+
+    return toneless_syllables()
+
+
+def _is_syllable(s: str) -> bool:
+    from .pinyin import strip_tones
+
+    return strip_tones(s) in _syllables()
+
+
+def _shift_starts(tokens: list[Token]) -> list[tuple[list[Token], str]]:
+    """The ways the first token of a ``gbk-shift`` run may have lost or gained a byte."""
+    first = tokens[0]
+    data = first.alts[0][0]
+    variants: list[tuple[tuple, str]] = []
+    if W in data:
+        variants.append((None, "wildcard"))  # the run starts at a destroyed byte: read as it is
+    variants.append((((W,) + data), "lost-before"))
+    if len(data) == 2:
+        variants.append(((data[0], W, data[1]), "lost-inside"))
+        variants.append(((data[1],), "extra-before"))
+        variants.append(((data[0],), "extra-inside"))
+    out = []
+    for new, name in variants:
+        if new is None:
+            out.append((tokens, name))
+        else:
+            pen = EXTRA_PENALTY if name.startswith("extra") else START_PENALTY
+            out.append(([Token(first.gpos, ((new, pen, "plain"),))] + tokens[1:], name))
+    return out
+
+
+# -- judging ---------------------------------------------------------------------------------------
+
+_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』"}
+_CLOSERS = {v: k for k, v in _QUOTES.items()}
+_QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_CLOSERS)
+
+
+def _unpaired(line: str) -> int:
+    """Quotation marks and title brackets in ``line`` without their partner."""
+    stack: list[str] = []
+    bad = 0
+    for ch in line:
+        if ch in _QUOTES:
+            stack.append(ch)
+        elif ch in _CLOSERS:
+            if stack and stack[-1] == _CLOSERS[ch]:
+                stack.pop()
+            else:
+                bad += 1
+    return bad + len(stack)
+
+
+_BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+# a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
+_QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
+
+
+def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> bool:
+    """Whether a reading may replace ``garbled`` at all, before any scoring.
+
+    A reading never holds U+FFFD, private use or control characters; it brings a character the
+    garbled text did not have (deleting characters is not a repair); at least half its bytes were
+    seen, not guessed; and characters the statistics call symbols or do not know are at most one
+    in eight (none in a short reading).
+    """
+    if _BAD_OUTPUT.search(text) or not _NON_ASCII.search(text) or _QUESTION_IN_HAN.search(text):
+        return False
+    if not set(text) - set(garbled):
+        return False
+    if 2 * x.wildcards > len(x.data):
+        return False
+    odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
+    if not odd:
+        return True
+    if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
+        return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
+    return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
+
+
+class _Candidate:
+    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal")
+
+    def __init__(self, start, end, text, gain, rule):
+        self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
+        self.known = (0, 0)  # (known, all) adjacent Han pairs of the reading in its context
+        self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
+        self.paired = False  # the reading pairs up quotation marks of its line
+        self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
+
+
+def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
+    """How much better the reading ``x`` of ``text[start:x.end]`` is, and how much of that comes
+    from quotation marks it pairs up in the line."""
+    prev = text[start - 1] if start > line_start else ""
+    nxt = text[x.end] if x.end < line_end else ""
+    old = stats.score(text[start : x.end], prev) + (stats.logp2(text[x.end - 1], nxt) if nxt else 0.0)
+    new = x.score + (stats.logp2(x.text[-1] if x.text else prev, nxt) if nxt else 0.0)
+    # a lone Latin letter glued between Chinese characters is itself a sign of misread bytes
+    old -= GLUED_COST * len(_GLUED.findall(text, max(line_start, start - 1), x.end))
+    quotes = 0.0
+    if _QUOTE_CHARS.intersection(x.text) or _QUOTE_CHARS.intersection(text[start : x.end]):
+        line_old = text[line_start:line_end]
+        line_new = text[line_start:start] + x.text + text[x.end : line_end]
+        quotes = QUOTE_WEIGHT * (_unpaired(line_old) - _unpaired(line_new))
+    return new - old + quotes, quotes
+
+
+_MODES = (
+    # rule, source codec (how the garbled text was decoded), target (how the bytes were written)
+    ("utf8-as-gbk", "gb18030", "utf-8"),
+    ("utf8-as-big5", "cp950", "utf-8"),
+    ("big5-as-gbk", "gb18030", "cp950"),
+    ("gbk-as-big5", "cp950", "gb18030"),
+)
+
+
+# decoders that may have produced the garbled text, per source codec: they differ in which byte
+# pairs they reject (GB18030 maps user-defined pairs to private use, GBK rejects them)
+_DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
+
+
+def _consistent(data: bytes, garbled: str, source: str) -> bool:
+    """Whether some decoder of ``source`` reads ``data`` back as the garbled text (``?`` = U+FFFD)."""
+    # Windows code page 936 reads a lone 0x80 as "€"; Python's gbk does not
+    target = garbled.replace("\ufffd", "?").replace("€", "?")
+    for codec in _DECODERS[source]:
+        back = data.decode(codec, errors="replace").replace("\ufffd", "?").replace("€", "?")
+        if back == target:
+            return True
+    return False
+
+
+def _best_repair(
+    text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset = frozenset()
+) -> Optional[_Candidate]:
+    """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
+    every damage class, start and byte hypothesis; None when nothing reads better.
+
+    Readings are found and scored with the character bigram statistics; the best few are then
+    ranked again with word statistics (:class:`educorpus.charstats.WordStats`), which know that
+    许可证 is a word and 许可知 is not.
+    """
+    stats = charstats()
+    found: dict[tuple, _Candidate] = {}
+
+    def consider(start, exits, rule, source=None):
+        for x in exits:
+            if x.end <= c0:
+                continue
+            garbled = text[start : x.end]
+            if x.text == garbled or not _plausible_output(x.text, garbled, x, stats):
+                continue
+            if source is not None and not _consistent(x.data, garbled, source):
+                continue
+            g, quotes = _gain(stats, text, start, x, line_start, line_end)
+            key = (start, x.end, x.text)
+            if key not in found or found[key].gain < g:
+                c = found[key] = _Candidate(start, x.end, x.text, g, rule)
+                c.paired = quotes > 0
+                # pairs the reading makes, with the characters on either side of it
+                left = text[start - 1] if start > line_start else ""
+                right = text[x.end] if x.end < line_end else ""
+                c.known = stats.known_pairs(left + x.text + right)
+                c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
+
+    def strong() -> bool:
+        # a reading this much better is not beaten by another damage class: stop early
+        if not found:
+            return False
+        b = max(found.values(), key=lambda c: c.gain)
+        return b.gain >= max(2 * MIN_GAIN, 3.0 * (b.end - b.start))
+
+    rules = _ORDER
+    if _weak_cluster(text, c0, c1, stats):
+        window = text[max(line_start, c0 - 2) : min(line_end, c1 + 2)]
+        rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
+        if not rules:
+            return None
+    script = stats.script_of(text[line_start:c0] + text[c1:line_end])
+    for rule in rules:
+        if rule == "gbk-shift":
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
+        else:
+            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider)
+        if strong():
+            break
+    if not found:
+        return None
+    top = sorted(found.values(), key=lambda c: -c.gain)[:RERANK]
+    if len(top) > 1:
+        words = wordstats()
+        for c in top:
+            lo = max(line_start, c.start - 3)
+            hi = min(line_end, c.end + 3)
+            old = words.score(text[lo:hi])
+            new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
+            c.rank = c.gain + WORD_WEIGHT * (new - old)
+    top.sort(key=lambda c: -c.rank)
+    # the best reading decides where the run is; if it is not acceptable, another reading of the
+    # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
+    for c in top:
+        if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
+            return c
+    return top[0]
+
+
+def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
+    """A cluster whose only evidence is rare characters the statistics know (a name, a place, a
+    classical phrase): clean text has many such, so it gets a cheap look before a full search."""
+    for m in _trigger().finditer(text, c0, c1):
+        ch = m.group()
+        if not is_han(ch) or not stats.unigrams.get(ch):
+            return False
+    return not _GLUED.search(text, c0, c1) and not _utf8_pair().search(text, c0, c1)
+
+
+def _mean_logp(text: str, stats: CharStats) -> float:
+    return sum(stats.logp1(ch) for ch in text) / max(1, len(text))
+
+
+def _prescreen(rule: str, window: str, stats: CharStats) -> bool:
+    """Whether reading ``window`` the way damage class ``rule`` would is worth a full search: one
+    decode in C and a unigram score, against the window as it is."""
+    try:
+        if rule == "gbk-shift":
+            other = window.encode("gb18030")[1:].decode("gb18030", "replace")
+        elif rule == "utf8-as-gbk":
+            other = window.encode("gb18030").decode("utf-8", "replace")
+        elif rule == "big5-as-gbk":
+            other = window.encode("gb18030").decode("cp950", "replace")
+        elif rule == "gbk-as-big5":
+            other = window.encode("cp950").decode("gb18030", "replace")
+        else:  # utf8-as-big5
+            other = window.encode("cp950").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        return False
+    if other.count("\ufffd") > len(other) // 4:
+        return False
+    return _mean_logp(other, stats) > _mean_logp(window, stats) + PRESCREEN_MARGIN
+
+
+# the order damage classes are tried in: the strict ones (UTF-8 must be valid) first
+_ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big5")
+_CODECS = {rule: (source, target) for rule, source, target in _MODES}
+
+
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider) -> None:
+    """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
+    source, target = _CODECS[rule]
+    codec = two_byte(source)
+    if any(_char_bytes(ch, codec) is None and ch != "\ufffd" for ch in text[c0:c1]):
+        return
+    lo = c0
+    while lo > line_start and c0 - lo < 12 and _stretchable(text[lo - 1], codec):
+        lo -= 1
+    hi = c1
+    while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
+        hi += 1
+    lattice = Lattice(stats, target, w_check=failing_byte_check(_DECODERS[source]))
+    for start in range(lo, c0 + 1):
+        if ord(text[start]) < 0x80 and text[start] != "?":
+            continue
+        toks = _tokens(text, start, hi, source, shift=False)
+        if not toks:
+            continue
+        prev = text[start - 1] if start > line_start else ""
+        end = toks[-1].gpos + 1
+        consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source)
+
+
+def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
+    """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
+    lo = max(line_start, c0 - 8)
+    hi = min(line_end, c1 + 12)
+    lattice = Lattice(stats, "gb18030")
+    for start in range(lo, c0 + 1):
+        # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
+        # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
+        if ord(text[start]) < 0x40 and text[start] != "?":
+            continue
+        toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+        if not toks:
+            continue
+        prev = text[start - 1] if start > line_start else ""
+        end = _token_end(text, toks)
+        for variant, _name in _shift_starts(toks):
+            exits = lattice.decode(
+                variant,
+                prev,
+                end,
+                allow_trailing_wildcard=end == line_end,
+                script=script,
+                right=text[start:line_end],
+                stop_at_sync=True,
+            )
+            consider(start, exits, "gbk-shift")
+
+
+def _token_end(text: str, toks: list[Token]) -> int:
+    last = toks[-1]
+    m = _PINYIN_FRAGMENT.match(text, last.gpos) if len(last.alts) > 1 and last.alts[-1][2] == "drop" else None
+    return m.end() if m else last.gpos + 1
+
+
+def _stretchable(ch: str, codec) -> bool:
+    # ASCII is the same byte in UTF-8, GBK and Big5, so a run may go on across it
+    return ch != "\n" and _char_bytes(ch, codec) is not None or ch == "\ufffd"
+
+
+def _accept(c: _Candidate) -> bool:
+    """Repair only with a clear margin, and only into text whose character pairs are known."""
+    n = c.end - c.start
+    if c.paired and _ONLY_MARKS.fullmatch(c.text) and c.gain >= MIN_GAIN_MARKS:
+        # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
+        # quotation mark it pairs up in the line
+        return True
+    if c.gain < MIN_GAIN_PER_CHAR * n:
+        return False
+    if c.rule == "gbk-shift" and c.signal and c.known[0] >= 1 and c.gain >= MIN_GAIN_SIGNAL:
+        # a short misread run (traditional text realigns after a character or two) with a mark
+        # clean text does not have, read into a known pair of characters
+        return True
+    if c.gain < MIN_GAIN:
+        return False
+    seen, pairs = c.known
+    if c.rule in _LOSSY:
+        # Big5 readings guess many destroyed bytes: ask for more, and for words
+        return c.gain >= LOSSY_GAIN_PER_CHAR * n and pairs > 0 and seen >= LOSSY_KNOWN_PAIRS * pairs
+    if pairs == 0:
+        return c.gain >= MIN_GAIN_SINGLE
+    return seen >= MIN_KNOWN_PAIRS * pairs or c.gain >= STRONG_GAIN_PER_CHAR * n
+
+
+def repair_spans(text: str) -> list[Span]:
+    """Spans replacing each garbled run by its repaired reading, named by damage class."""
+    clusters = find_clusters(text)
+    if not clusters:
+        return []
+    spans: list[Span] = []
+    done = 0
+    trigger = _trigger()
+    numbers = frozenset(_NUMBER.findall(text))
+    for c0, c1 in clusters:
+        if c1 <= done:
+            continue
+        line_start = text.rfind("\n", 0, c0) + 1
+        nl = text.find("\n", c1)
+        line_end = len(text) if nl < 0 else nl
+        c0 = max(c0, done)
+        # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
+        while c0 < c1:
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers)
+            if cand is not None and _accept(cand):
+                spans.append((cand.start, cand.end, cand.text, cand.rule))
+                done = cand.end
+                nxt = done
+            else:
+                nxt = c0 + 1  # nothing reads better here: this character may be sound text
+            m = trigger.search(text, nxt, c1)
+            if m is None:
+                break
+            c0 = m.start()
+    return spans
+
+
+def unrecoverable_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of ``锟斤拷`` runs and U+FFFD runs.
+
+    >>> unrecoverable_spans("教育锟斤拷锟斤拷局\\ufffd\\ufffd")
+    [(2, 8), (9, 11)]
+    """
+    if "\ufffd" not in text and "斤拷" not in text:
+        return []
+    return [(m.start(), m.end()) for m in _UNRECOVERABLE.finditer(text)]
+
+
+def fix_mojibake(text: str, remove_unrecoverable: bool = False) -> str:
+    """The whole step as a pure function.
+
+    >>> fix_mojibake("鏁欒偛閮ㄥ叧浜庤繘涓€姝ュ姞寮?")  # UTF-8 read as GBK, last byte lost
+    '教育部关于进一步加强'
+    >>> fix_mojibake("家長也非常高興?!弊筒┦凶痛▍^小學")
+    '家長也非常高興。”淄博市淄川區小學'
+    >>> fix_mojibake("真的吗?!我不信。")
+    '真的吗?!我不信。'
+    """
+    text = apply_spans(text, repair_spans(text))
+    if remove_unrecoverable:
+        text = apply_spans(text, [(s, e, "", "unrecoverable") for s, e in unrecoverable_spans(text)])
+    return text
+
+
+def run(text: str, ctx: StepContext) -> str:
+    spans = repair_spans(text)
+    if spans:
+        ctx.scores["mojibake_repaired"] = ctx.scores.get("mojibake_repaired", 0) + len(spans)
+        text = ctx.replace(text, spans)
+    bad = unrecoverable_spans(text)
+    if bad:
+        ctx.scores["mojibake_unrecoverable"] = ctx.scores.get("mojibake_unrecoverable", 0) + len(bad)
+        if getattr(ctx.config, "mojibake_remove_unrecoverable", False):
+            text = ctx.replace(text, [(s, e, "", "unrecoverable") for s, e in bad])
+        else:
+            ctx.flag(text, [(s, e, "unrecoverable") for s, e in bad])
+    return text
+
+
+STEP = Step(
+    "mojibake",
+    "GBK/GB18030/Big5 mojibake: UTF-8 read as GBK or Big5, GBK byte misalignment, GBK/Big5 confusion; counts 锟斤拷 and U+FFFD",
+    run,
+)

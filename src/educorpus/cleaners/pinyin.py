@@ -1,0 +1,126 @@
+"""Step ``pinyin``: pinyin notes a page's converter glued after characters (``權(quán)威``).
+
+Some sites run their text through a converter that appends the reading of (some) characters in
+ASCII brackets: toned ``權(quán)威``, or toneless with a trailing space ``有關(guan) 要求``. A note is
+removed only when it is a single syllable that *is a reading of the character before it*, checked
+against a reading table shipped with the package (``data/pinyin/readings.txt.gz``, built from
+pypinyin's Unihan-based dictionary by ``scripts/build_pinyin_table.py``). The space after a
+toneless note goes with it when Chinese text, a digit or Chinese punctuation follows.
+
+Not handled (kept on purpose): notes spanning several characters (``拼音(pīn yīn)``), notes in
+full-width brackets ``（quán）`` (the form teaching material uses), capitalised or numbered
+notes (``(Quan)``, ``(quan2)``), parenthesised Latin text that is not a reading of the character
+before it (``學校(a)``, ``教育部(MOE)``), and readings of characters after the note.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import unicodedata
+from functools import lru_cache
+from importlib import resources
+
+from ..document import Span, StepContext, apply_spans
+from ..pipeline import Step
+from ._text import CJK_PUNCT, HAN
+
+# letters of pinyin syllables: a-z, ü, and the tone-marked vowels (plus ń ň ǹ ḿ of 嗯/呣)
+PINYIN_LETTERS = "a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ"
+# the bracket first, so the search runs on its literal "("; the character before is checked after
+_NOTE = re.compile(f"\\(([{PINYIN_LETTERS}]{{1,6}})\\)( (?=[{HAN}0-9{CJK_PUNCT}]))?")
+_IS_HAN = re.compile(f"[{HAN}]")
+
+_TONE_MARKS = str.maketrans(
+    "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ",
+    "aaaaeeeeiiiioooouuuuüüüünnnm",
+)
+
+
+def strip_tones(syllable: str) -> str:
+    """``"quán"`` → ``"quan"``; ``ü`` stays (``"lǜ"`` → ``"lü"``).
+
+    >>> strip_tones("quán"), strip_tones("lǜ")
+    ('quan', 'lü')
+    """
+    return syllable.translate(_TONE_MARKS)
+
+
+@lru_cache(maxsize=1)
+def reading_table() -> dict[str, tuple[str, ...]]:
+    """``char -> readings`` (tone-marked), loaded once from the package data."""
+    raw = (resources.files("educorpus") / "data" / "pinyin" / "readings.txt.gz").read_bytes()
+    table: dict[str, tuple[str, ...]] = {}
+    for line in gzip.decompress(raw).decode("utf-8").splitlines():
+        ch, readings = line.split(" ", 1)
+        table[ch] = tuple(readings.split(","))
+    return table
+
+
+@lru_cache(maxsize=1)
+def toneless_syllables() -> frozenset[str]:
+    """Every syllable of the table without tone marks, ``ü`` also written ``v`` and ``u``."""
+    out: set[str] = set()
+    for readings in reading_table().values():
+        for r in readings:
+            out.update(_toneless_forms(r))
+    return frozenset(out)
+
+
+def _toneless_forms(reading: str) -> set[str]:
+    bare = strip_tones(reading)
+    return {bare, bare.replace("ü", "v"), bare.replace("ü", "u")}
+
+
+def is_reading(ch: str, note: str) -> bool:
+    """Whether ``note`` (one syllable, toned or toneless) is a reading of ``ch``.
+
+    >>> is_reading("權", "quán"), is_reading("關", "guan"), is_reading("威", "quán")
+    (True, True, False)
+    >>> is_reading("綠", "lv"), is_reading("權", "quàn")
+    (True, False)
+    """
+    readings = reading_table().get(ch)
+    if not readings:
+        return False
+    note = unicodedata.normalize("NFC", note)
+    if note in readings:
+        return True
+    if strip_tones(note) != note:  # toned, and not one of the readings
+        return False
+    return any(note in _toneless_forms(r) for r in readings)
+
+
+def note_spans(text: str) -> list[Span]:
+    """Spans removing pinyin notes that read the character before them (and a toneless note's space)."""
+    if "(" not in text:
+        return []
+    spans: list[Span] = []
+    for m in _NOTE.finditer(text):
+        if m.start() == 0 or not _IS_HAN.match(text, m.start() - 1):
+            continue
+        note = m.group(1)
+        if not is_reading(text[m.start() - 1], note):
+            continue
+        toneless = strip_tones(note) == note
+        end = m.end() if toneless else m.end(1) + 1
+        spans.append((m.start(), end, "", "toneless-note" if toneless else "toned-note"))
+    return spans
+
+
+def remove_pinyin_notes(text: str) -> str:
+    """The whole step as a pure function.
+
+    >>> remove_pinyin_notes("權(quán)威發(fā)布，有關(guan) 要求，於(yu) 9月1日")
+    '權威發布，有關要求，於9月1日'
+    >>> remove_pinyin_notes("拼音(pīn yīn)教學，學校(a)款，教育部(MOE)")
+    '拼音(pīn yīn)教學，學校(a)款，教育部(MOE)'
+    """
+    return apply_spans(text, note_spans(text))
+
+
+def run(text: str, ctx: StepContext) -> str:
+    return ctx.replace(text, note_spans(text))
+
+
+STEP = Step("pinyin", "pinyin notes glued after characters by a page's converter (權(quán)威, 有關(guan) 要求)", run)
