@@ -287,6 +287,17 @@ def test_sigkill_at_random_points_leaves_no_partial_version(tmp_path):
     assert interrupted  # at least one kill hit a build at work
 
 
+def test_a_force_build_killed_between_its_renames_loses_no_version(tmp_path):
+    src = corpus(tmp_path / "c.jsonl", 2)
+    root = tmp_path / "c"
+    build_dataset(src, tmp_path, "c", version="0.1.0", corpus_steps=[], progress=False)
+    before = tree_hashes(root / "0.1.0")
+    os.rename(root / "0.1.0", root / ".0.1.0.replaced-99999")  # where a killed --force build left it
+    with pytest.raises(VersionExistsError):
+        build_dataset(src, tmp_path, "c", version="0.1.0", corpus_steps=[], progress=False)
+    assert sorted(q.name for q in root.iterdir()) == ["0.1.0"] and tree_hashes(root / "0.1.0") == before
+
+
 def test_two_build_processes_of_one_version_one_succeeds(tmp_path):
     src = corpus(tmp_path / "c.jsonl", 8)
     out = tmp_path / "dist"

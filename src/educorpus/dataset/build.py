@@ -328,6 +328,11 @@ def build_dataset(
 
     with VersionLock(root, ver):
         target = root / ver
+        asides = sorted(root.glob(f".{ver}.replaced-*"))
+        if asides and not target.exists():
+            # a --force build was killed between moving the old version aside and renaming the new
+            # one into place: put the old version back rather than lose it
+            os.rename(asides[0], target)
         if target.exists():
             if not force:
                 nxt = bump_version(ver, "patch")
