@@ -45,6 +45,7 @@ def main() -> None:
     ap.add_argument("--sizes", type=float, nargs="+", default=[1, 4, 16], help="input sizes in MB")
     ap.add_argument("--shapes", nargs="+", default=list(SHAPES), choices=list(SHAPES))
     args = ap.parse_args()
+    educorpus.clean(SEED)  # load jieba, OpenCC and the rule tables first: not part of any size's time
     print(f"steps: {', '.join(educorpus.STEPS)}")
     print(f"{'shape':18} {'MB':>6} {'seconds':>9} {'MB/s':>8} {'growth':>8}")
     for shape in args.shapes:

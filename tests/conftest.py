@@ -35,3 +35,7 @@ def load_cases():
 @pytest.fixture(scope="session")
 def seeds() -> dict[str, str]:
     return {p.name: p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))}
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "slow: minutes on a small machine; runs only with EDUCORPUS_SLOW=1")

@@ -631,8 +631,16 @@ def run(text: str, ctx: StepContext) -> str:
     return ctx.replace(text, _drop_spans(text, page, drops))
 
 
+def may_drop_again(text: str) -> bool:
+    """Whether this step would drop lines of ``text``: later steps can turn a line into boilerplate
+    (``舞&`` becomes the title ``舞台`` once the substitution step repairs it), so the pipeline runs
+    another round and cleaning stays idempotent."""
+    return bool(_classify(_split(text), False)[0])
+
+
 STEP = Step(
     "boilerplate",
     "drop header/footer/navigation lines, captions and credits; title, date, source, author, editor into meta",
     run,
+    recheck=may_drop_again,
 )

@@ -105,7 +105,9 @@ def _ftfy_to_fixed_point(line: str, rounds: int = 4):
     steps = []
     for _ in range(rounds):
         fixed, explanation = ftfy.fix_and_explain(line, FTFY_CONFIG)
-        if fixed == line:
+        if fixed == line or fixed.count("\ufffd") > line.count("\ufffd"):
+            # ftfy turns a `?` that stood for a lost byte into U+FFFD (`à\x9c?`): cleaning never adds
+            # U+FFFD, which would hide what was there; such a line is left as it is
             break
         steps.extend(explanation or ())
         line = fixed

@@ -328,6 +328,11 @@ def build_dataset(
 
     with VersionLock(root, ver):
         target = root / ver
+        asides = sorted(root.glob(f".{ver}.replaced-*"))
+        if asides and not target.exists():
+            # a --force build was killed between moving the old version aside and renaming the new
+            # one into place: put the old version back rather than lose it
+            os.rename(asides[0], target)
         if target.exists():
             if not force:
                 nxt = bump_version(ver, "patch")
@@ -343,8 +348,8 @@ def build_dataset(
             shutil.rmtree(leftover, ignore_errors=True)  # from a build that was killed; we hold the lock
         prev = previous_version(root, ver)
         tmp = root / f".{ver}.tmp-{os.getpid()}"
-        tmp.mkdir()
         try:
+            tmp.mkdir()
             _build_into(
                 tmp,
                 plan=plan,
@@ -371,10 +376,28 @@ def build_dataset(
                 shutil.rmtree(aside, ignore_errors=True)
             else:
                 os.rename(tmp, target)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise _write_error(exc, target) from exc
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return target
+
+
+def _write_error(exc: OSError, target: Path) -> DatasetError:
+    """A clear message for a build that failed on the file system (full disk, quota, I/O error)."""
+    import errno
+
+    what = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    hint = ""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        hint = f"; free space on the disk of {target.parent} (or choose another --out) and build again"
+    return DatasetError(
+        f"building {target} failed: {what}{where}. Nothing was written: the partial build was removed "
+        f"and earlier versions are untouched{hint}"
+    )
 
 
 def _build_into(

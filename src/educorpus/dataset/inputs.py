@@ -422,7 +422,7 @@ class _Reader:
                 try:
                     obj = json.loads(s)
                 except json.JSONDecodeError as exc:
-                    yield _failure("broken-json", f"{where}: {exc.msg} at column {exc.colno}", where, item.label, s.rstrip("\r\n"))
+                    yield _failure("broken-json", f"{where}: {exc.msg.removesuffix(' at')} at column {exc.colno}", where, item.label, s.rstrip("\r\n"))
                     continue
                 yield self.from_mapping(obj, where, item.label)
 

@@ -93,6 +93,23 @@ def is_published(folder: Path) -> bool:
         return False
 
 
+def _process_start(pid: int) -> Optional[str]:
+    """When process ``pid`` started (boot id and clock ticks since boot, Linux), else None.
+
+    A PID can be reused after a crash or a reboot: a lock naming a live PID that started at
+    another time was left by a build that is gone.
+    """
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read().decode("ascii", "replace")
+        with open("/proc/sys/kernel/random/boot_id", "rb") as fh:
+            boot = fh.read().decode("ascii", "replace").strip()
+    except OSError:
+        return None
+    fields = stat[stat.rfind(")") + 2 :].split()  # the command name may hold spaces and ')'
+    return f"{boot}:{fields[19]}" if len(fields) > 19 else None
+
+
 def _pid_alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -103,12 +120,16 @@ def _pid_alive(pid: int) -> bool:
     return True
 
 
+_HELD: set[str] = set()  # lock files this process holds
+
+
 class VersionLock:
     """An exclusive lock file ``DIR/NAME/.X.Y.Z.lock`` held while a version is built.
 
     Created with ``O_CREAT | O_EXCL``, so of two concurrent builds exactly one gets it. A lock
     left by a build that died (same host, process gone) is taken over; any other existing lock
-    is a :class:`BuildLockedError` naming the lock file.
+    is a :class:`BuildLockedError` naming the lock file. The lock records the holder's start time
+    (Linux), so a PID reused by an unrelated process does not keep a dead build's lock forever.
     """
 
     def __init__(self, root: Path, version: str):
@@ -121,9 +142,17 @@ class VersionLock:
             fd = os.open(self.path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
         except FileExistsError:
             return False
-        os.write(fd, json.dumps({"pid": os.getpid(), "host": socket.gethostname()}).encode())
+        holder = {"pid": os.getpid(), "host": socket.gethostname(), "started": _process_start(os.getpid())}
+        try:
+            os.write(fd, json.dumps(holder).encode())
+        except OSError:
+            # e.g. a full disk: an empty lock file would block every later build of this version
+            os.close(fd)
+            self.path.unlink(missing_ok=True)
+            raise
         os.close(fd)
         self.fd = 0
+        _HELD.add(str(self.path))
         return True
 
     def acquire(self) -> "VersionLock":
@@ -137,7 +166,7 @@ class VersionLock:
         except (OSError, ValueError):
             holder = {}
         pid, host = holder.get("pid"), holder.get("host")
-        if isinstance(pid, int) and host == socket.gethostname() and not _pid_alive(pid):
+        if isinstance(pid, int) and host == socket.gethostname() and self._stale(pid, holder.get("started")):
             self.path.unlink(missing_ok=True)  # left by a build that was killed
             if self._create():
                 return self
@@ -147,8 +176,19 @@ class VersionLock:
             f"wait for it, or delete the lock file if no build is running"
         )
 
+    def _stale(self, pid: int, started: Optional[str]) -> bool:
+        # dead, or the PID now belongs to another process (this one, or one started at another
+        # time: PIDs are reused after a crash, a reboot or in a restarted container)
+        if pid == os.getpid():
+            return str(self.path) not in _HELD  # not held by another thread of this process
+        if not _pid_alive(pid):
+            return True
+        now = _process_start(pid)
+        return bool(started and now and started != now)
+
     def release(self) -> None:
         if self.fd is not None:
+            _HELD.discard(str(self.path))
             self.path.unlink(missing_ok=True)
             self.fd = None
 
