@@ -220,7 +220,7 @@ def test_jsonl_cases_check_and_update(tmp_path):
         (lambda d: (d / "punct.meta.json").write_text("{oops"), "punct.meta.json: not valid JSON"),
         (lambda d: (d / "punct.meta.json").write_text('{"option": {}}'), "punct.meta.json: unknown key(s) option"),
         (lambda d: (d / "punct.meta.json").write_text('{"options": {"skip": ["boilerplat"]}}'), "boilerplat"),
-        (lambda d: (d / "punct.raw.txt").write_bytes(b"\xff\xfe\x00\x00\x00"), "punct.raw.txt"),
+        (lambda d: (d / "punct.raw.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00"), "punct.raw.txt"),
     ],
 )
 def test_bad_case_files_are_named(cases, setup, message):

@@ -245,10 +245,24 @@ from hypothesis import strategies as st  # noqa: E402
 
 _FRAGMENTS = ["制度", "发展", "了解", "头发", "發展", "製度", "説", "着", "著", "倣", "挂職", "干干净净", "带头发起",
               "一个中", "臺灣", "台湾", "裡面", "群眾", "衞", "麹", "\n", "，", " ", "A"]
+# OpenCC chains two single characters (s2tw: 幺 → 么 → 麼; s2t: 苎 → 苧 → 薴): a text of nothing but
+# them cannot tell whether it was already converted. They are a known failure (below), kept out
+# of the generated text so that the property speaks about everything else.
+_CHAINS = "幺苎"
 _TEXT = st.lists(
-    st.one_of(st.sampled_from(_FRAGMENTS), st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF), min_size=1, max_size=8)),
+    st.one_of(
+        st.sampled_from(_FRAGMENTS),
+        st.text(st.characters(min_codepoint=0x4E00, max_codepoint=0x9FFF, blacklist_characters=_CHAINS), min_size=1, max_size=8),
+    ),
     max_size=25,
 ).map("".join)
+
+
+@pytest.mark.xfail(strict=True, reason="OpenCC's one-character chains: converting the output again goes one link further")
+@pytest.mark.parametrize("text,to", [("幺", "tw"), ("幺", "twp")])
+def test_known_failure_opencc_character_chains(text, to):
+    once = educorpus.clean(text, only=["script"], to=to)
+    assert educorpus.clean(once, only=["script"], to=to) == once
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

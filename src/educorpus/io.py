@@ -99,7 +99,8 @@ def _plausibility(text: str) -> float:
 
 def _utf16_without_bom(data: bytes) -> Optional[Decoded]:
     """UTF-16 text without a BOM: it decodes strictly, to printable text that reads as text."""
-    if len(data) % 2 or len(data) < 4:
+    # too short a sample and any few bytes "read" as some CJK characters (abc\0\0def → 慢挀d敦)
+    if len(data) % 2 or len(data) < MIN_UTF16_BYTES:
         return None
     best: Optional[Decoded] = None
     best_score = MIN_UTF16_PLAUSIBILITY
@@ -119,6 +120,7 @@ def _utf16_without_bom(data: bytes) -> Optional[Decoded]:
 # mean log-probability per character a BOM-less UTF-16 reading needs (random bytes read as UTF-16
 # give rare characters of many scripts, far below this)
 MIN_UTF16_PLAUSIBILITY = -11.0
+MIN_UTF16_BYTES = 32
 
 
 def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
