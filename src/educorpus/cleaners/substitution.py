@@ -865,10 +865,16 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
         return []
     flags: list[_FLAG] = []
     pos = 0
+    need = 0.75 * len(core)
+    core_counts = [(ch, core.count(ch)) for ch in set(core)]
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
         if core in line or len(line) < len(core) // 2:
+            continue
+        # the matching blocks cannot hold more characters than core and line share: skip the
+        # diff where that alone falls short of the threshold below
+        if sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -927,8 +933,9 @@ def _place_pattern() -> "regex.Pattern[str]":
     city_province, _amb = _places()
     names = sorted(city_province, key=len, reverse=True)
     # no word-boundary test (Chinese has none); flags need an authority or school word after the
-    # name, which keeps accidental matches (指南通知) out
-    return regex.compile("|".join(map(regex.escape, names)))
+    # name, which keeps accidental matches (指南通知) out. A trie-shaped pattern finds the same
+    # leftmost-longest names as the plain alternation, with the engine's first-character scan.
+    return PhraseMatcher(names)._longest
 
 
 def _title_place(title: str) -> Optional[str]:
