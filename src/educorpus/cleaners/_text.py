@@ -78,10 +78,13 @@ class PhraseMatcher:
         """Leftmost-longest, non-overlapping occurrences."""
         return [m.span() for m in self._longest.finditer(text)]
 
-    def find_all(self, text: str) -> list[tuple[int, int]]:
-        """Every occurrence, overlapping ones and shorter ones at one start included."""
+    def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+        """Every occurrence, overlapping ones and shorter ones at one start included.
+
+        With ``pos``/``endpos``, only occurrences inside ``text[pos:endpos]`` (offsets in ``text``).
+        """
         out = []
-        for m in self._at_each.finditer(text):
+        for m in self._at_each.finditer(text, pos, len(text) if endpos is None else endpos):
             i, end = m.start(), m.end(1)
             out.append((i, end))
             for ln in reversed(self.lengths[text[i]]):  # longest first, like the scan it replaces

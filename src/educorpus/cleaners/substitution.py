@@ -716,11 +716,12 @@ def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    spans = _canonical_spans(sh)
-    # spans are sorted by start and no phrase is longer than the longest one: look only there
-    lo = bisect_left(spans, (c.start - _longest_canonical(), -1))
-    hi = bisect_right(spans, (c.start, len(sh) + 1))
-    return any(c.end <= b and (a, b) != (c.start, c.end) for a, b in spans[lo:hi])
+    # no phrase is longer than the longest one: only phrases starting in the L characters before
+    # c.start can contain it, and they end within L characters after it, so only that window is
+    # searched (a page has thousands of canonical matches; a candidate needs a few)
+    longest = _longest_canonical()
+    spans = _canonical_index().find_all(sh, max(0, c.start - longest), c.start + longest)
+    return any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in spans)
 
 
 @lru_cache(maxsize=1)
@@ -737,12 +738,19 @@ def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
     ls = max(sh.rfind(ch, 0, c.start) for ch in "\n。！？；") + 1
     le_candidates = [p for p in (sh.find(ch, c.end) for ch in "\n。！？；") if p >= 0]
     le = min(le_candidates) if le_candidates else len(sh)
-    bounds = {ls}
-    pos = ls
-    for w in _segment_cached(sh[ls:le]):
+    bounds = _word_bounds(sh[ls:le])
+    return c.start - ls in bounds and c.end - ls in bounds
+
+
+@lru_cache(maxsize=4096)
+def _word_bounds(sentence: str) -> frozenset[int]:
+    """Offsets of jieba's word boundaries in ``sentence`` (0 and its length included)."""
+    bounds = {0}
+    pos = 0
+    for w in _segment_cached(sentence):
         pos += len(w)
         bounds.add(pos)
-    return c.start in bounds and c.end in bounds
+    return frozenset(bounds)
 
 
 @lru_cache(maxsize=4096)
