@@ -716,12 +716,16 @@ def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    # no phrase is longer than the longest one: only phrases starting in the L characters before
-    # c.start can contain it, and they end within L characters after it, so only that window is
-    # searched (a page has thousands of canonical matches; a candidate needs a few)
+    # no phrase is longer than the longest one (L): a phrase containing it starts at or before
+    # c.start and no more than L characters before c.end, so only that window is searched (a page
+    # has thousands of canonical matches; a candidate needs a few)
     longest = _longest_canonical()
-    spans = _canonical_index().find_all(sh, max(0, c.start - longest), c.start + longest)
-    return any(a <= c.start and c.end <= b and (a, b) != (c.start, c.end) for a, b in spans)
+    for a, b in _canonical_index().iter_all(sh, max(0, c.end - longest), c.start + longest):
+        if a > c.start:
+            return False
+        if c.end <= b and (a, b) != (c.start, c.end):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
