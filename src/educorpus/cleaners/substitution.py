@@ -260,6 +260,7 @@ def _s2t(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+@lru_cache(maxsize=16)  # the step's passes and findings ask for the shadow of one text many times
 def shadow(text: str) -> str:
     """``text`` in simplified script with exactly one character for each of ``text``'s.
 
