@@ -520,6 +520,8 @@ def spun_candidates(sh: str) -> list[_Candidate]:
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
     cands = []
     for rule, pat in _compiled_rules():
+        if rule.variant not in sh:  # every pattern holds its variant literally: a C substring test
+            continue
         for m in pat.finditer(sh):
             cands.append(_Candidate(m.start(), m.end(), rule.canonical, rule.tier, rule.rule))
     derived = derived_variants()
