@@ -38,6 +38,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
+# worker processes (spawned pool, Ray workers) import educorpus and corpus_gen the same way
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    [str(HERE.parent / "src"), str(HERE)] + ([os.environ["PYTHONPATH"]] if os.environ.get("PYTHONPATH") else [])
+)
 
 import educorpus  # noqa: E402
 from corpus_gen import generate_pages  # noqa: E402
