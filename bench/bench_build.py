@@ -1,8 +1,7 @@
 """Benchmark ``educorpus build``: records/s and peak memory on a generated corpus of N MB.
 
-The corpus is derived from ``seeds/`` with variation (paragraphs sampled, shuffled and mixed
-across seeds, numbers and dates changed, ASCII/full-width punctuation varied, a unique notice
-line per page), written as JSON Lines shards with ``url`` fields on 50 sites. Every build runs in
+The corpus comes from ``bench/corpus_gen.py`` (seed-derived pages with variation and the seeds'
+kinds of damage, a unique notice line per page), written as JSON Lines shards with ``url`` fields on 50 sites. Every build runs in
 a fresh process that reports its own peak RSS (and the largest worker's, with ``--num-proc``).
 
     PYTHONPATH=src python bench/bench_build.py --mb 40
@@ -18,8 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
-import re
 import shutil
 import subprocess
 import sys
@@ -28,6 +25,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from corpus_gen import iter_pages  # noqa: E402
+
 SHARD_BYTES = 50 << 20
 
 WRAPPER = r"""
@@ -70,37 +71,10 @@ print(json.dumps({
 """
 
 
-def paragraphs() -> list[list[str]]:
-    out = []
-    for p in sorted((ROOT / "seeds").glob("*.txt")):
-        lines = [line for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
-        out.append(lines)
-    return out
-
-
-_DIGITS = re.compile(r"\d+")
-
-
-def make_page(rng: random.Random, seeds: list[list[str]], i: int) -> str:
-    base = seeds[rng.randrange(len(seeds))]
-    start = rng.randrange(max(1, len(base) // 3))
-    body = base[start : start + rng.randint(8, len(base))]
-    other = seeds[rng.randrange(len(seeds))]
-    body = body + rng.sample(other, k=min(len(other), rng.randint(0, 6)))
-    if rng.random() < 0.3:
-        rng.shuffle(body)
-    body = [_DIGITS.sub(lambda m: str(rng.randint(1, 2030)), line) if rng.random() < 0.4 else line for line in body]
-    if rng.random() < 0.5:
-        body = [line.replace("，", ",").replace("：", ":") for line in body]
-    head = f"第{i}号通知：{2020 + i % 5}年{i % 12 + 1}月{i % 28 + 1}日,关于第{i}批教育项目的安排"
-    return "\n".join([head, *body]) + "\n"
-
-
 def generate(folder: Path, mb: float, seed: int = 7) -> tuple[int, int]:
     """Write JSON Lines shards of about ``mb`` MB in total; returns (pages, bytes)."""
     folder.mkdir(parents=True, exist_ok=True)
-    rng = random.Random(seed)
-    seeds = paragraphs()
+    pages_iter = iter_pages(seed)
     target = int(mb * (1 << 20))
     written = pages = shard = 0
     fh = None
@@ -110,7 +84,7 @@ def generate(folder: Path, mb: float, seed: int = 7) -> tuple[int, int]:
                 fh.close()
             fh = open(folder / f"pages-{shard:04d}.jsonl", "w", encoding="utf-8")
             shard += 1
-        text = make_page(rng, seeds, pages)
+        text = next(pages_iter)
         line = json.dumps({"text": text, "url": f"http://www.school{pages % 50}.edu.cn/news/{pages}.html"}, ensure_ascii=False) + "\n"
         fh.write(line)
         written += len(line.encode("utf-8"))

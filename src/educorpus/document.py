@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+from itertools import accumulate
 from typing import Any, Iterable, Sequence
 
 Span = tuple[int, int, str, str]  # (start, end, replacement, rule) in the text a pass receives
@@ -236,16 +237,11 @@ def _compose(
     """
     if not old:
         return list(new)
-    starts: list[int] = []  # where each old edit's output starts in `cur`
-    ends: list[int] = []
-    prefix = [0]  # prefix[k]: length change of `cur` over `orig` from old edits before k
-    shift = 0
-    for s, e, after, _ in old:
-        cs = s + shift
-        starts.append(cs)
-        ends.append(cs + len(after))
-        shift += len(after) - (e - s)
-        prefix.append(shift)
+    # prefix[k]: length change of `cur` over `orig` from old edits before k; starts/ends: where
+    # each old edit's output lies in `cur` (built with accumulate/zip: this runs on every pass)
+    prefix = [0, *accumulate(len(after) - (e - s) for s, e, after, _ in old)]
+    starts = [o[0] + p for o, p in zip(old, prefix)]
+    ends = [cs + len(o[2]) for cs, o in zip(starts, old)]
 
     # group new spans with the old edits they touch (closed intervals); spans sharing an old
     # edit fall into one group

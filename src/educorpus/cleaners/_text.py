@@ -67,24 +67,36 @@ class PhraseMatcher:
             self.lengths.setdefault(p[0], []).append(len(p))
         for v in self.lengths.values():
             v.sort()
+        # distinct lengths, longest first: two phrases of one length and first character used to
+        # report the same occurrence twice
+        self._shorter = {ch: sorted(set(v), reverse=True) for ch, v in self.lengths.items()}
         body = _trie_pattern(sorted(self.words)) or "(?!)"
         self._longest = re.compile(body)
-        self._at_each = re.compile(f"(?=({body}))")
+        # the leading class lets the regex engine skip positions no phrase starts at (a bare
+        # lookahead gets no such prefix scan): about 3x faster on Chinese pages
+        first = "".join(re.escape(ch) for ch in sorted(self.lengths))
+        self._at_each = re.compile(f"(?=[{first}])(?=({body}))" if first else "(?!)")
 
     def find(self, text: str) -> list[tuple[int, int]]:
         """Leftmost-longest, non-overlapping occurrences."""
         return [m.span() for m in self._longest.finditer(text)]
 
-    def find_all(self, text: str) -> list[tuple[int, int]]:
-        """Every occurrence, overlapping ones and shorter ones at one start included."""
-        out = []
-        for m in self._at_each.finditer(text):
+    def find_all(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int]]:
+        """Every occurrence, overlapping ones and shorter ones at one start included.
+
+        With ``pos``/``endpos``, only occurrences inside ``text[pos:endpos]`` (offsets in ``text``).
+        """
+        return list(self.iter_all(text, pos, endpos))
+
+    def iter_all(self, text: str, pos: int = 0, endpos: int | None = None):
+        """:meth:`find_all` as a generator (a caller can stop early), ordered by start."""
+        words, shorter = self.words, self._shorter
+        for m in self._at_each.finditer(text, pos, len(text) if endpos is None else endpos):
             i, end = m.start(), m.end(1)
-            out.append((i, end))
-            for ln in reversed(self.lengths[text[i]]):  # longest first, like the scan it replaces
-                if i + ln < end and text[i : i + ln] in self.words:
-                    out.append((i, i + ln))
-        return out
+            yield i, end
+            for ln in shorter[text[i]]:  # longest first, like the scan it replaces
+                if i + ln < end and text[i : i + ln] in words:
+                    yield i, i + ln
 
 
 def _trie_pattern(words: list[str]) -> str:

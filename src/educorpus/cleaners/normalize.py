@@ -23,8 +23,12 @@ _FULLWIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 # ASCII punctuation right after Chinese text (a run, so `?!` converts as a whole), or between a
 # percentage and Chinese text (`占比38.3%,布局`)
 _PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CONTEXT}])[,:;!?]+|(?<=%)[,;](?=[{HAN}])")
+_PUNCT_RUN = re.compile("[,:;!?]+")
+_CJK_CONTEXT_CHAR = re.compile(f"[{CJK_CONTEXT}]")
+_HAN_CHAR = re.compile(f"[{HAN}]")
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
+_CJK_RUN = re.compile(f"[{HAN}{KANA}]+")
 
 _WS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _WS_NOT_SPACE = "[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -34,15 +38,28 @@ _WHITESPACE = re.compile(
     f"(?m)(?P<edge>^{_WS}+|{_WS}+$|(?<=[{_OPEN_OR_STOP}]){_WS}+|{_WS}+(?=[{_CLOSE_OR_STOP}]))"
     f"|(?P<run>{_WS}{{2,}}|{_WS_NOT_SPACE})"
 )
+# every match of _WHITESPACE is a whole maximal run of _WS (neither alternative can start or end
+# inside one), so the step finds the runs with a plain character class (the engine scans for it
+# in C) and decides in Python, once per run, what the alternatives would have decided
+_WS_RUN = re.compile(f"{_WS}+")
 _BLANK_LINES = re.compile(r"\A\n+|\n+\Z|\n{2,}")
 
 
 def punctuation_spans(text: str) -> list[Span]:
     """Spans turning ASCII ``,:;!?`` after Chinese text (or a full-width bracket) full width."""
-    return [
-        (m.start(), m.end(), m.group().translate(_FULLWIDTH), "fullwidth-punct")
-        for m in _PUNCT_AFTER_CJK.finditer(text)
-    ]
+    # what _PUNCT_AFTER_CJK matches, found run by run: a run of ASCII punctuation converts as a
+    # whole after Chinese context; otherwise only `%,` before Chinese (one character) does. The
+    # engine scans for the runs in C instead of trying the lookbehinds at every position.
+    spans: list[Span] = []
+    for m in _PUNCT_RUN.finditer(text):
+        s, e = m.span()
+        if not s:
+            continue
+        if _CJK_CONTEXT_CHAR.match(text, s - 1):
+            spans.append((s, e, m.group().translate(_FULLWIDTH), "fullwidth-punct"))
+        elif text[s - 1] == "%" and text[s] in ",;" and _HAN_CHAR.match(text, s + 1):
+            spans.append((s, s + 1, text[s].translate(_FULLWIDTH), "fullwidth-punct"))
+    return spans
 
 
 def paren_spans(text: str) -> list[Span]:
@@ -57,7 +74,10 @@ def paren_spans(text: str) -> list[Span]:
     line_start = 0
     for line in text.split("\n"):
         if ("(" in line or ")" in line) and _HAS_CJK.search(line):
-            cjk_at = [m.start() for m in _HAS_CJK.finditer(line)]
+            # runs of Chinese, not every Chinese character: the first one after j is found by a
+            # binary search on the runs' ends
+            runs = [m.span() for m in _CJK_RUN.finditer(line)]
+            run_ends = [e for _s, e in runs]
             stack: list[int] = []
             for m in _PARENS.finditer(line):
                 i = m.start()
@@ -66,8 +86,8 @@ def paren_spans(text: str) -> list[Span]:
                 elif stack:
                     j = stack.pop()
                     if line[j] == "(" or line[i] == ")":
-                        k = bisect_right(cjk_at, j)
-                        if k < len(cjk_at) and cjk_at[k] < i:  # Chinese inside the pair
+                        k = bisect_right(run_ends, j + 1)  # first run holding a position > j
+                        if k < len(runs) and max(runs[k][0], j + 1) < i:  # Chinese inside the pair
                             if line[j] == "(":
                                 spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
                             if line[i] == ")":
@@ -79,11 +99,17 @@ def paren_spans(text: str) -> list[Span]:
 
 def whitespace_spans(text: str) -> list[Span]:
     """Spans dropping indentation, trailing and punctuation-adjacent space; runs become one space."""
-    return [
-        (m.start(), m.end(), "" if m.group("edge") else " ", "whitespace")
-        for m in _WHITESPACE.finditer(text)
-        if m.group("edge") or m.group() != " "
-    ]
+    spans: list[Span] = []
+    n = len(text)
+    for m in _WS_RUN.finditer(text):
+        s, e = m.span()
+        before = text[s - 1] if s else "\n"
+        after = text[e] if e < n else "\n"
+        if before == "\n" or after == "\n" or before in _OPEN_OR_STOP or after in _CLOSE_OR_STOP:
+            spans.append((s, e, "", "whitespace"))  # indentation, trailing, next to punctuation
+        elif e - s >= 2 or text[s] != " ":
+            spans.append((s, e, " ", "whitespace"))  # a run, or one odd space, becomes one space
+    return spans
 
 
 def blank_line_spans(text: str) -> list[Span]:

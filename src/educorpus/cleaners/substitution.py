@@ -270,6 +270,7 @@ def _s2t(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+@lru_cache(maxsize=16)  # the step's passes and findings ask for the shadow of one text many times
 def shadow(text: str) -> str:
     """``text`` in simplified script with exactly one character for each of ``text``'s.
 
@@ -529,6 +530,8 @@ def spun_candidates(sh: str) -> list[_Candidate]:
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
     cands = []
     for rule, pat in _compiled_rules():
+        if rule.variant not in sh:  # every pattern holds its variant literally: a C substring test
+            continue
         for m in pat.finditer(sh):
             cands.append(_Candidate(m.start(), m.end(), rule.canonical, rule.tier, rule.rule))
     derived = derived_variants()
@@ -726,11 +729,16 @@ def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    spans = _canonical_spans(sh)
-    # spans are sorted by start and no phrase is longer than the longest one: look only there
-    lo = bisect_left(spans, (c.start - _longest_canonical(), -1))
-    hi = bisect_right(spans, (c.start, len(sh) + 1))
-    return any(c.end <= b and (a, b) != (c.start, c.end) for a, b in spans[lo:hi])
+    # no phrase is longer than the longest one (L): a phrase containing it starts at or before
+    # c.start and no more than L characters before c.end, so only that window is searched (a page
+    # has thousands of canonical matches; a candidate needs a few)
+    longest = _longest_canonical()
+    for a, b in _canonical_index().iter_all(sh, max(0, c.end - longest), c.start + longest):
+        if a > c.start:
+            return False
+        if c.end <= b and (a, b) != (c.start, c.end):
+            return True
+    return False
 
 
 @lru_cache(maxsize=1)
@@ -747,12 +755,19 @@ def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
     ls = max(sh.rfind(ch, 0, c.start) for ch in "\n。！？；") + 1
     le_candidates = [p for p in (sh.find(ch, c.end) for ch in "\n。！？；") if p >= 0]
     le = min(le_candidates) if le_candidates else len(sh)
-    bounds = {ls}
-    pos = ls
-    for w in _segment_cached(sh[ls:le]):
+    bounds = _word_bounds(sh[ls:le])
+    return c.start - ls in bounds and c.end - ls in bounds
+
+
+@lru_cache(maxsize=4096)
+def _word_bounds(sentence: str) -> frozenset[int]:
+    """Offsets of jieba's word boundaries in ``sentence`` (0 and its length included)."""
+    bounds = {0}
+    pos = 0
+    for w in _segment_cached(sentence):
         pos += len(w)
         bounds.add(pos)
-    return c.start in bounds and c.end in bounds
+    return frozenset(bounds)
 
 
 @lru_cache(maxsize=4096)
@@ -875,10 +890,16 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
         return []
     flags: list[_FLAG] = []
     pos = 0
+    need = 0.75 * len(core)
+    core_counts = [(ch, core.count(ch)) for ch in set(core)]
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
         if core in line or len(line) < len(core) // 2:
+            continue
+        # the matching blocks cannot hold more characters than core and line share: skip the
+        # diff where that alone falls short of the threshold below
+        if sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -937,8 +958,9 @@ def _place_pattern() -> "regex.Pattern[str]":
     city_province, _amb = _places()
     names = sorted(city_province, key=len, reverse=True)
     # no word-boundary test (Chinese has none); flags need an authority or school word after the
-    # name, which keeps accidental matches (指南通知) out
-    return regex.compile("|".join(map(regex.escape, names)))
+    # name, which keeps accidental matches (指南通知) out. A trie-shaped pattern finds the same
+    # leftmost-longest names as the plain alternation, with the engine's first-character scan.
+    return PhraseMatcher(names)._longest
 
 
 def _title_place(title: str) -> Optional[str]:

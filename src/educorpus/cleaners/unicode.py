@@ -159,6 +159,8 @@ def _nfc_spans(text: str) -> list[Span]:
     return spans
 
 
+_ZERO_WIDTH_ANY = re.compile("[\u200b\u2060\u180e\ufeff\u200c\u200d]")
+
 # anything this step could act on; clean Chinese text costs one search and an NFC check
 _ANYTHING = re.compile(
     _FTFY_TRIGGER.pattern + "|[\r\u2028\u2029\u0085\x0b\x0c\u200b\u2060\u180e\ufeff\u200c\u200d]"
@@ -170,7 +172,9 @@ def run(text: str, ctx: StepContext) -> str:
         return text
     text = ctx.replace(text, ftfy_spans(text))
     text = ctx.replace(text, _regex_spans(_LINE_BREAKS, text, "\n", "line-breaks"))
-    spans = _regex_spans(_CONTROLS, text, "", "control-chars") + _regex_spans(_ZERO_WIDTH, text, "", "zero-width")
+    spans = _regex_spans(_CONTROLS, text, "", "control-chars")
+    if _ZERO_WIDTH_ANY.search(text):  # the lookbehind of _ZERO_WIDTH is tried at every position
+        spans += _regex_spans(_ZERO_WIDTH, text, "", "zero-width")
     text = ctx.replace(text, sorted(spans))
     return ctx.replace(text, _nfc_spans(text))
 
