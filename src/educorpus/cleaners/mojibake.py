@@ -170,7 +170,27 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
         start, end, weight = i, i + 1, w
     if weight >= 2.0:
         clusters.append((start, end))
-    return clusters
+    return [piece for c in clusters if _readable(text, c) for piece in _pieces(c)]
+
+
+# Hostile input (20,000 `?` in a row, `教?` repeated for a megabyte) must cost linear time: a run
+# made of `?`/`!` alone holds no bytes to read back, and a long cluster is looked at in windows of
+# bounded size, each with a bounded number of attempts (see repair_spans).
+MAX_CLUSTER = 256
+MAX_ATTEMPTS = 48
+
+
+MAX_LOST = 8  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
+
+
+def _readable(text: str, cluster: tuple[int, int]) -> bool:
+    run = text[cluster[0] : cluster[1]]
+    return bool(run.strip("?!")) and run.count("?") + run.count("\ufffd") <= MAX_LOST
+
+
+def _pieces(cluster: tuple[int, int]) -> list[tuple[int, int]]:
+    c0, c1 = cluster
+    return [(a, min(c1, a + MAX_CLUSTER)) for a in range(c0, c1, MAX_CLUSTER)]
 
 
 # -- tokens: the garbled characters as the bytes they may stand for --------------------------------
@@ -585,7 +605,9 @@ def repair_spans(text: str) -> list[Span]:
         line_end = len(text) if nl < 0 else nl
         c0 = max(c0, done)
         # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
-        while c0 < c1:
+        attempts = 0
+        while c0 < c1 and attempts < MAX_ATTEMPTS:
+            attempts += 1
             cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
