@@ -177,15 +177,15 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
 # made of `?`/`!` alone holds no bytes to read back, and a long cluster is looked at in windows of
 # bounded size, each with a bounded number of attempts (see repair_spans).
 MAX_CLUSTER = 256
-MAX_ATTEMPTS = 48
+MAX_ATTEMPTS = 400
 
 
-MAX_LOST = 8  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
+MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
 
 
 def _readable(text: str, cluster: tuple[int, int]) -> bool:
     run = text[cluster[0] : cluster[1]]
-    return bool(run.strip("?!")) and run.count("?") + run.count("\ufffd") <= MAX_LOST
+    return run.count("?") + run.count("\ufffd") <= MAX_LOST
 
 
 def _pieces(cluster: tuple[int, int]) -> list[tuple[int, int]]:
