@@ -45,6 +45,39 @@ def test_undecodable_bytes_are_replaced_and_counted_not_fatal():
     assert d.replaced == 1 and "淄博市教育" in d.text and "局將進一步" in d.text
 
 
+@pytest.mark.parametrize("order", ["gbk-first", "utf8-first"])
+def test_a_file_joining_gbk_and_utf8_parts_is_read_part_by_part(order):
+    gbk, utf8 = SIMPLIFIED.encode("gbk"), TRADITIONAL.encode("utf-8")
+    data = gbk + utf8 if order == "gbk-first" else utf8 + gbk
+    d = decode_bytes(data, order)
+    assert d.text == (SIMPLIFIED + TRADITIONAL if order == "gbk-first" else TRADITIONAL + SIMPLIFIED)
+    assert (d.encoding, d.replaced) == ("utf-8+gb18030", 0)
+
+
+def test_mixed_reading_counts_bytes_neither_codec_reads_and_keeps_other_lines():
+    data = SIMPLIFIED.encode("gbk") + b"\xff" + TRADITIONAL.encode("utf-8") + b"\n" + SIMPLIFIED.encode("utf-8")
+    d = decode_bytes(data, "x")
+    assert d.text == SIMPLIFIED + "\ufffd" + TRADITIONAL + "\n" + SIMPLIFIED
+    assert (d.encoding, d.replaced) == ("utf-8+gb18030", 1)
+
+
+def test_mixed_reading_leaves_a_misaligned_gbk_line_to_the_mojibake_step():
+    # a GBK line that lost one byte still reads whole as GB18030: that reading stands (the mojibake
+    # step knows how to realign it) instead of the line being cut at the damage
+    run = "淄博市教育局召开全市教育工作会议".encode("gbk")
+    shifted = b"2024" + run[1:] + b"\xa1" + b"2025"  # lost its first byte, gained one at the end
+    data = shifted + b"\n" + ("\u3000" + TRADITIONAL).encode("utf-8") * 2
+    d = decode_bytes(data, "x")
+    assert d.text.split("\n")[0] == shifted.decode("gb18030")
+    assert d.replaced == 0
+
+
+def test_a_big5_page_with_a_bad_byte_is_still_read_as_big5():
+    data = TRADITIONAL.encode("big5") * 3 + b"\xff" + TRADITIONAL.encode("big5")
+    d = decode_bytes(data, "x")
+    assert d.encoding == "cp950" and d.text.startswith(TRADITIONAL) and d.replaced == 1
+
+
 def test_binary_input_raises_naming_the_file(tmp_path):
     png = tmp_path / "logo.png"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))

@@ -137,15 +137,28 @@ def test_hostile_folder_builds_and_nothing_is_lost(tmp_path):
         if row["stage"] == "input":  # the message names the input
             assert row["source_path"] in json.loads(row["detail"])["message"]
     reasons = {row["source_path"]: row["reason"] for row in excl}
-    for name in ("nul.txt", "png-renamed.txt", "invalid-utf8-mid.txt", "gbk-then-utf8.txt"):
+    for name in ("nul.txt", "png-renamed.txt"):
         assert reasons[f"hostile/{name}"] == "undecodable", name
+    kept = {row["source_path"]: row for row in data}
+    # a few bad bytes in a UTF-8 page: the page is kept, the bytes replaced and counted
+    damaged = kept["hostile/invalid-utf8-mid.txt"]
+    assert (damaged["encoding"], damaged["replaced_bytes"]) == ("utf-8", 3)
+    assert "乳山" in damaged["text"]
+    # a GBK half and a UTF-8 half: each read in its own codec, nothing replaced; the page (one
+    # sentence twenty times) is then rightly excluded as repetitive, with its decoded raw text
+    joined = next(row for row in excl if row["source_path"] == "hostile/gbk-then-utf8.txt")
+    assert joined["reason"] == "repetitive"
+    assert "\ufffd" not in joined["raw_text"]
+    assert joined["raw_text"].startswith("淄博市教育局召开全市教育工作会议") and joined["raw_text"].endswith("家校沟通工作。")
     assert reasons["hostile/empty.txt"] == "empty-text"
     assert reasons["hostile/photo.png"] == "unsupported-file-type"
     assert reasons["hostile/news.jsonl:2"] == "broken-json"
     assert {reasons[f"hostile/news.jsonl:{i}"] for i in (3, 4, 5, 6)} == {"text-not-string"}
     assert "cleaning-error" not in reasons.values()  # no step crashed on any of them
     for row in data:
-        assert "\ufffd" not in row["text"] and not any(c in row["text"] for c in "\x00\x07\x1b\u200b\ufeff")
+        # U+FFFD only where the decoder replaced bytes it could not read
+        assert row["replaced_bytes"] or "\ufffd" not in row["text"], row["source_path"]
+        assert not any(c in row["text"] for c in "\x00\x07\x1b\u200b\ufeff")
     assert any(row["source_path"] == "hostile/seed.txt" for row in data)
     err = r.stderr.decode()
     assert "could not be read" in err and "Traceback" not in err
@@ -158,15 +171,19 @@ def test_hostile_files_through_clean(tmp_path):
     assert r.returncode == 1  # some inputs cannot be read: named, and the rest are cleaned
     err = r.stderr.decode()
     assert "Traceback" not in err
-    failed = {"nul.txt", "png-renamed.txt", "invalid-utf8-mid.txt", "gbk-then-utf8.txt"}
+    failed = {"nul.txt", "png-renamed.txt"}
     for p in texts:
         if p.name in failed:
             assert p.name in err and not (tmp_path / "out" / p.name).exists()
         else:
             out = (tmp_path / "out" / p.name).read_text(encoding="utf-8")
-            assert "\ufffd" not in out and "\x00" not in out
+            assert "\x00" not in out
+            assert ("\ufffd" in out) == (p.name == "invalid-utf8-mid.txt"), p.name
     assert f"cleaned {len(texts) - len(failed)} of {len(texts)}" in err
-    assert "binary" in err and "not valid UTF-8" in err
+    assert "binary" in err
+    # the damaged page is named with what was done to it
+    assert "invalid-utf8-mid.txt: 3 undecodable byte(s) replaced by U+FFFD" in err
+    assert "gbk-then-utf8.txt" not in err
 
 
 @pytest.mark.parametrize(

@@ -1,7 +1,8 @@
 """Reading raw pages: bytes in, text and the chosen encoding out, with errors that name the input.
 
 Encodings: UTF-8 (with or without BOM), UTF-16 (with BOM, or without one when the NUL pattern
-shows it), GB18030 (which covers GBK and GB2312) and Big5 (CP950). Undecodable bytes never fail a
+shows it), GB18030 (which covers GBK and GB2312) and Big5 (CP950), and files that join UTF-8
+and GB18030 parts (read stretch by stretch). Undecodable bytes never fail a
 file: they become U+FFFD and are counted (``Decoded.replaced``).
 
 Not handled here: repairing text that was decoded wrongly *before* it reached us (that is the
@@ -171,7 +172,9 @@ def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
     if whole:
         codec, t = max(whole, key=lambda ct: _plausibility(ct[1]))
         return Decoded(t, codec)
-    # no codec reads every byte: keep the most plausible reading, damage counted
+    # no codec reads every byte: keep the most plausible reading, damage counted; a file that
+    # joins UTF-8 and GB18030 parts (concatenated pages, a template in one and content in the
+    # other) is also read line by line in whichever of the two fits each stretch
     best: Optional[Decoded] = None
     best_score = float("-inf")
     for codec in ("utf-8",) + LEGACY:
@@ -180,7 +183,112 @@ def decode_bytes(data: bytes, name: str = "<input>") -> Decoded:
         if score > best_score:
             best, best_score = Decoded(t, codec, bad), score
     assert best is not None
+    if best.replaced > MIXED_MIN_REPLACED:
+        mixed = _decode_mixed(data)
+        # here a replaced byte is priced as the mixed reading prices it (the plain plausibility
+        # counts U+FFFD as an ordinary character, which a reading that lost half its bytes is not)
+        if mixed is not None and mixed.replaced < best.replaced and _priced(mixed) > _priced(best):
+            return mixed
     return best
+
+
+def _priced(d: Decoded) -> float:
+    return _plausibility(d.text) - _REPLACE_COST * d.replaced / max(1, len(d.text))
+
+
+# the mixed reading is tried only when the best single reading lost more bytes than this, and only
+# on this many bytes of lines that are not UTF-8 (its dynamic programme runs in Python; past the
+# limit the single reading stands)
+MIXED_MIN_REPLACED = 8
+MIXED_MAX_BYTES = 2_000_000
+# costs in nats: changing codec inside a line, and a byte neither codec reads
+_SWITCH_COST = 30.0
+_REPLACE_COST = 25.0
+
+
+def _decode_mixed(data: bytes) -> Optional[Decoded]:
+    """Read UTF-8 lines as UTF-8 and every other line by the cheapest segmentation into UTF-8 and
+    GB18030 characters (cost: the characters' improbability, a fixed price per codec change and per
+    unreadable byte). None when the lines to segment exceed :data:`MIXED_MAX_BYTES`.
+
+    >>> d = _decode_mixed("淄博市教育局".encode("gbk") + "召开全市教育工作会议".encode("utf-8"))
+    >>> d.text, d.encoding, d.replaced
+    ('淄博市教育局召开全市教育工作会议', 'utf-8+gb18030', 0)
+    """
+    from .charstats import charstats
+
+    lines = data.splitlines(keepends=True)
+    parts: list[Optional[str]] = [_strict(line, "utf-8") for line in lines]
+    if sum(len(line) for line, text in zip(lines, parts) if text is None) > MIXED_MAX_BYTES:
+        return None
+    logp1 = charstats().logp1
+    replaced = 0
+    for k, line in enumerate(lines):
+        if parts[k] is None:
+            text, bad, mixed = _segment_line(line, logp1)
+            # a line best read without any UTF-8 is a GB18030 line: when GB18030 reads it whole, that
+            # reading stands, so that a misaligned stretch is left to the mojibake step (which can
+            # tell what the lost byte was) instead of being cut short here
+            whole = None if mixed else _strict(line, "gb18030")
+            if whole is None:
+                parts[k] = text
+                replaced += bad
+            else:
+                parts[k] = whole
+    return Decoded("".join(parts), "utf-8+gb18030", replaced)
+
+
+def _segment_line(line: bytes, logp1) -> tuple[str, int, bool]:
+    """The cheapest reading of one line as UTF-8 and GB18030 characters (see :func:`_decode_mixed`):
+    the text, the unreadable bytes, and whether any multi-byte character was read as UTF-8."""
+    n = len(line)
+    inf = float("inf")
+    # cost[i][m]: cheapest reading of line[:i] whose last multi-byte character was read in mode m
+    # (0 UTF-8, 1 GB18030); back[i][m]: (previous i, previous mode, character or None for U+FFFD)
+    cost = [[inf, inf] for _ in range(n + 1)]
+    back: list[list] = [[None, None] for _ in range(n + 1)]
+    cost[0][0] = cost[0][1] = 0.0
+
+    def relax(i: int, m: int, j: int, mj: int, c: float, ch: Optional[str]) -> None:
+        if c < cost[j][mj]:
+            cost[j][mj] = c
+            back[j][mj] = (i, m, ch)
+
+    for i in range(n):
+        b = line[i]
+        for m in (0, 1):
+            c0 = cost[i][m]
+            if c0 == inf:
+                continue
+            if b < 0x80:  # both codecs read ASCII alike, and it keeps the current mode
+                relax(i, m, i + 1, m, c0 - logp1(chr(b)), chr(b))
+                continue
+            width = 2 if 0xC2 <= b <= 0xDF else 3 if 0xE0 <= b <= 0xEF else 4 if 0xF0 <= b <= 0xF4 else 0
+            if width and i + width <= n:
+                ch = _strict(line[i : i + width], "utf-8")
+                if ch is not None:
+                    relax(i, m, i + width, 0, c0 - logp1(ch) + (_SWITCH_COST if m else 0.0), ch)
+            if 0x81 <= b <= 0xFE and i + 1 < n:
+                width = 4 if 0x30 <= line[i + 1] <= 0x39 else 2
+                ch = _strict(line[i : i + width], "gb18030") if i + width <= n else None
+                if ch is not None and len(ch) == 1:
+                    relax(i, m, i + width, 1, c0 - logp1(ch) + (0.0 if m else _SWITCH_COST), ch)
+            relax(i, m, i + 1, m, c0 + _REPLACE_COST, None)
+    m = 0 if cost[n][0] <= cost[n][1] else 1
+    out: list[str] = []
+    bad = 0
+    utf8 = False
+    j = n
+    while j:
+        i, prev, ch = back[j][m]
+        if ch is None:
+            bad += 1
+            ch = "\ufffd"
+        elif m == 0 and j - i > 1:
+            utf8 = True
+        out.append(ch)
+        j, m = i, prev
+    return "".join(reversed(out)), bad, utf8
 
 
 def read_text_file(path: str | os.PathLike) -> Decoded:
