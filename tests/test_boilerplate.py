@@ -109,16 +109,49 @@ def test_seed_metadata(seeds, seed, expected):
         assert meta[key] == value, key
 
 
-def test_seed_000_misses_only_the_known_captions(seeds):
-    """Seed 000 is a known failure as a whole; everything but the three listed captions holds."""
+def test_seed_000_loses_every_caption(seeds):
+    """Seed 000's captions go, the three the photo-page rules find included, and its headings stay."""
     case = SEED_CASES["000_92af0b51e8934e6d.txt"]
-    text = seeds[case["seed"]]
-    got = set(_lines(run(text).text))
-    truth_body = set(_lines(case["expected"]))
-    dropped = set(_lines(text)) - truth_body
-    assert truth_body <= got  # no body line lost
-    missed = {line for line in dropped if line in got}
-    assert len(missed) == 3 and all(("建立" in m or "勇奪" in m or "全覆蓋" in m) for m in missed)
+    doc = run(seeds[case["seed"]])
+    assert doc.text == case["expected"]
+    by_rule = {e.rule: e.before.strip() for e in doc.edits}
+    assert by_rule["caption-before-heading"].startswith("建立")
+    assert by_rule["caption-list-break"].endswith("第一名!")
+    assert "全覆蓋:" in by_rule["caption-long-label"]
+    for heading in ("提高育人質(zhì)量,辦好每一所家門口學校", "深化智慧共享,教育高質(zhì)量發(fā)展有新動能"):
+        assert heading in _lines(doc.text)
+
+
+PHOTO_RULES = {"caption-before-heading", "caption-long-label", "caption-list-break"}
+
+
+def _photo_pages(seeds):
+    pages = [c["input"] for c in json.loads((CASES / "boilerplate" / "synthetic.json").read_text(encoding="utf-8"))]
+    return [seeds["000_92af0b51e8934e6d.txt"]] + [p for p in pages if any(e.rule in PHOTO_RULES for e in run(p).edits)]
+
+
+def test_photo_page_rules_need_the_page_to_mark_its_photos(seeds):
+    # without its photo marks ((資料圖), 張三 攝, ▲…) a page keeps the lines these rules drop
+    pages = _photo_pages(seeds)
+    assert len(pages) >= 4
+    for page in pages:
+        unmarked = "\n".join(
+            line for line in page.split("\n")
+            if not (line.strip() and (r := boilerplate.match_line(line.strip())) is not None and r.family == "captions")
+        )
+        assert unmarked != page
+        assert not {e.rule for e in run(unmarked).edits} & PHOTO_RULES
+
+
+def test_photo_page_rules_need_a_caption_found_by_structure(seeds):
+    # with its photo marks but none of its lone lines proved a caption, a page keeps them too
+    text = seeds["000_92af0b51e8934e6d.txt"]
+    drops, _meta = boilerplate.classify(text)
+    lines = text.split("\n")
+    older = {i for i, r in drops.items() if r in ("caption-off-style", "caption-fragment")}
+    assert older
+    rest = "\n".join(line for i, line in enumerate(lines) if i not in older)
+    assert not {e.rule for e in run(rest).edits} & PHOTO_RULES
 
 
 def test_full_pipeline_puts_metadata_in_meta_and_title_out_of_text(seeds):

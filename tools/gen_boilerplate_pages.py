@@ -706,8 +706,82 @@ X|打印此页 | 关闭窗口
 ]
 
 
+# Photo pages whose captions stand on lines of their own, written for the photo-page caption
+# rules (caption-before-heading, caption-long-label, caption-list-break): each page marks its
+# photos, has two-clause headings and a caption the older rules find, and body lines that look like
+# captions (a heading starting with a policy verb, a lead-in, label lines, a quote introduction,
+# one-sentence paragraphs, a sentence continuing a list item) which stay.
+PHOTO_PAGES = [
+    ("photo page: a caption closing a section before the next heading goes; a verb-first heading and labels stay", "simplified", True, {
+        "title": "我市深入推进集团化办学", "published": "2024-09-10",
+        "source": "乳山市教育和体育局", "author": None, "editor": "孙悦"}, """
+X|我市深入推进集团化办学
+X|发布时间：2024-09-10  来源：乳山市教育和体育局
+B|近年来，我市把集团化办学作为扩大优质教育资源的重要抓手，全市已组建教育集团12个，覆盖城乡中小学46所。
+B|强化顶层设计，完善集团章程
+B|市教育局出台《关于深化集团化办学改革的实施意见》，明确核心校与成员校的权责，建立集团理事会制度。
+X|（资料图）
+B|集团内城区学校带动乡村学校，教师每年交流轮岗比例不低于15%，乡村学校的教学质量明显提升。
+X|打造“乳山一中教育集团”
+B|推进资源共享，提升办学质量
+B|集团内统一教学进度、统一教研活动、统一质量评价，优质课程资源在成员校之间共建共享。
+X|府前路学校的学生在集团共享的创客教室上课
+B|各集团每年组织骨干教师到成员校送教200余节，培训青年教师300人次。
+B|加强教师队伍建设
+B|全市新招聘教师优先补充到集团成员校，名师工作室实现集团全覆盖。
+B|联系人：王老师　联系电话：0631-6651234
+B|欢迎社会各界对集团化办学工作提出意见建议。
+X|编辑：孙悦
+"""),
+    ("photo page, traditional: a sentence between items of a —— list goes; a continuing sentence stays", "s2t", True, {
+        "title": "全市乡村教育振兴取得新成效", "published": "2024-11-02",
+        "source": "威海日报", "author": None, "editor": None}, """
+X|全市乡村教育振兴取得新成效
+X|来源：威海日报  2024-11-02
+B|今年以来，全市坚持城乡教育一体化发展，乡村教育振兴各项任务全面推进，乡村学校办学条件和教育质量持续提升。
+B|改善办学条件，建设温馨校园
+B|——乡村学校办学条件持续改善。全市投入资金2.6亿元，完成乡村学校校舍改造12万平方米，新建塑胶运动场28处，所有乡村学校实现教室多媒体设备全覆盖。
+B|目前，全市已建成乡村温馨校园120所。
+B|——乡村教师队伍不断壮大。全市新招聘乡村教师560名，落实乡村教师生活补助政策，城区学校每年选派300名骨干教师到乡村学校支教。
+X|实验小学的学生在新建成的塑胶运动场上开展大课间活动
+B|——乡村学校课程更加丰富。各乡村学校开齐开足国家课程，开发乡土特色校本课程210门，建成劳动教育实践基地36处。
+X|文登区米山镇中心学校学生在劳动教育实践基地体验传统农耕。
+B|——乡村学生成长环境更加温馨。全市寄宿制学校全部配齐生活老师，建成留守儿童之家95个，乡村学生的幸福感不断增强。
+B|深化教育改革，激发办学活力
+B|全市推行“县管校聘”改革，乡村学校教师职称评聘向一线倾斜，乡村教师的获得感明显提升。
+B|全市共有2.3万名乡村学生参加了课后服务。
+B|下一步，全市将持续推进乡村教育振兴，让每一个乡村孩子都能享有公平而有质量的教育。
+X|（王磊 摄）
+"""),
+    ("photo page, hk script, folded punctuation, no blank lines: a topic:scene caption goes; a lead-in, labels and a quote introduction stay", "s2hk-ascii", False, {
+        "title": "全市课后服务提质增效", "published": "2024-10-15T09:30",
+        "source": "市教育局", "author": None, "editor": None}, """
+X|全市课后服务提质增效
+X|发布时间：2024-10-15 09:30　来源：市教育局
+B|新学期以来，全市中小学持续推进课后服务提质增效，开设科技、体育、艺术等特色课程，满足学生多样化需求。
+B|全市课后服务工作呈现三个特点
+B|丰富课程内容，满足多样需求
+B|各学校结合自身特色，开设课后服务课程1200余门，学生自主选课，参与率达到98%以上。
+X|▲学生在课后服务中学习轮滑
+B|全市组织优秀教师、退休教师和志愿者参与课后服务，缓解了课后服务师资紧张的问题。
+X|课后服务显成效——实验小学学生展示编程作品
+B|各学校建立课后服务课程评价机制，每学期根据学生和家长的反馈调整课程设置。
+X|全市中小学课后服务实现全覆盖：实验小学课后服务“趣味编程”课程
+B|课后服务坚持公益普惠原则，学生自愿参加，不收取任何费用。
+B|强化过程管理，确保服务质量
+B|市教育局党组书记、局长李明在全市课后服务推进会上强调：
+B|要把课后服务作为落实“双减”政策的重要抓手，切实提升课后服务的质量和水平。
+B|报名材料提交截止时间：2024年9月30日
+B|全市共有15万名学生参加了课后服务。
+B|咨询电话：0631-5212345
+B|各学校将定期开展课后服务满意度调查，不断改进服务质量。
+X|【打印本页】 【关闭窗口】
+"""),
+]
+
+
 def main() -> None:
-    pages = [build(k) for k in range(48)] + [hand(*h) for h in HANDWRITTEN + HELDOUT]
+    pages = [build(k) for k in range(48)] + [hand(*h) for h in HANDWRITTEN + HELDOUT + PHOTO_PAGES]
     OUT.write_text("[\n" + ",\n".join(json.dumps(p, ensure_ascii=False) for p in pages) + "\n]\n", encoding="utf-8")
     print(f"{len(pages)} pages -> {OUT}")
 

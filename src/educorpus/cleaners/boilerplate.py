@@ -15,14 +15,17 @@ A page's text is classified line by line, by rules and by the page's structure:
   body, once a footer line (metadata, related list, copyright, …) starts the footer, everything
   after it that no paragraph claims is footer too. Short lines inside the body (section headings,
   numbered items) stay, except photo captions: lines that break the document's own heading style
-  or split a sentence across two short lines.
+  or split a sentence across two short lines, and, in a page that marks its photos and whose lone
+  lines already proved to be captions, lines that only look like a heading, a ``label：text``
+  line or a paragraph (see ``_photo_captions``).
 
 Metadata goes to ``ctx.meta``: ``title`` (without site suffix), ``published`` (ISO 8601, minute or
 second precision, or a date), ``source``, ``author`` (the byline, else the reporter), ``editor``;
 a field stays ``None`` when the page does not state it, or states a placeholder such as ``佚名``
 or ``admin``. Every dropped line is one edit (with its line break), whose rule is the rule that
 matched or the structural reason (``title``, ``title-duplicate``, ``header-zone``,
-``footer-zone``, ``related-list``, ``caption-off-style``, ``caption-fragment``).
+``footer-zone``, ``related-list``, ``caption-off-style``, ``caption-fragment``,
+``caption-before-heading``, ``caption-long-label``, ``caption-list-break``).
 
 Rules are written once in simplified Chinese and work on traditional text and on ASCII
 punctuation (``来源:``) too: at load time each character of a pattern is widened to a class of
@@ -62,7 +65,10 @@ from ._line_rules import (  # noqa: F401  (FAMILIES, RULES_DIR, variants: part o
 
 META_FIELDS = ("title", "published", "source", "author", "editor")
 # why a line was dropped when no rule names it
-STRUCTURAL_REASONS = ("title", "title-duplicate", "header-zone", "footer-zone", "related-list", "caption-off-style", "caption-fragment")
+STRUCTURAL_REASONS = (
+    "title", "title-duplicate", "header-zone", "footer-zone", "related-list", "caption-off-style", "caption-fragment",
+    "caption-before-heading", "caption-long-label", "caption-list-break",
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,6 +90,26 @@ def _heading_word() -> re.Pattern:
     ends = "|".join(map(re.escape, word_list("heading_words.txt")))
     starts = "|".join(map(re.escape, word_list("heading_starts.txt")))
     return compile_pattern(f"^(?:{starts})|(?:{ends})$", "heading_words.txt, heading_starts.txt")
+
+
+@lru_cache(maxsize=1)
+def _heading_end() -> re.Pattern:
+    ends = "|".join(map(re.escape, word_list("heading_words.txt")))
+    return compile_pattern(f"(?:{ends})$", "heading_words.txt")
+
+
+@lru_cache(maxsize=1)
+def _label_end() -> re.Pattern:
+    # what the part before a colon ends with when it is a label (报名时间：) or introduces a quote
+    # (…在会上强调：), not a caption's statement
+    ends = "|".join(map(re.escape, word_list("heading_words.txt")))
+    return compile_pattern(f"(?:{ends}|说|道|讲|称|表示|指出|强调|介绍|认为|提出|谈到|坦言|提醒|希望|要求|如下)$", "heading_words.txt, verbs of saying")
+
+
+@lru_cache(maxsize=1)
+def _continuation_start() -> re.Pattern:
+    starts = "|".join(map(re.escape, word_list("continuation_starts.txt")))
+    return compile_pattern(f"^(?:{starts})", "continuation_starts.txt")
 
 
 @lru_cache(maxsize=1)
@@ -148,6 +174,12 @@ _MINOR_SHARE = 0.2  # paragraphs cut off by a header/footer line may hold at mos
 _MINOR_LINES = 3  # ...and this many lines to be counted as page furniture
 _MAJOR_SHARE = 0.5  # after a strong footer line, paragraphs holding less than this are furniture
 _CAPTION_HAN = (6, 50)
+_CAPTION_SENTENCE_HAN = 80  # a one-sentence caption (`…勇夺一等奖第一名！`) is at most this long
+_LABEL_HAN = 10  # a label before a colon (联系人, 办学理念, 报名材料提交截止时间) is at most this long
+# markers that open the items of a list of paragraphs (`——教育集团化办学向纵深推进。…`)
+_COLON = re.compile("[:：]")
+_TWO_PART_SEP = re.compile(r"——|—|--|[:：|｜丨]")
+_LIST_MARKER = re.compile(r"^(?:——|—|--|[●◆◇■□▶►★☆◎○•])")
 
 
 def _ends_sentence(s: str) -> bool:
@@ -369,9 +401,11 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
                 continue
             drops[i] = "related-list" if related else "footer-zone"
 
-    # 4. photo captions inside the body
+    # 4. photo captions inside the body; a page that marks its photos (（资料图）, 张三 摄, 图为…)
+    # has captions among its lone lines, so the heading/label/sentence guards are looked at again
     if not keep_captions and para:
-        drops.update(_captions(content, para, drops, lines, bs, be))
+        photos = any(r.family == "captions" for r in rule.values())
+        drops.update(_captions(content, para, drops, lines, bs, be, photos))
 
     meta = _extract(sorted(i for i in drops if i in rule and rule[i].role == "meta" and drops[i] == rule[i].name), rule, lines, hs)
     meta["title"] = meta_title
@@ -466,7 +500,9 @@ def _find_title(header: list[int], drops: dict[int, str], rule: dict[int, Rule],
     return first, t
 
 
-def _captions(content: list[int], para: list[int], drops: dict[int, str], lines: list[str], bs: int, be: int) -> dict[int, str]:
+def _captions(
+    content: list[int], para: list[int], drops: dict[int, str], lines: list[str], bs: int, be: int, photos: bool = False
+) -> dict[int, str]:
     """Photo captions among the short lines between body paragraphs.
 
     Two shapes: a caption split over two short lines (``…配备了`` / ``教学触控一体机``), and, in
@@ -474,6 +510,10 @@ def _captions(content: list[int], para: list[int], drops: dict[int, str], lines:
     line of another shape standing alone between paragraphs. Lines that read like headings (a
     policy verb first, a heading word last: ``加大学校建设投入``, ``相关政策解读``), numbered
     lines, ``label：text`` lines and lists stay.
+
+    In a page that marks its photos (``photos``: a line of the ``captions`` rule family, such as
+    ``（资料图）``), those guards are checked against what the line does in the page (see
+    :func:`_photo_captions`).
     """
     is_para = set(para)
     runs: list[list[int]] = []
@@ -512,7 +552,146 @@ def _captions(content: list[int], para: list[int], drops: dict[int, str], lines:
             i = r[0]
             if candidate(i) and not _two_clause(lines[i]) and ":" not in lines[i] and "：" not in lines[i]:
                 out[i] = "caption-off-style"
+    # the page marks its photos and some of its lone lines already proved to be captions
+    if photos and headings >= 2 and out:
+        out.update(_photo_captions(content, para, runs, {**drops, **out}, lines, bs, be))
     return out
+
+
+def _photo_captions(
+    content: list[int], para: list[int], runs: list[list[int]], drops: dict[int, str], lines: list[str], bs: int, be: int,
+) -> dict[int, str]:
+    """Captions that the guards of :func:`_captions` keep, in a page whose captions are known to
+    stand on lines of their own: it marks its photos (a line of the ``captions`` rule family, such
+    as ``（资料图）``), its headings share the two-clause shape, and :func:`_captions` found
+    captions among its lone lines.
+
+    Each guard stands for what the line would otherwise be; a line that does not do in the page
+    what that thing does, and sits where or looks like the page's captions, is a caption:
+
+    - ``caption-before-heading``: a heading opens a section, so text follows it. A short line that
+      starts like a heading (``建立…``) but stands between a section's text and the next heading of
+      the page's shape opens nothing: it closes the section, where a photo sits. It stays when the
+      page has this shape more than once (a level of headings above the two-clause ones), when it
+      comes before the page's first heading (a lead-in), when it ends in a heading word
+      (``…主要举措``), is numbered or is a ``label：text`` line.
+    - ``caption-long-label``: a ``label：text`` line has a label before the colon, a short noun
+      (``联系人``, ``办学理念``, ``报名材料提交截止时间``). A line whose part before the colon is
+      longer than any label, does not end in a heading word (``时间``, ``地点``, ``要求``) or a verb
+      of saying (``…在会上强调：``), and has text after the colon is a ``topic：scene`` statement;
+      it is a caption when another caption of the page has that two-part shape (``topic——scene``).
+    - ``caption-list-break``: paragraphs that are the items of a list (``——…``) follow one another.
+      One sentence between two items with the same marker, without it, shorter than both and not
+      continuing the item before it (``其中…``, ``目前…``) breaks the list; it is a caption when
+      another gap between the same list's items holds a caption (photos set between the items).
+    """
+    captions = {i for i, r in drops.items() if r in _caption_reasons()}
+    out: dict[int, str] = {}
+    exact = {i: _han(lines[i]) for r in runs for i in r}
+
+    def lone_line(i: int) -> bool:
+        s = lines[i]
+        return (
+            _CAPTION_HAN[0] <= exact[i] <= _CAPTION_HAN[1]
+            and not _ends_sentence(s)
+            and not _NUMBERED.match(s)
+            and not _LIST_MARKER.match(s)
+            and _balanced(s)
+            and not _two_clause(s)
+        )
+
+    def page_heading(i: int) -> bool:
+        return _two_clause(lines[i]) and not _NUMBERED.match(lines[i])
+
+    headings = [i for r in runs for i in r if page_heading(i)]
+    above_heading = [r for r in runs if len(r) == 2 and r[0] not in drops and page_heading(r[1])]
+    if len(above_heading) == 1 and headings[0] < above_heading[0][0]:
+        i = above_heading[0][0]
+        if lone_line(i) and not _COLON.search(lines[i]) and not _heading_end().search(lines[i]):
+            out[i] = "caption-before-heading"
+
+    if any(_two_part(lines[j]) for j in captions):
+        for r in runs:
+            if len(r) != 1 or r[0] in drops:
+                continue
+            i = r[0]
+            colon = _COLON.search(lines[i])
+            if colon and lone_line(i) and not _heading_word().search(lines[i]):
+                label, text = lines[i][: colon.start()].strip(), lines[i][colon.end() :]
+                if _han(label) > _LABEL_HAN and _han(text) >= _CAPTION_HAN[0] // 2 and not _label_end().search(label):
+                    out[i] = "caption-long-label"
+
+    # the content lines still standing, in order; a list is a chain of items with one marker, at
+    # most one standing line between two of them (first/last: the chain's ends, in one pass each)
+    standing = [i for i in content if i not in drops and i not in out]
+    marks = [(m.group() if (m := _LIST_MARKER.match(lines[i])) else None) for i in standing]
+    n = len(standing)
+    first, last = list(range(n)), list(range(n))
+    for k in range(n):
+        for back in (1, 2):
+            if marks[k] and k - back >= 0 and marks[k - back] == marks[k]:
+                first[k] = first[k - back]
+                break
+    for k in reversed(range(n)):
+        for ahead in (1, 2):
+            if marks[k] and k + ahead < n and marks[k + ahead] == marks[k]:
+                last[k] = last[k + ahead]
+                break
+    found = sorted(captions)
+    is_para = set(para)
+    for k in range(1, n - 1):
+        i, before, after = standing[k], standing[k - 1], standing[k + 1]
+        if not (bs < i < be and i in is_para and before in is_para and after in is_para):
+            continue
+        s = lines[i]
+        if (
+            marks[k - 1]
+            and marks[k + 1] == marks[k - 1]
+            and not _LIST_MARKER.match(s)
+            and not _NUMBERED.match(s)
+            and _one_sentence(s)
+            and _han(s) <= _CAPTION_SENTENCE_HAN
+            and _han(s) < min(_han(lines[before]), _han(lines[after]))
+            and not _continuation_start().search(s)
+        ):
+            # a caption in another gap of the same list
+            lo, hi = standing[first[k - 1]], standing[last[k + 1]]
+            in_list = bisect_left(found, hi) - bisect_left(found, lo + 1)
+            in_gap = bisect_left(found, after) - bisect_left(found, before + 1)
+            if in_list > in_gap:
+                out[i] = "caption-list-break"
+    return out
+
+
+def _two_part(s: str) -> bool:
+    """Whether a line is two parts around a dash or colon, as captions often are.
+
+    >>> _two_part("义务教育均衡发展——淄河镇幸福小学"), _two_part("教学触控一体机")
+    (True, False)
+    """
+    m = _TWO_PART_SEP.search(s)
+    return bool(m) and _han(s[: m.start()]) >= 2 and _han(s[m.end() :]) >= 2
+
+
+@lru_cache(maxsize=1)
+def _caption_reasons() -> frozenset[str]:
+    """Names of the drops that are captions: the caption rules and the structural caption reasons."""
+    return frozenset(
+        [r.name for r in rules() if r.family == "captions"] + [n for n in STRUCTURAL_REASONS if n.startswith("caption-")]
+    )
+
+
+def _one_sentence(s: str) -> bool:
+    """Whether a line is one sentence: it ends like one and has no other sentence end inside.
+
+    >>> _one_sentence("我校代表队勇夺一等奖！"), _one_sentence("活动圆满结束。同学们收获满满。")
+    (True, False)
+    """
+    s = s.rstrip(_CLOSERS)
+    if not s or s[-1] not in _TERMINALS:
+        return False
+    body = s.rstrip("".join(_TERMINALS))
+    return bool(body) and not any(c in _TERMINALS for c in body)
 
 
 def _extract(meta_lines: list[int], rule: dict[int, Rule], lines: list[str], hs: int) -> dict[str, Any]:
