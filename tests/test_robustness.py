@@ -210,6 +210,7 @@ PROPERTY_FINDS = [
     "à\x9c?",  # ftfy turned the lost byte into U+FFFD: a U+FFFD the input did not have
     "舞&\n来源:",  # not idempotent: the repaired 舞台 became a title line only in the second run
     "緔漖",  # not idempotent: t2s gave 绱漖, whose GBK bytes the mojibake step then read as UTF-8 紝]
+    "丗媧乲",  # the same: t2s gave 丗娲乲, read as 丗洁k
 ]
 
 

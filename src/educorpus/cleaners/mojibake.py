@@ -583,11 +583,12 @@ def _accept(c: _Candidate) -> bool:
     if c.rule in _LOSSY:
         # Big5 readings guess many destroyed bytes: ask for more, and for words
         return c.gain >= LOSSY_GAIN_PER_CHAR * n and pairs > 0 and seen >= LOSSY_KNOWN_PAIRS * pairs
+    if n <= 2 and not c.signal and seen == 0:
+        # two rare characters side by side, with no mark of damage, are what clean text has too
+        # (绱漖 → 紝], 娲乲 → 洁k): without a pair the statistics know there is no evidence
+        return False
     if pairs == 0:
-        # no two Han characters in a row to check against the statistics: a clear gain, and more
-        # than one character of Chinese (a two-character run of rare characters read as one rare
-        # character and a bracket, 绱漖 → 紝], is what random clean text does too)
-        return c.gain >= MIN_GAIN_SINGLE and sum(map(is_han, c.text)) >= 2
+        return c.gain >= MIN_GAIN_SINGLE
     return seen >= MIN_KNOWN_PAIRS * pairs or c.gain >= STRONG_GAIN_PER_CHAR * n
 
 
