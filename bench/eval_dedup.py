@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import json
 import sys
 import time
@@ -33,10 +34,15 @@ from educorpus.corpus.synthetic import score_dedup, synthetic_corpus
 
 
 def load_spinner(spec: str) -> Callable:
+    """``spin(text, rng) -> text``, or the evaluation spinner of the substitution step
+    (``educorpus.spinner:spin(text, *, seed=...) -> (text, substitutions)``), adapted to that."""
     module, _, name = spec.partition(":")
     if not name:
         raise SystemExit(f"--spinner must be module:function, not {spec!r}")
-    return getattr(importlib.import_module(module), name)
+    fn = getattr(importlib.import_module(module), name)
+    if "seed" in inspect.signature(fn).parameters:
+        return lambda text, rng: fn(text, seed=rng.randrange(1 << 30))[0]
+    return fn
 
 
 def main(argv: list[str] | None = None) -> int:
