@@ -39,6 +39,7 @@ and runs whose true text is mostly characters the statistics do not know.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Optional
@@ -46,7 +47,7 @@ from typing import Optional
 from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
-from ._redecode import W, Exit, Lattice, Token, failing_byte_check, two_byte
+from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 
@@ -180,6 +181,7 @@ MAX_CLUSTER = 256
 MAX_ATTEMPTS = 400
 
 
+SHIFT_REACH = 200  # characters a gbk-shift reading may run past the start of its cluster
 MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
 
 
@@ -335,7 +337,7 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal")
+    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal", "exit", "lattice", "source")
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
@@ -343,6 +345,9 @@ class _Candidate:
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
         self.paired = False  # the reading pairs up quotation marks of its line
         self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
+        self.exit = None  # the lattice's Exit, its lattice and the source codec (for refinement)
+        self.lattice = None
+        self.source = None
 
 
 def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
@@ -400,7 +405,7 @@ def _best_repair(
     stats = charstats()
     found: dict[tuple, _Candidate] = {}
 
-    def consider(start, exits, rule, source=None):
+    def consider(start, exits, rule, source=None, lattice=None):
         for x in exits:
             if x.end <= c0:
                 continue
@@ -419,6 +424,7 @@ def _best_repair(
                 right = text[x.end] if x.end < line_end else ""
                 c.known = stats.known_pairs(left + x.text + right)
                 c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
+                c.exit, c.lattice, c.source = x, lattice, source
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -444,6 +450,9 @@ def _best_repair(
     if not found:
         return None
     top = sorted(found.values(), key=lambda c: -c.gain)[:RERANK]
+    for c in top:
+        if c.exit is not None and c.exit.guesses:
+            _refine(c, text, line_start, line_end, stats)
     if len(top) > 1:
         words = wordstats()
         for c in top:
@@ -459,6 +468,119 @@ def _best_repair(
         if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
             return c
     return top[0]
+
+
+REFINE_KEEP = 8  # alternatives of a guessed character scored with word statistics
+REFINE_CONTEXT = 4  # characters on either side of it that the word statistics see
+CACHE_REACH = 2000  # characters of the document on either side of a run that count as its context
+CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
+
+
+def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str) -> float:
+    """What the document's own text adds to the log-probability of ``ch`` between ``left`` and
+    ``right``: a cache model, the context's counts interpolated with the statistics, so a
+    character or pair the document uses elsewhere gains much when the statistics find it rare
+    and little when they already expect it.
+
+    >>> cs = charstats()
+    >>> _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",") > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
+    True
+    """
+    n = context.count(ch)
+    if not n:
+        return 0.0
+    lp = stats.logp1(ch)
+    bonus = math.log(CACHE_WEIGHT * n / len(context) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
+    for pair, cond in ((left + ch, left), (ch + right, right)):
+        if len(pair) == 2:
+            k = context.count(pair)
+            if k:
+                lp = stats.logp2(left, ch) if cond == left else stats.logp2(ch, right)
+                bonus += math.log(CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
+    return bonus
+
+
+def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats) -> None:
+    """Choose again each character the search guessed from destroyed bytes, one at a time, with
+    word statistics on its context as well as character statistics.
+
+    The search keeps a few readings per position ranked by character pairs alone, so a frequent
+    guess (``、`` for the lead byte of ``立``, ``一`` for ``中``) can push the right one out; here
+    every character the bytes allow is weighed in the repaired line (``坚持立德树人`` rather than
+    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place.
+    """
+    x, lattice = c.exit, c.lattice
+    words = wordstats()
+    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    head = text[line_start : c.start]
+    tail = text[c.end : line_end]
+    # the script of the line as the reading repairs it (the garbled run may look like the other)
+    script = stats.script_of(head + c.text + tail)
+    reading = list(c.text)
+    data = bytearray(x.data)
+    changed = False
+    for k, pattern, next_byte, offset in x.guesses:
+        alts = lattice.alternatives(pattern, next_byte)
+        if len(alts) < 2:
+            continue
+        pos = len(head) + k
+        line = head + "".join(reading) + tail
+        lo = max(0, pos - REFINE_CONTEXT)
+        left = line[pos - 1] if pos > 0 else ""
+        right = line[pos + 1] if pos + 1 < len(line) else ""
+
+        def bonus(alt):
+            _cb, ch, pen = alt
+            s = -pen
+            k_script = stats.scripts.get(ch)
+            if script and k_script is not None and k_script != script:
+                s -= SCRIPT_PENALTY
+            # the document's own text says which characters and pairs it uses
+            return s + _cache_bonus(stats, context, left, ch, right)
+
+        def cheap(alt):
+            s = bonus(alt) + stats.logp2(left, alt[1])
+            return s + stats.logp2(alt[1], right) if right else s
+
+        scored = sorted(alts, key=cheap, reverse=True)[:REFINE_KEEP]
+        current = reading[k]
+        if current not in {ch for _cb, ch, _p in scored}:
+            scored += [a for a in alts if a[1] == current][:1]
+        best, best_score = None, None
+        quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
+        for alt in scored:
+            window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
+            s = bonus(alt) + stats.score(window) + WORD_WEIGHT * words.score(window)
+            if quotes:
+                s -= QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
+            if best_score is None or s > best_score:
+                best, best_score = alt, s
+        if best is None or best[1] == current:
+            continue
+        cb = best[0]
+        trial = data[:offset] + cb + data[offset + len(cb) :]
+        garbled = text[c.start : c.end]
+        if c.source is not None and not _consistent(bytes(trial), garbled, c.source):
+            continue
+        reading[k] = best[1]
+        data = trial
+        changed = True
+    if not changed:
+        return
+    new_text = "".join(reading)
+    prev = head[-1] if head else ""
+    score = x.score + stats.score(new_text, prev) - stats.score(c.text, prev)
+    nx = Exit(x.end, score, new_text, bytes(data), x.wildcards, x.rank, x.guesses)
+    if not _plausible_output(new_text, text[c.start : c.end], nx, stats):
+        return
+    c.gain, quotes = _gain(stats, text, c.start, nx, line_start, line_end)
+    c.paired = quotes > 0
+    c.rank = c.gain
+    c.text = new_text
+    c.exit = nx
+    left = head[-1] if head else ""
+    right = tail[:1]
+    c.known = stats.known_pairs(left + new_text + right)
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
@@ -522,13 +644,15 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
             continue
         prev = text[start - 1] if start > line_start else ""
         end = toks[-1].gpos + 1
-        consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source)
+        consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source, lattice)
 
 
 def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
-    hi = min(line_end, c1 + 12)
+    # a misaligned run goes on until an ASCII byte realigns it, however few of its characters
+    # look odd: the reading may need to go far past the cluster to reach that point
+    hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
     lattice = Lattice(stats, "gb18030")
     for start in range(lo, c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
@@ -547,10 +671,10 @@ def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numb
                 end,
                 allow_trailing_wildcard=end == line_end,
                 script=script,
-                right=text[start:line_end],
+                right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
             )
-            consider(start, exits, "gbk-shift")
+            consider(start, exits, "gbk-shift", None, lattice)
 
 
 def _token_end(text: str, toks: list[Token]) -> int:
