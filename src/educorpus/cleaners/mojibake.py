@@ -471,6 +471,7 @@ def _best_repair(
 
 
 REFINE_KEEP = 8  # alternatives of a guessed character scored with word statistics
+REFINE_REACH = 300  # characters of the line on either side of the run it looks at
 REFINE_CONTEXT = 4  # characters on either side of it that the word statistics see
 CACHE_REACH = 2000  # characters of the document on either side of a run that count as its context
 CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
@@ -512,8 +513,9 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
     x, lattice = c.exit, c.lattice
     words = wordstats()
     context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
-    head = text[line_start : c.start]
-    tail = text[c.end : line_end]
+    # the line around the run (bounded, so that a giant line costs linear time)
+    head = text[max(line_start, c.start - REFINE_REACH) : c.start]
+    tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
     # the script of the line as the reading repairs it (the garbled run may look like the other)
     script = stats.script_of(head + c.text + tail)
     reading = list(c.text)
