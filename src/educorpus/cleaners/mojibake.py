@@ -65,6 +65,7 @@ _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?!
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
 _STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
+_KANA = re.compile("[\u3040-\u30ff]")
 _ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-9]+")
 _NUMBER = re.compile("[0-9]{2,}")
 _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
@@ -79,6 +80,7 @@ MIN_GAIN = 10.0  # total log-probability the reading must win by
 MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
 MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
 MIN_GAIN_SIGNAL = 7.5  # a gbk-shift reading of text with a mark of damage (?, U+FFFD, glued letter)
+MIN_WORD_GAIN_SHORT = 14.0  # ... or one the word statistics find this much better (all pairs known)
 MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
 MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
 STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
@@ -337,12 +339,16 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal", "exit", "lattice", "source")
+    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal", "exit", "lattice", "source",
+                 "wgain", "garbled", "kana")
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
         self.known = (0, 0)  # (known, all) adjacent Han pairs of the reading in its context
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
+        self.wgain = None  # the word statistics' view alone (None: not ranked)
+        self.garbled = ""  # the text the reading replaces
+        self.kana = False  # the line around it holds kana (Japanese text: Chinese statistics do not apply)
         self.paired = False  # the reading pairs up quotation marks of its line
         self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
         self.exit = None  # the lattice's Exit, its lattice and the source codec (for refinement)
@@ -404,6 +410,7 @@ def _best_repair(
     """
     stats = charstats()
     found: dict[tuple, _Candidate] = {}
+    kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
 
     def consider(start, exits, rule, source=None, lattice=None):
         for x in exits:
@@ -425,6 +432,8 @@ def _best_repair(
                 c.known = stats.known_pairs(left + x.text + right)
                 c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
                 c.exit, c.lattice, c.source = x, lattice, source
+                c.garbled = garbled
+                c.kana = kana
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -460,7 +469,8 @@ def _best_repair(
             hi = min(line_end, c.end + 3)
             old = words.score(text[lo:hi])
             new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
-            c.rank = c.gain + WORD_WEIGHT * (new - old)
+            c.wgain = new - old
+            c.rank = c.gain + WORD_WEIGHT * c.wgain
     top.sort(key=lambda c: -c.rank)
     # the best reading decides where the run is; if it is not acceptable, another reading of the
     # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
@@ -696,6 +706,19 @@ def _accept(c: _Candidate) -> bool:
     if c.paired and _ONLY_MARKS.fullmatch(c.text) and c.gain >= MIN_GAIN_MARKS:
         # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
         # quotation mark it pairs up in the line
+        return True
+    if (
+        c.rule == "gbk-shift"
+        and c.signal
+        and not c.kana
+        and c.gain > 0
+        and c.wgain is not None
+        and c.wgain >= MIN_WORD_GAIN_SHORT
+        and c.known[0] == c.known[1]
+    ):
+        # a short misread run at the end of a line or before ASCII (``能帧?`` → ``能手。``) whose
+        # character gain is small (a destroyed byte is cheap as ``?``) but which the word
+        # statistics read as words, every pair of it known
         return True
     if c.gain < MIN_GAIN_PER_CHAR * n:
         return False
