@@ -296,6 +296,8 @@ class WordStats:
         True
         >>> ws.score("拨打12377") == ws.score("拨打377")  # a number is one token
         True
+        >>> ws.score("5月21日") > ws.score("5有21日")  # ... followed by what follows numbers
+        True
         """
         text = self._t2s.convert(text)
         cs = charstats()
@@ -308,6 +310,9 @@ class WordStats:
             if i and text[i] in _ASCII_DIGITS and text[i - 1] in _ASCII_DIGITS:
                 # a number is one token whatever its length: its further digits cost nothing
                 s1 = b
+            elif i and text[i - 1] in _ASCII_DIGITS:
+                # after a number: what follows numerals (月 年 个 所), as the character statistics know
+                s1 = b + cs.logp2(text[i - 1], text[i]) + _SINGLE_PENALTY
             else:
                 s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
             if s1 > best[i + 1]:
