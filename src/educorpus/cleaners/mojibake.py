@@ -564,7 +564,8 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
             window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
             s = bonus(alt) + stats.score(window) + WORD_WEIGHT * words.score(window)
             if quotes:
-                s -= QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
+                # character and word statistics both weigh the context: pairing weighs for both
+                s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
             if best_score is None or s > best_score:
                 best, best_score = alt, s
         if best is None or best[1] == current:
