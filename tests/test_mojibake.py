@@ -81,6 +81,13 @@ def test_unrecoverable_damage_is_counted_and_flagged_by_default():
     assert "unrecoverable" in doc.meta["flags"]
 
 
+def test_a_lone_destroyed_byte_between_sound_characters_is_not_guessed():
+    # a short gbk-shift reading is accepted on word statistics only where the run realigns (an
+    # ASCII byte or the line end follows it); inside sound text a U+FFFD stays, flagged
+    assert mojibake.fix_mojibake("教\ufffd育") == "教\ufffd育"
+    assert mojibake.fix_mojibake("学校\ufffd\ufffd\ufffd放假") == "学校\ufffd\ufffd\ufffd放假"
+
+
 def test_unrecoverable_damage_is_removed_on_request():
     cfg = educorpus.CleanConfig(only=("mojibake",), mojibake_remove_unrecoverable=True)
     raw = "教育部锟斤拷锟斤拷通知\n学校\ufffd\ufffd\ufffd放假"

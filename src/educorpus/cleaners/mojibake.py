@@ -340,7 +340,7 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 class _Candidate:
     __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal", "exit", "lattice", "source",
-                 "wgain", "garbled", "kana")
+                 "wgain", "garbled", "kana", "realigned")
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
@@ -348,6 +348,7 @@ class _Candidate:
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
         self.wgain = None  # the word statistics' view alone (None: not ranked)
         self.garbled = ""  # the text the reading replaces
+        self.realigned = False  # the run ends where an ASCII byte (or the line end) realigns a shift
         self.kana = False  # the line around it holds kana (Japanese text: Chinese statistics do not apply)
         self.paired = False  # the reading pairs up quotation marks of its line
         self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
@@ -434,6 +435,7 @@ def _best_repair(
                 c.exit, c.lattice, c.source = x, lattice, source
                 c.garbled = garbled
                 c.kana = kana
+                c.realigned = x.end >= line_end or ord(text[x.end]) < 0x80
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -458,10 +460,20 @@ def _best_repair(
             break
     if not found:
         return None
-    top = sorted(found.values(), key=lambda c: -c.gain)[:RERANK]
-    for c in top:
+    # refining guesses makes readings converge: keep distinct ones, looking further down the list
+    distinct: dict[tuple, _Candidate] = {}
+    for c in sorted(found.values(), key=lambda c: -c.gain)[: 2 * RERANK]:
         if c.exit is not None and c.exit.guesses:
             _refine(c, text, line_start, line_end, stats)
+        key = (c.start, c.end, c.text)
+        if key in distinct:
+            if c.gain > distinct[key].gain:
+                distinct[key] = c
+            continue
+        distinct[key] = c
+        if len(distinct) >= RERANK:
+            break
+    top = sorted(distinct.values(), key=lambda c: -c.gain)
     if len(top) > 1:
         words = wordstats()
         for c in top:
@@ -712,6 +724,7 @@ def _accept(c: _Candidate) -> bool:
         c.rule == "gbk-shift"
         and c.signal
         and not c.kana
+        and c.realigned
         and c.gain > 0
         and c.wgain is not None
         and c.wgain >= MIN_WORD_GAIN_SHORT
