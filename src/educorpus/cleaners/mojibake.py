@@ -312,6 +312,9 @@ def _unpaired(line: str) -> int:
 
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
 _NON_ASCII = re.compile("[^\x00-\x7f]")
+# what a repair of Chinese text brings: a Chinese character or CJK punctuation (a reading into
+# Latin letters alone, 脩脡 → ÑÉ, is no repair of Chinese)
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2014\u2018\u2019\u201c\u201d\u2026]")
 # a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
 _QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 
@@ -319,12 +322,13 @@ _QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> bool:
     """Whether a reading may replace ``garbled`` at all, before any scoring.
 
-    A reading never holds U+FFFD, private use or control characters; it brings a character the
+    A reading never holds U+FFFD, private use or control characters; it holds a Chinese character
+    or CJK punctuation; it brings a character the
     garbled text did not have (deleting characters is not a repair); at least half its bytes were
     seen, not guessed; and characters the statistics call symbols or do not know are at most one
     in eight (none in a short reading).
     """
-    if _BAD_OUTPUT.search(text) or not _NON_ASCII.search(text) or _QUESTION_IN_HAN.search(text):
+    if _BAD_OUTPUT.search(text) or not _CJK.search(text) or _QUESTION_IN_HAN.search(text):
         return False
     if not set(text) - set(garbled):
         return False
