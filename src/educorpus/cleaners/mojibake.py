@@ -90,6 +90,7 @@ FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was fo
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
 # restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
 SWALLOW_PENALTY = -6.0
+QUOTE_REACH = 1000  # characters on either side of a run in which quotation marks are paired
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
 GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
 # classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
@@ -372,8 +373,11 @@ def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int)
     old -= GLUED_COST * len(_GLUED.findall(text, max(line_start, start - 1), x.end))
     quotes = 0.0
     if _QUOTE_CHARS.intersection(x.text) or _QUOTE_CHARS.intersection(text[start : x.end]):
-        line_old = text[line_start:line_end]
-        line_new = text[line_start:start] + x.text + text[x.end : line_end]
+        # the line around the run (bounded: a giant line must cost linear time)
+        lo = max(line_start, start - QUOTE_REACH)
+        hi = min(line_end, x.end + QUOTE_REACH)
+        line_old = text[lo:hi]
+        line_new = text[lo:start] + x.text + text[x.end : hi]
         quotes = QUOTE_WEIGHT * (_unpaired(line_old) - _unpaired(line_new))
     return new - old + quotes, quotes
 
