@@ -90,7 +90,7 @@ FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was fo
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
 # restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
 SWALLOW_PENALTY = -6.0
-QUOTE_REACH = 1000  # characters on either side of a run in which quotation marks are paired
+CONTEXT_REACH = 1000  # characters on either side of a run in which quotation marks are paired and the script is judged
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
 GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
 # classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
@@ -374,8 +374,8 @@ def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int)
     quotes = 0.0
     if _QUOTE_CHARS.intersection(x.text) or _QUOTE_CHARS.intersection(text[start : x.end]):
         # the line around the run (bounded: a giant line must cost linear time)
-        lo = max(line_start, start - QUOTE_REACH)
-        hi = min(line_end, x.end + QUOTE_REACH)
+        lo = max(line_start, start - CONTEXT_REACH)
+        hi = min(line_end, x.end + CONTEXT_REACH)
         line_old = text[lo:hi]
         line_new = text[lo:start] + x.text + text[x.end : hi]
         quotes = QUOTE_WEIGHT * (_unpaired(line_old) - _unpaired(line_new))
@@ -458,7 +458,7 @@ def _best_repair(
         rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
         if not rules:
             return None
-    script = stats.script_of(text[line_start:c0] + text[c1:line_end])
+    script = stats.script_of(text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)])
     for rule in rules:
         if rule == "gbk-shift":
             _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
@@ -677,7 +677,8 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
             continue
         prev = text[start - 1] if start > line_start else ""
         end = toks[-1].gpos + 1
-        consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source, lattice)
+        right = text[start : min(line_end, hi + 1)]
+        consider(start, lattice.decode(toks, prev, end, script=script, right=right), rule, source, lattice)
 
 
 def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
