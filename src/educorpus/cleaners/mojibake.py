@@ -24,8 +24,11 @@ without two such marks close together is left alone at once, and a cluster made 
 known characters (names, places, classical text) first gets a one-decode look per damage class.
 Around a cluster the step tries each damage class, every plausible start of the run and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
-statistics and the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a
-reading only when it beats the garbled text by a clear margin.
+statistics, chooses each character a reading guessed from destroyed bytes again in its repaired
+line (word statistics, quotation-mark pairing, and the document's own text as a cache), ranks
+the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a reading only
+when it beats the garbled text by a clear margin (a short ``gbk-shift`` run that ends where the
+stream realigns may win on word statistics alone).
 
 Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
 (``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
@@ -90,7 +93,8 @@ FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was fo
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
 # restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
 SWALLOW_PENALTY = -6.0
-CONTEXT_REACH = 1000  # characters on either side of a run in which quotation marks are paired and the script is judged
+# characters on either side of a run in which quotation marks are paired and the script is judged
+CONTEXT_REACH = 1000
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
 GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
 # classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
@@ -312,10 +316,11 @@ def _unpaired(line: str) -> int:
 
 
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
 # what a repair of Chinese text brings: a Chinese character or CJK punctuation (a reading into
 # Latin letters alone, 脩脡 → ÑÉ, is no repair of Chinese)
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2014\u2018\u2019\u201c\u201d\u2026]")
+_CJK = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2014\u2018\u2019\u201c\u201d\u2026]"
+)
 # a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
 _QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 
@@ -324,10 +329,9 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
     """Whether a reading may replace ``garbled`` at all, before any scoring.
 
     A reading never holds U+FFFD, private use or control characters; it holds a Chinese character
-    or CJK punctuation; it brings a character the
-    garbled text did not have (deleting characters is not a repair); at least half its bytes were
-    seen, not guessed; and characters the statistics call symbols or do not know are at most one
-    in eight (none in a short reading).
+    or CJK punctuation; it brings a character the garbled text did not have (deleting characters
+    is not a repair); at least half its bytes were seen, not guessed; and characters the
+    statistics call symbols or do not know are at most one in eight (none in a short reading).
     """
     if _BAD_OUTPUT.search(text) or not _CJK.search(text) or _QUESTION_IN_HAN.search(text):
         return False
@@ -344,8 +348,10 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal", "exit", "lattice", "source",
-                 "wgain", "garbled", "kana", "realigned")
+    __slots__ = (
+        "start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal",
+        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned",
+    )
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
@@ -458,7 +464,8 @@ def _best_repair(
         rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
         if not rules:
             return None
-    script = stats.script_of(text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)])
+    around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
+    script = stats.script_of(around)
     for rule in rules:
         if rule == "gbk-shift":
             _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
@@ -514,7 +521,8 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str)
     and little when they already expect it.
 
     >>> cs = charstats()
-    >>> _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",") > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
+    >>> with_cache = _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",")
+    >>> with_cache > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
     True
     """
     n = context.count(ch)
@@ -527,7 +535,8 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str)
             k = context.count(pair)
             if k:
                 lp = stats.logp2(left, ch) if cond == left else stats.logp2(ch, right)
-                bonus += math.log(CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
+                p = CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
+                bonus += math.log(p) - lp
     return bonus
 
 
