@@ -56,7 +56,7 @@ def test_seed_000_loses_no_other_character(seeds):
 
 # exact-recovery floors on damaged copies (tests/mojibake_damage.py, fixed seeds); measured rates
 # and the larger evaluation are printed by scripts/eval_mojibake.py
-FLOORS = {"utf8-as-gbk": (40, 0.65), "gbk-shift": (40, 0.35), "big5-as-gbk": (20, 0.80), "gbk-as-big5": (10, 0.20)}
+FLOORS = {"utf8-as-gbk": (40, 0.80), "gbk-shift": (40, 0.55), "big5-as-gbk": (20, 0.90), "gbk-as-big5": (10, 0.40)}
 
 
 @pytest.mark.parametrize("cls", sorted(FLOORS))
@@ -79,6 +79,13 @@ def test_unrecoverable_damage_is_counted_and_flagged_by_default():
     assert doc.text == "教育部锟斤拷锟斤拷通知\n学校\ufffd\ufffd\ufffd放假"
     assert doc.scores["mojibake_unrecoverable"] == 2
     assert "unrecoverable" in doc.meta["flags"]
+
+
+def test_a_lone_destroyed_byte_between_sound_characters_is_not_guessed():
+    # a short gbk-shift reading is accepted on word statistics only where the run realigns (an
+    # ASCII byte or the line end follows it); inside sound text a U+FFFD stays, flagged
+    assert mojibake.fix_mojibake("教\ufffd育") == "教\ufffd育"
+    assert mojibake.fix_mojibake("学校\ufffd\ufffd\ufffd放假") == "学校\ufffd\ufffd\ufffd放假"
 
 
 def test_unrecoverable_damage_is_removed_on_request():

@@ -294,6 +294,10 @@ class WordStats:
         >>> ws = wordstats()
         >>> ws.score("服务许可证") > ws.score("服务许可说")
         True
+        >>> ws.score("拨打12377") == ws.score("拨打377")  # a number is one token
+        True
+        >>> ws.score("5月21日") > ws.score("5有21日")  # ... followed by what follows numbers
+        True
         """
         text = self._t2s.convert(text)
         cs = charstats()
@@ -303,7 +307,14 @@ class WordStats:
         lt = self.log_total
         for i in range(n):
             b = best[i]
-            s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
+            if i and text[i] in _ASCII_DIGITS and text[i - 1] in _ASCII_DIGITS:
+                # a number is one token whatever its length: its further digits cost nothing
+                s1 = b
+            elif i and text[i - 1] in _ASCII_DIGITS:
+                # after a number: what follows numerals (月 年 个 所), as the character statistics know
+                s1 = b + cs.logp2(text[i - 1], text[i]) + _SINGLE_PENALTY
+            else:
+                s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
             if s1 > best[i + 1]:
                 best[i + 1] = s1
             for j in range(i + 2, min(n, i + self.MAX_WORD) + 1):
@@ -317,6 +328,7 @@ class WordStats:
 
 # a character that is not part of a dictionary word pays this on top of its own probability
 _SINGLE_PENALTY = -1.0
+_ASCII_DIGITS = frozenset("0123456789")
 
 
 @lru_cache(maxsize=1)

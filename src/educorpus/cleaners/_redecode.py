@@ -148,6 +148,9 @@ class Exit:
     data: bytes  # the bytes of the reading, wildcards filled
     wildcards: int
     rank: float = 0.0  # score plus the bigram into the character after the exit
+    # characters guessed from destroyed bytes: (index in text, byte pattern with W, the byte after
+    # it when known, offset of its bytes in data)
+    guesses: tuple = ()
 
 
 def _first_byte(token: Token) -> Optional[int]:
@@ -214,6 +217,34 @@ class Lattice:
         # each be a guess, and slow)
         common = sum(mask) < 2
         return _utf8_index(self.stats, mask, common).get(key, [])
+
+    def alternatives(self, pattern: tuple, next_byte: Optional[int] = None) -> list:
+        """``[(bytes, char, penalty)]``: every character a pattern with destroyed bytes may be,
+        as the search sees it (filled bytes checked with :attr:`w_check`; a filled byte the source
+        decoder would have read with ``next_byte`` pays :data:`W_MISMATCH_PENALTY`).
+
+        >>> alts = Lattice(charstats(), "utf-8").alternatives((0xE4, 0xB8, W))  # 中 = E4 B8 AD
+        >>> "中" in [ch for _b, ch, _p in alts], "一" in [ch for _b, ch, _p in alts]
+        (True, True)
+        """
+        cands = self.chars_for(pattern)
+        if self.w_check is None:
+            return [(cb, ch, 0.0) for cb, ch in cands]
+        positions = [j for j, b in enumerate(pattern) if b == W]
+        out = []
+        for cb, ch in cands:
+            pen = 0.0
+            ok = True
+            for j in positions:
+                if j + 1 < len(cb):
+                    if not self.w_check(cb[j], cb[j + 1]):
+                        ok = False
+                        break
+                elif not self.w_check(cb[j], next_byte):
+                    pen = W_MISMATCH_PENALTY
+            if ok:
+                out.append((cb, ch, pen))
+        return out
 
     def char_len(self, partial: tuple) -> int:
         """Length of the character ``partial`` begins (0: invalid start)."""
@@ -397,7 +428,8 @@ class Lattice:
                     scored = heapq.nlargest(2 * self.beam, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
                 else:
                     scored = heapq.nlargest(2 * self.beam, scored)
-            out.extend((s, ch, (chain, (ch, cb)), wc + nw, sc) for s, ch, cb, sc in scored)
+            pat = pattern if nw else None
+            out.extend((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc) for s, ch, cb, sc in scored)
         return out
 
     def _exit(self, exits, gpos, entry, nxt: str):
@@ -411,15 +443,22 @@ class Lattice:
         if len(lst) >= self.beam and rank <= lst[-1].rank:
             return
         items = _chain_to_list(chain)
-        text = "".join(ch for ch, _ in items)
+        text = "".join(item[0] for item in items)
         for k, x in enumerate(lst):
             if x.text == text:
                 if x.rank >= rank:
                     return
                 del lst[k]
                 break
-        data = b"".join(cb for _, cb in items)
-        lst.append(Exit(gpos, score, text, data, wc, rank))
+        data = b"".join(item[1] for item in items)
+        guesses = []
+        offset = 0
+        for k, item in enumerate(items):
+            if item[2] is not None:
+                guesses.append((k, item[2], item[3], offset))
+            offset += len(item[1])
+        guesses = tuple(guesses)
+        lst.append(Exit(gpos, score, text, data, wc, rank, guesses))
         lst.sort(key=lambda x: -x.rank)
         del lst[self.beam :]
 

@@ -24,8 +24,11 @@ without two such marks close together is left alone at once, and a cluster made 
 known characters (names, places, classical text) first gets a one-decode look per damage class.
 Around a cluster the step tries each damage class, every plausible start of the run and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
-statistics and the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a
-reading only when it beats the garbled text by a clear margin.
+statistics, chooses each character a reading guessed from destroyed bytes again in its repaired
+line (word statistics, quotation-mark pairing, and the document's own text as a cache), ranks
+the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a reading only
+when it beats the garbled text by a clear margin (a short ``gbk-shift`` run that ends where the
+stream realigns may win on word statistics alone).
 
 Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
 (``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
@@ -39,6 +42,7 @@ and runs whose true text is mostly characters the statistics do not know.
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from typing import Optional
@@ -46,7 +50,7 @@ from typing import Optional
 from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
-from ._redecode import W, Exit, Lattice, Token, failing_byte_check, two_byte
+from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 
@@ -64,6 +68,7 @@ _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?!
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
 _STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
+_KANA = re.compile("[\u3040-\u30ff]")
 _ONLY_MARKS = re.compile("[“”‘’《》「」『』，。、：；！？0-9]+")
 _NUMBER = re.compile("[0-9]{2,}")
 _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,6}\\)")
@@ -78,6 +83,7 @@ MIN_GAIN = 10.0  # total log-probability the reading must win by
 MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
 MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
 MIN_GAIN_SIGNAL = 7.5  # a gbk-shift reading of text with a mark of damage (?, U+FFFD, glued letter)
+MIN_WORD_GAIN_SHORT = 14.0  # ... or one the word statistics find this much better (all pairs known)
 MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
 MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
 STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
@@ -87,6 +93,8 @@ FOLD_PENALTY = 1.0  # reading an ASCII character as the full-width one it was fo
 DROP_PENALTY = 3.0  # dropping a pinyin note glued inside a gbk-shift run
 # restoring a digit a decoder swallowed is a bonus: the number is written elsewhere in the document
 SWALLOW_PENALTY = -6.0
+# characters on either side of a run in which quotation marks are paired and the script is judged
+CONTEXT_REACH = 1000
 QUOTE_WEIGHT = 3.0  # per quotation mark left unpaired (or paired) in the line
 GLUED_COST = 4.0  # what a glued Latin letter costs the garbled text beyond its class
 # classes decoded with Big5 on one side: CP950 rejects many byte pairs, so readings guess more
@@ -180,6 +188,7 @@ MAX_CLUSTER = 256
 MAX_ATTEMPTS = 400
 
 
+SHIFT_REACH = 200  # characters a gbk-shift reading may run past the start of its cluster
 MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
 
 
@@ -307,7 +316,11 @@ def _unpaired(line: str) -> int:
 
 
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
-_NON_ASCII = re.compile("[^\x00-\x7f]")
+# what a repair of Chinese text brings: a Chinese character or CJK punctuation (a reading into
+# Latin letters alone, 脩脡 → ÑÉ, is no repair of Chinese)
+_CJK = re.compile(
+    "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3000-\u303f\uff01-\uff5e\u2014\u2018\u2019\u201c\u201d\u2026]"
+)
 # a "?" kept between Chinese characters: a destroyed byte read as a literal question mark
 _QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 
@@ -315,12 +328,12 @@ _QUESTION_IN_HAN = re.compile("(?<=[\u3400-\u9fff])[?]+(?=[\u3400-\u9fff])")
 def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> bool:
     """Whether a reading may replace ``garbled`` at all, before any scoring.
 
-    A reading never holds U+FFFD, private use or control characters; it brings a character the
-    garbled text did not have (deleting characters is not a repair); at least half its bytes were
-    seen, not guessed; and characters the statistics call symbols or do not know are at most one
-    in eight (none in a short reading).
+    A reading never holds U+FFFD, private use or control characters; it holds a Chinese character
+    or CJK punctuation; it brings a character the garbled text did not have (deleting characters
+    is not a repair); at least half its bytes were seen, not guessed; and characters the
+    statistics call symbols or do not know are at most one in eight (none in a short reading).
     """
-    if _BAD_OUTPUT.search(text) or not _NON_ASCII.search(text) or _QUESTION_IN_HAN.search(text):
+    if _BAD_OUTPUT.search(text) or not _CJK.search(text) or _QUESTION_IN_HAN.search(text):
         return False
     if not set(text) - set(garbled):
         return False
@@ -335,14 +348,24 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 
 
 class _Candidate:
-    __slots__ = ("start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal")
+    __slots__ = (
+        "start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal",
+        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned",
+    )
 
     def __init__(self, start, end, text, gain, rule):
         self.start, self.end, self.text, self.gain, self.rule = start, end, text, gain, rule
         self.known = (0, 0)  # (known, all) adjacent Han pairs of the reading in its context
         self.rank = gain  # gain, plus the word statistics' view once the best few are ranked
+        self.wgain = None  # the word statistics' view alone (None: not ranked)
+        self.garbled = ""  # the text the reading replaces
+        self.realigned = False  # the run ends where an ASCII byte (or the line end) realigns a shift
+        self.kana = False  # the line around it holds kana (Japanese text: Chinese statistics do not apply)
         self.paired = False  # the reading pairs up quotation marks of its line
         self.signal = False  # the garbled text holds ?, U+FFFD, private use, symbols or glued letters
+        self.exit = None  # the lattice's Exit, its lattice and the source codec (for refinement)
+        self.lattice = None
+        self.source = None
 
 
 def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
@@ -356,8 +379,11 @@ def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int)
     old -= GLUED_COST * len(_GLUED.findall(text, max(line_start, start - 1), x.end))
     quotes = 0.0
     if _QUOTE_CHARS.intersection(x.text) or _QUOTE_CHARS.intersection(text[start : x.end]):
-        line_old = text[line_start:line_end]
-        line_new = text[line_start:start] + x.text + text[x.end : line_end]
+        # the line around the run (bounded: a giant line must cost linear time)
+        lo = max(line_start, start - CONTEXT_REACH)
+        hi = min(line_end, x.end + CONTEXT_REACH)
+        line_old = text[lo:hi]
+        line_new = text[lo:start] + x.text + text[x.end : hi]
         quotes = QUOTE_WEIGHT * (_unpaired(line_old) - _unpaired(line_new))
     return new - old + quotes, quotes
 
@@ -399,8 +425,9 @@ def _best_repair(
     """
     stats = charstats()
     found: dict[tuple, _Candidate] = {}
+    kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
 
-    def consider(start, exits, rule, source=None):
+    def consider(start, exits, rule, source=None, lattice=None):
         for x in exits:
             if x.end <= c0:
                 continue
@@ -419,6 +446,10 @@ def _best_repair(
                 right = text[x.end] if x.end < line_end else ""
                 c.known = stats.known_pairs(left + x.text + right)
                 c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
+                c.exit, c.lattice, c.source = x, lattice, source
+                c.garbled = garbled
+                c.kana = kana
+                c.realigned = x.end >= line_end or ord(text[x.end]) < 0x80
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -433,7 +464,8 @@ def _best_repair(
         rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
         if not rules:
             return None
-    script = stats.script_of(text[line_start:c0] + text[c1:line_end])
+    around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
+    script = stats.script_of(around)
     for rule in rules:
         if rule == "gbk-shift":
             _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
@@ -443,7 +475,20 @@ def _best_repair(
             break
     if not found:
         return None
-    top = sorted(found.values(), key=lambda c: -c.gain)[:RERANK]
+    # refining guesses makes readings converge: keep distinct ones, looking further down the list
+    distinct: dict[tuple, _Candidate] = {}
+    for c in sorted(found.values(), key=lambda c: -c.gain)[: 2 * RERANK]:
+        if c.exit is not None and c.exit.guesses:
+            _refine(c, text, line_start, line_end, stats)
+        key = (c.start, c.end, c.text)
+        if key in distinct:
+            if c.gain > distinct[key].gain:
+                distinct[key] = c
+            continue
+        distinct[key] = c
+        if len(distinct) >= RERANK:
+            break
+    top = sorted(distinct.values(), key=lambda c: -c.gain)
     if len(top) > 1:
         words = wordstats()
         for c in top:
@@ -451,7 +496,8 @@ def _best_repair(
             hi = min(line_end, c.end + 3)
             old = words.score(text[lo:hi])
             new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
-            c.rank = c.gain + WORD_WEIGHT * (new - old)
+            c.wgain = new - old
+            c.rank = c.gain + WORD_WEIGHT * c.wgain
     top.sort(key=lambda c: -c.rank)
     # the best reading decides where the run is; if it is not acceptable, another reading of the
     # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
@@ -459,6 +505,124 @@ def _best_repair(
         if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
             return c
     return top[0]
+
+
+REFINE_KEEP = 8  # alternatives of a guessed character scored with word statistics
+REFINE_REACH = 300  # characters of the line on either side of the run it looks at
+REFINE_CONTEXT = 4  # characters on either side of it that the word statistics see
+CACHE_REACH = 2000  # characters of the document on either side of a run that count as its context
+CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
+
+
+def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str) -> float:
+    """What the document's own text adds to the log-probability of ``ch`` between ``left`` and
+    ``right``: a cache model, the context's counts interpolated with the statistics, so a
+    character or pair the document uses elsewhere gains much when the statistics find it rare
+    and little when they already expect it.
+
+    >>> cs = charstats()
+    >>> with_cache = _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",")
+    >>> with_cache > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
+    True
+    """
+    n = context.count(ch)
+    if not n:
+        return 0.0
+    lp = stats.logp1(ch)
+    bonus = math.log(CACHE_WEIGHT * n / len(context) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
+    for pair, cond in ((left + ch, left), (ch + right, right)):
+        if len(pair) == 2:
+            k = context.count(pair)
+            if k:
+                lp = stats.logp2(left, ch) if cond == left else stats.logp2(ch, right)
+                p = CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
+                bonus += math.log(p) - lp
+    return bonus
+
+
+def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats) -> None:
+    """Choose again each character the search guessed from destroyed bytes, one at a time, with
+    word statistics on its context as well as character statistics.
+
+    The search keeps a few readings per position ranked by character pairs alone, so a frequent
+    guess (``、`` for the lead byte of ``立``, ``一`` for ``中``) can push the right one out; here
+    every character the bytes allow is weighed in the repaired line (``坚持立德树人`` rather than
+    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place.
+    """
+    x, lattice = c.exit, c.lattice
+    words = wordstats()
+    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    # the line around the run (bounded, so that a giant line costs linear time)
+    head = text[max(line_start, c.start - REFINE_REACH) : c.start]
+    tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
+    # the script of the line as the reading repairs it (the garbled run may look like the other)
+    script = stats.script_of(head + c.text + tail)
+    reading = list(c.text)
+    data = bytearray(x.data)
+    changed = False
+    for k, pattern, next_byte, offset in x.guesses:
+        alts = lattice.alternatives(pattern, next_byte)
+        if len(alts) < 2:
+            continue
+        pos = len(head) + k
+        line = head + "".join(reading) + tail
+        lo = max(0, pos - REFINE_CONTEXT)
+        left = line[pos - 1] if pos > 0 else ""
+        right = line[pos + 1] if pos + 1 < len(line) else ""
+
+        def bonus(alt):
+            _cb, ch, pen = alt
+            s = -pen
+            k_script = stats.scripts.get(ch)
+            if script and k_script is not None and k_script != script:
+                s -= SCRIPT_PENALTY
+            # the document's own text says which characters and pairs it uses
+            return s + _cache_bonus(stats, context, left, ch, right)
+
+        def cheap(alt):
+            s = bonus(alt) + stats.logp2(left, alt[1])
+            return s + stats.logp2(alt[1], right) if right else s
+
+        scored = sorted(alts, key=cheap, reverse=True)[:REFINE_KEEP]
+        current = reading[k]
+        if current not in {ch for _cb, ch, _p in scored}:
+            scored += [a for a in alts if a[1] == current][:1]
+        best, best_score = None, None
+        quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
+        for alt in scored:
+            window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
+            s = bonus(alt) + stats.score(window) + WORD_WEIGHT * words.score(window)
+            if quotes:
+                # character and word statistics both weigh the context: pairing weighs for both
+                s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
+            if best_score is None or s > best_score:
+                best, best_score = alt, s
+        if best is None or best[1] == current:
+            continue
+        cb = best[0]
+        trial = data[:offset] + cb + data[offset + len(cb) :]
+        garbled = text[c.start : c.end]
+        if c.source is not None and not _consistent(bytes(trial), garbled, c.source):
+            continue
+        reading[k] = best[1]
+        data = trial
+        changed = True
+    if not changed:
+        return
+    new_text = "".join(reading)
+    prev = head[-1] if head else ""
+    score = x.score + stats.score(new_text, prev) - stats.score(c.text, prev)
+    nx = Exit(x.end, score, new_text, bytes(data), x.wildcards, x.rank, x.guesses)
+    if not _plausible_output(new_text, text[c.start : c.end], nx, stats):
+        return
+    c.gain, quotes = _gain(stats, text, c.start, nx, line_start, line_end)
+    c.paired = quotes > 0
+    c.rank = c.gain
+    c.text = new_text
+    c.exit = nx
+    left = head[-1] if head else ""
+    right = tail[:1]
+    c.known = stats.known_pairs(left + new_text + right)
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
@@ -522,13 +686,16 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
             continue
         prev = text[start - 1] if start > line_start else ""
         end = toks[-1].gpos + 1
-        consider(start, lattice.decode(toks, prev, end, script=script, right=text[start:line_end]), rule, source)
+        right = text[start : min(line_end, hi + 1)]
+        consider(start, lattice.decode(toks, prev, end, script=script, right=right), rule, source, lattice)
 
 
 def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
-    hi = min(line_end, c1 + 12)
+    # a misaligned run goes on until an ASCII byte realigns it, however few of its characters
+    # look odd: the reading may need to go far past the cluster to reach that point
+    hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
     lattice = Lattice(stats, "gb18030")
     for start in range(lo, c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
@@ -547,10 +714,10 @@ def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numb
                 end,
                 allow_trailing_wildcard=end == line_end,
                 script=script,
-                right=text[start:line_end],
+                right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
             )
-            consider(start, exits, "gbk-shift")
+            consider(start, exits, "gbk-shift", None, lattice)
 
 
 def _token_end(text: str, toks: list[Token]) -> int:
@@ -570,6 +737,20 @@ def _accept(c: _Candidate) -> bool:
     if c.paired and _ONLY_MARKS.fullmatch(c.text) and c.gain >= MIN_GAIN_MARKS:
         # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
         # quotation mark it pairs up in the line
+        return True
+    if (
+        c.rule == "gbk-shift"
+        and c.signal
+        and not c.kana
+        and c.realigned
+        and c.gain > 0
+        and c.wgain is not None
+        and c.wgain >= MIN_WORD_GAIN_SHORT
+        and c.known[0] == c.known[1]
+    ):
+        # a short misread run at the end of a line or before ASCII (``能帧?`` → ``能手。``) whose
+        # character gain is small (a destroyed byte is cheap as ``?``) but which the word
+        # statistics read as words, every pair of it known
         return True
     if c.gain < MIN_GAIN_PER_CHAR * n:
         return False
