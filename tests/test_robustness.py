@@ -211,6 +211,9 @@ PROPERTY_FINDS = [
     "舞&\n来源:",  # not idempotent: the repaired 舞台 became a title line only in the second run
     "緔漖",  # not idempotent: t2s gave 绱漖, whose GBK bytes the mojibake step then read as UTF-8 紝]
     "丗媧乲",  # the same: t2s gave 丗娲乲, read as 丗洁k
+    # not idempotent: the UTF-8-as-GBK run stayed (â glued to it), t2s changed 欒 to 栾, and the
+    # second run then repaired part of it; the mojibake step now asks for another round
+    "鏁欒偛閮ㄥ叧â高興?!弊筒┦凶痛▍^(qū)曜華",
 ]
 
 

@@ -834,8 +834,22 @@ def fix_mojibake(text: str, remove_unrecoverable: bool = False) -> str:
     return text
 
 
+@lru_cache(maxsize=2)
+def _spans_of(text: str) -> tuple[Span, ...]:
+    # the pipeline asks about the text it is about to clean again (see may_repair_again): the
+    # step's run on that same text in the next round reuses the answer instead of searching twice
+    return tuple(repair_spans(text))
+
+
+def may_repair_again(text: str) -> bool:
+    """Whether this step would repair ``text``: a later step can turn a run it left alone into one
+    it reads differently (script conversion changes the characters of an unrepaired run, and so
+    its bytes), so the pipeline runs another round and cleaning stays idempotent."""
+    return bool(_spans_of(text))
+
+
 def run(text: str, ctx: StepContext) -> str:
-    spans = repair_spans(text)
+    spans = list(_spans_of(text))
     if spans:
         ctx.scores["mojibake_repaired"] = ctx.scores.get("mojibake_repaired", 0) + len(spans)
         text = ctx.replace(text, spans)
@@ -853,4 +867,5 @@ STEP = Step(
     "mojibake",
     "GBK/GB18030/Big5 mojibake: UTF-8 read as GBK or Big5, GBK byte misalignment, GBK/Big5 confusion; counts 锟斤拷 and U+FFFD",
     run,
+    recheck=may_repair_again,
 )
