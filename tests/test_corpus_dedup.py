@@ -184,3 +184,24 @@ def test_precision_and_recall_on_planted_duplicates():
     assert result["precision"] >= 0.95 and result["recall"] >= 0.95, result
     assert min(result["recall_by_kind"].values()) >= 0.9, result["recall_by_kind"]
     assert result["original_kept"] >= 0.95
+
+
+def test_a_cluster_of_thousands_of_copies_costs_pairs_not_bands_times_pairs():
+    # every band puts all copies in one bucket: each copy is paired with its next max_bucket
+    # copies once (the bands' repeats are not stored again; the 200 MB benchmark corpus,
+    # thousands of copies of four pages, took 6 GB and minutes before)
+    n, cap = 3000, 200
+    sigs = np.tile(np.arange(192, dtype=np.uint32), (n, 1))
+    pairs = band_candidates(sigs, bands=64, rows=3, max_bucket=cap)
+    assert len(pairs) == sum(n - off for off in range(1, cap + 1))
+    assert (pairs[:, 1] - pairs[:, 0]).max() == cap and (pairs[:, 0] < pairs[:, 1]).all()
+    assert len({tuple(p) for p in pairs.tolist()}) == len(pairs)
+
+
+def test_thousands_of_copies_of_four_pages_keep_few_records():
+    texts = ["\n".join(article_body(random.Random(k))) for k in range(4)]
+    recs = [{"id": f"d{i:05d}", "text": f"第{i}号。\n" + texts[i % 4], "spun_score": 0.0, "edits": []} for i in range(2000)]
+    kept, exclusions, stats = run_corpus_steps(recs, [Dedup()])
+    assert len(kept) + len(exclusions) == 2000
+    assert len(kept) <= 40
+    assert {e["reason"] for e in exclusions} == {"near-duplicate"}

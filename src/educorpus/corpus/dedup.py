@@ -36,6 +36,8 @@ quotes another in a small part of its text (both are kept).
 
 from __future__ import annotations
 
+import hashlib
+
 import re
 from array import array
 from collections import Counter, defaultdict
@@ -44,7 +46,7 @@ from typing import Any, Union
 import numpy as np
 
 from . import CorpusStep, Exclusion
-from ._norm import normal_form, shingle_hashes, text_hash
+from ._norm import normal_form, shingle_hashes, sorted_unique, text_hash
 from .options import CorpusOptions
 from .quality import han_chars
 
@@ -171,8 +173,13 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
     [[0, 1], [0, 2]]
     """
     n = len(sigs)
-    # pairs as single int64 keys i * n + j (half the memory of index pairs)
+    # pairs as single int64 keys i * n + j (half the memory of index pairs); the keys of the bands
+    # are merged as they come, so memory follows the distinct pairs, not bands x pairs (a cluster
+    # of thousands of copies lands in the same bucket of most bands)
+    merged = np.zeros(0, dtype=np.int64)
     keys: list[np.ndarray] = []
+    pending = 0
+    seen_buckets: set[bytes] = set()  # large buckets met in an earlier band add no new pairs
     for b in range(bands):
         cols = sigs[:, b * rows : (b + 1) * rows].astype(np.uint64)
         h = cols[:, 0].copy()
@@ -188,17 +195,63 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
         if len(two):
             found.append((order[two], order[two + 1]))
         for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
+            # stable sort: a bucket's members are in index order, so the same members give the
+            # same pairs in every band
             members = order[s : s + size]
+            digest = hashlib.blake2b(members.tobytes(), digest_size=16).digest()
+            if digest in seen_buckets:
+                continue
+            seen_buckets.add(digest)
             for off in range(1, min(size, max_bucket + 1)):
                 found.append((members[:-off], members[off:]))
         if found:
             a = np.concatenate([f[0] for f in found]).astype(np.int64)
             c = np.concatenate([f[1] for f in found]).astype(np.int64)
-            keys.append(np.unique(np.minimum(a, c) * n + np.maximum(a, c)))
-    if not keys:
-        return np.zeros((0, 2), dtype=np.int64)
-    unique = np.unique(np.concatenate(keys))
+            keys.append(sorted_unique(np.minimum(a, c) * n + np.maximum(a, c)))
+            pending += len(keys[-1])
+            if pending > max(len(merged), 1 << 22):
+                merged = sorted_unique(np.concatenate([merged, *keys]))
+                keys, pending = [], 0
+    unique = sorted_unique(np.concatenate([merged, *keys]))
     return np.stack((unique // n, unique % n), axis=1)
+
+
+
+class _Edges:
+    """Verified pairs of groups with their similarity and containment, held in numpy arrays
+    (a cluster of thousands of copies has millions of pairs: as Python tuples they took
+    gigabytes) and read per group like adjacency lists."""
+
+    def __init__(self, parts: list[tuple[np.ndarray, ...]], n_groups: int):
+        cat = (lambda k, dt: np.concatenate([p[k] for p in parts]).astype(dt)) if parts else (lambda k, dt: np.zeros(0, dt))
+        self.first, self.second = cat(0, np.int32), cat(1, np.int32)
+        # both directions, grouped by the group they start from (stable: the verified order)
+        src = np.concatenate((self.first, self.second))
+        order = np.argsort(src, kind="stable")
+        self._offsets = np.searchsorted(src[order], np.arange(n_groups + 1))
+        del src
+        self._to = np.concatenate((self.second, self.first))[order]
+        jac = cat(2, np.float64)
+        self._jac = np.concatenate((jac, jac))[order]
+        del jac
+        cont = cat(3, np.float64)
+        self._cont = np.concatenate((cont, cont))[order]
+
+    def pairs(self, chunk: int = 1 << 20):
+        """The pairs ``(a, b)``, a chunk of Python ints at a time."""
+        for k in range(0, len(self.first), chunk):
+            yield from zip(self.first[k : k + chunk].tolist(), self.second[k : k + chunk].tolist())
+
+    @classmethod
+    def empty(cls) -> "_Edges":
+        return cls([], 0)
+
+    def of(self, g: int) -> list[tuple[int, float, float]]:
+        """``(other group, similarity, containment)`` of every pair of group ``g``."""
+        if g + 1 >= len(self._offsets):
+            return []
+        a, b = self._offsets[g], self._offsets[g + 1]
+        return list(zip(self._to[a:b].tolist(), self._jac[a:b].tolist(), self._cont[a:b].tolist()))
 
 
 class Dedup(CorpusStep):
@@ -265,13 +318,12 @@ class Dedup(CorpusStep):
 
     # -- decisions --------------------------------------------------------------------------
 
-    def _near_edges(self) -> tuple[dict[int, list[tuple[int, float, float]]], dict[str, int]]:
-        """Verified near-duplicate pairs between groups, as adjacency lists."""
+    def _near_edges(self) -> tuple["_Edges", dict[str, int]]:
+        """Verified near-duplicate pairs between groups, as adjacency arrays."""
         o = self.options
-        adj: dict[int, list[tuple[int, float, float]]] = defaultdict(list)
         info = {"candidate_pairs": 0, "verified_pairs": 0}
         if not o.dedup_near or self._n_sigs < 2:
-            return adj, info
+            return _Edges.empty(), info
         sigs = self._sigs[: self._n_sigs]
         group_of_row = np.full(self._n_sigs, -1, dtype=np.int64)
         rows = np.frombuffer(self._sig_row, dtype=np.int32)
@@ -281,6 +333,7 @@ class Dedup(CorpusStep):
         info["candidate_pairs"] = len(pairs)
         n_sh = np.frombuffer(self._n_shingles, dtype=np.uint32).astype(np.float64)
         chunk = 10_000  # pairs verified at once: two (chunk x num_perm) signature copies, 15 MB
+        parts: list[tuple[np.ndarray, ...]] = []
         for start in range(0, len(pairs), chunk):
             p = pairs[start : start + chunk]
             jac = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
@@ -289,11 +342,9 @@ class Dedup(CorpusStep):
             inter = jac / (1.0 + jac) * (na + nb)
             cont = np.minimum(1.0, inter / np.maximum(1.0, np.minimum(na, nb)))
             ok = (jac >= o.near_threshold) | (cont >= o.containment_threshold)
-            for a, b, j, c in zip(ga[ok].tolist(), gb[ok].tolist(), jac[ok].tolist(), cont[ok].tolist()):
-                adj[a].append((b, j, c))
-                adj[b].append((a, j, c))
-                info["verified_pairs"] += 1
-        return adj, info
+            parts.append((ga[ok], gb[ok], jac[ok], cont[ok]))
+            info["verified_pairs"] += int(ok.sum())
+        return _Edges(parts, len(self._length)), info
 
     def finalize(self) -> dict[str, Any]:
         o = self.options
@@ -309,11 +360,10 @@ class Dedup(CorpusStep):
                 x = parent[x]
             return x
 
-        for a, neighbours in adj.items():
-            for b, _j, _c in neighbours:
-                ra, rb = find(a), find(b)
-                if ra != rb:
-                    parent[max(ra, rb)] = min(ra, rb)
+        for a, b in adj.pairs():
+            ra, rb = find(a), find(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
         members: dict[int, list[int]] = defaultdict(list)
         for i, g in enumerate(self._group):
             members[find(g)].append(i)
@@ -344,7 +394,7 @@ class Dedup(CorpusStep):
                     # the kept record it is most like (a truncated copy may be contained in
                     # two articles that share its opening; it copies the closer one)
                     best = None
-                    for g2, jac, cont in adj.get(g, ()):
+                    for g2, jac, cont in adj.of(g):
                         k = keeper_of.get(g2)
                         if k is not None and (best is None or (jac, cont, -position[k]) > (best[1], best[2], -position[best[0]])):
                             best = (k, jac, cont)
