@@ -85,31 +85,33 @@ def _placeholders() -> frozenset[str]:
     return frozenset(w.lower() for w in word_list("placeholders.txt"))
 
 
+def _alternation(*names: str) -> str:
+    """The words of the data files ``names``, escaped and joined as one regex alternation."""
+    return "|".join(re.escape(w) for name in names for w in word_list(name))
+
+
 @lru_cache(maxsize=1)
 def _heading_word() -> re.Pattern:
-    ends = "|".join(map(re.escape, word_list("heading_words.txt")))
-    starts = "|".join(map(re.escape, word_list("heading_starts.txt")))
+    ends, starts = _alternation("heading_words.txt"), _alternation("heading_starts.txt")
     return compile_pattern(f"^(?:{starts})|(?:{ends})$", "heading_words.txt, heading_starts.txt")
 
 
 @lru_cache(maxsize=1)
 def _heading_end() -> re.Pattern:
-    ends = "|".join(map(re.escape, word_list("heading_words.txt")))
-    return compile_pattern(f"(?:{ends})$", "heading_words.txt")
+    return compile_pattern(f"(?:{_alternation('heading_words.txt')})$", "heading_words.txt")
 
 
 @lru_cache(maxsize=1)
 def _label_end() -> re.Pattern:
     # what the part before a colon ends with when it is a label (报名时间：) or introduces a quote
     # (…在会上强调：), not a caption's statement
-    ends = "|".join(map(re.escape, word_list("heading_words.txt")))
-    return compile_pattern(f"(?:{ends}|说|道|讲|称|表示|指出|强调|介绍|认为|提出|谈到|坦言|提醒|希望|要求|如下)$", "heading_words.txt, verbs of saying")
+    words = _alternation("heading_words.txt", "saying_verbs.txt")
+    return compile_pattern(f"(?:{words})$", "heading_words.txt, saying_verbs.txt")
 
 
 @lru_cache(maxsize=1)
 def _continuation_start() -> re.Pattern:
-    starts = "|".join(map(re.escape, word_list("continuation_starts.txt")))
-    return compile_pattern(f"^(?:{starts})", "continuation_starts.txt")
+    return compile_pattern(f"^(?:{_alternation('continuation_starts.txt')})", "continuation_starts.txt")
 
 
 @lru_cache(maxsize=1)
