@@ -535,14 +535,7 @@ def _captions(
     exact = {i: _han(lines[i]) for r in runs for i in r}
 
     def candidate(i: int) -> bool:
-        s = lines[i]
-        return (
-            _CAPTION_HAN[0] <= exact[i] <= _CAPTION_HAN[1]
-            and not _ends_sentence(s)
-            and not _NUMBERED.match(s)
-            and _balanced(s)
-            and not _heading_word().search(s)
-        )
+        return _caption_shaped(lines[i], exact[i]) and not _heading_word().search(lines[i])
 
     out: dict[int, str] = {}
     headings = sum(1 for r in runs for i in r if _two_clause(lines[i]) and not _NUMBERED.match(lines[i]))
@@ -593,14 +586,7 @@ def _photo_captions(
 
     def lone_line(i: int) -> bool:
         s = lines[i]
-        return (
-            _CAPTION_HAN[0] <= exact[i] <= _CAPTION_HAN[1]
-            and not _ends_sentence(s)
-            and not _NUMBERED.match(s)
-            and not _LIST_MARKER.match(s)
-            and _balanced(s)
-            and not _two_clause(s)
-        )
+        return _caption_shaped(s, exact[i]) and not _LIST_MARKER.match(s) and not _two_clause(s)
 
     def page_heading(i: int) -> bool:
         return _two_clause(lines[i]) and not _NUMBERED.match(lines[i])
@@ -663,6 +649,12 @@ def _photo_captions(
             if in_list > in_gap:
                 out[i] = "caption-list-break"
     return out
+
+
+def _caption_shaped(s: str, han: int) -> bool:
+    """Whether a line has a caption's shape: caption length, no sentence end, not numbered,
+    brackets and quotes balanced (``han``: its Han characters)."""
+    return _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1] and not _ends_sentence(s) and not _NUMBERED.match(s) and _balanced(s)
 
 
 def _two_part(s: str) -> bool:
