@@ -220,8 +220,10 @@ class Lattice:
 
     def alternatives(self, pattern: tuple, next_byte: Optional[int] = None) -> list:
         """``[(bytes, char, penalty)]``: every character a pattern with destroyed bytes may be,
-        as the search sees it (filled bytes checked with :attr:`w_check`; a filled byte the source
-        decoder would have read with ``next_byte`` pays :data:`W_MISMATCH_PENALTY`).
+        as the search sees it. A filled byte must be one the source decoder would have failed on
+        (:attr:`w_check`): inside the pattern that is certain, against ``next_byte`` only likely
+        (the garbled run may have been decoded on its own and end here), so a filled byte the
+        decoder would have read with ``next_byte`` pays :data:`W_MISMATCH_PENALTY`.
 
         >>> alts = Lattice(charstats(), "utf-8").alternatives((0xE4, 0xB8, W))  # 中 = E4 B8 AD
         >>> "中" in [ch for _b, ch, _p in alts], "一" in [ch for _b, ch, _p in alts]
@@ -384,27 +386,14 @@ class Lattice:
         """Extend each entry by every character ``pattern`` can be; keep the best few per entry
         (chosen with the bigram into ``lookahead``, the garbled character that follows, if any).
         ``next_byte`` is the byte after the pattern when it is known (for :attr:`w_check`)."""
-        cands = self.chars_for(pattern)
         mismatch: dict = {}
         if self.w_check is not None and W in pattern:
-            # a filled byte must be one the source decoder would have failed on; inside the
-            # pattern that is certain, against the next token's byte only likely (the garbled run
-            # may have been decoded on its own and end here)
-            positions = [j for j, b in enumerate(pattern) if b == W]
-            check = self.w_check
-            kept = []
-            for cb, ch in cands:
-                ok = True
-                for j in positions:
-                    if j + 1 < len(cb):
-                        if not check(cb[j], cb[j + 1]):
-                            ok = False
-                            break
-                    elif not check(cb[j], next_byte):
-                        mismatch[cb] = W_MISMATCH_PENALTY
-                if ok:
-                    kept.append((cb, ch))
-            cands = kept
+            # a filled byte must be one the source decoder would have failed on (see alternatives)
+            alts = self.alternatives(pattern, next_byte)
+            cands = [(cb, ch) for cb, ch, _pen in alts]
+            mismatch = {cb: pen for cb, _ch, pen in alts if pen}
+        else:
+            cands = self.chars_for(pattern)
         if not cands:
             return []
         nw = pattern.count(W)
