@@ -107,3 +107,54 @@ def test_clean_seeds_pass_unchanged(seeds):
 def test_clean_text_has_no_cluster_to_examine(seeds):
     # the cheap pre-check lets clean simplified text through without any decoding
     assert mojibake.find_clusters(seeds["001_66d2ff1b538386e8.txt"]) == []
+
+
+# -- utf8-as-big5 (cleaners/_big5.py) ---------------------------------------------------------------
+
+BIG5_CLEAR = {
+    # every run below loses about half its bytes; the readings are the only ones that fit
+    "本站{}栏目": "义务教育",
+    "{}：请查看。": "电子邮箱",
+    "本站{}栏目 ": "中小学",
+}
+
+
+@pytest.mark.parametrize("frame,phrase", sorted(BIG5_CLEAR.items()))
+def test_utf8_read_as_big5_is_repaired_when_only_one_reading_fits(frame, phrase):
+    damaged = frame.format(phrase.encode("utf-8").decode("cp950", errors="replace"))
+    assert "\ufffd" in damaged
+    doc = educorpus.clean_and_explain(damaged, only=["mojibake"])
+    assert doc.text == frame.format(phrase)
+    assert [(e.rule, e.after) for e in doc.edits] == [("utf8-as-big5", phrase)]
+    assert doc.replay(damaged) == doc.text
+    assert mojibake.fix_mojibake(doc.text) == doc.text  # idempotent
+
+
+def test_utf8_read_as_big5_with_rival_readings_is_left_as_it_is():
+    # 电话 and 电视 differ only in bytes the decoder destroyed (话 E8 AF 9D, 视 E8 A7 86: all but
+    # E8 lost), and the statistics barely prefer one: no class may guess it
+    damaged = "不良信息举报" + "电话".encode("utf-8").decode("cp950", errors="replace") + ":0531-"
+    assert mojibake.fix_mojibake(damaged) == damaged
+
+
+def test_big5_byte_model_admits_the_true_reading():
+    """Each character of the damage, turned back into bytes, is one byte per U+FFFD and two per
+    Big5 character, and the true UTF-8 characters are among the candidates the holes allow."""
+    from educorpus.cleaners import _big5
+
+    for clean in ("教育部关于进一步加强", "举报电话", "学校的老师们", "全市中小学生", "課程與教學"):
+        garbled = clean.encode("utf-8").decode("cp950", errors="replace")
+        pat = [b for ch in garbled for b in _big5._pattern_bytes(ch)]
+        assert len(pat) == len(clean.encode("utf-8"))
+        pos = 0
+        for ch in clean:
+            assert ch in [c for _b, c, _lp, _f in _big5._candidates(pat, pos)], (clean, ch)
+            pos += len(ch.encode("utf-8"))
+
+
+def test_utf8_read_as_big5_is_rarely_misread():
+    # precision first: most such runs cannot be read back (half their bytes are lost), and the
+    # step must leave them rather than write fluent text that is not the original
+    batch = samples("utf8-as-big5", 20, seed=1)
+    wrong = [s for s in batch if mojibake.fix_mojibake(s.damaged) not in (s.clean, s.damaged)]
+    assert len(wrong) <= 2, [s.seed for s in wrong]

@@ -50,6 +50,7 @@ from typing import Optional
 from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
+from . import _big5
 from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
@@ -466,13 +467,21 @@ def _best_repair(
             return None
     around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
     script = stats.script_of(around)
+    unsure = None
     for rule in rules:
         if rule == "gbk-shift":
             _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
+        elif rule == "utf8-as-big5":
+            unsure = _try_big5(text, c0, c1, line_start, line_end, stats, found)
         else:
             _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider)
         if strong():
             break
+    if unsure is not None:
+        # a run that reads best as UTF-8 read as Big5, but not surely: leave it as it is
+        u0, u1, ugain = unsure
+        for key in [k for k, c in found.items() if c.start < u1 and u0 < c.end and c.gain < ugain]:
+            del found[key]
     if not found:
         return None
     # refining guesses makes readings converge: keep distinct ones, looking further down the list
@@ -688,6 +697,28 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         end = toks[-1].gpos + 1
         right = text[start : min(line_end, hi + 1)]
         consider(start, lattice.decode(toks, prev, end, script=script, right=right), rule, source, lattice)
+
+
+def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tuple]:
+    """utf8-as-big5: half the bytes of such a run are lost, so it has its own search
+    (:mod:`._big5`), which keeps a reading only when no other comes close. A run it finds to be
+    this damage but cannot read surely is returned as ``(start, end, gain)``: a reading of it
+    under another damage class that gains less is a guess at the wrong damage."""
+    v = _big5.repair(text, c0, c1, line_start, line_end)
+    if v is None:
+        return None
+    garbled = text[v.start : v.end]
+    prev = text[v.start - 1] if v.start > line_start else ""
+    nxt = text[v.end] if v.end < line_end else ""
+    gain = stats.score(v.text + nxt, prev) - stats.score(garbled + nxt, prev)
+    if not v.sure:
+        return v.start, v.end, gain
+    c = _Candidate(v.start, v.end, v.text, gain, "utf8-as-big5")
+    c.known = stats.known_pairs(prev + v.text + nxt)
+    c.garbled = garbled
+    c.signal = True
+    found[(v.start, v.end, v.text)] = c
+    return None
 
 
 def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
