@@ -9,7 +9,9 @@ Big5. This step can. Each damage class is a named rule:
   character after the damage is read one byte off until an ASCII byte realigns the stream
   (seed 000: ``高興?!弊筒┦凶痛▍^`` → ``高興。”淄博市淄川區``; the ``!`` was a full-width ``！`` a
   later pass folded to ASCII, the ``?`` the byte the damage destroyed);
-- ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``举报��菔��`` → ``举报电话``);
+- ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``本站銋���⊥�����栏目`` → ``本站义务教育栏目``),
+  with its own search in :mod:`._big5` (about half the bytes of such a run are lost); a run it
+  cannot read surely is left as it is, and no other class may guess it;
 - ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages.
 
 Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
@@ -351,7 +353,7 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
 class _Candidate:
     __slots__ = (
         "start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal",
-        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned",
+        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned", "leave",
     )
 
     def __init__(self, start, end, text, gain, rule):
@@ -367,6 +369,7 @@ class _Candidate:
         self.exit = None  # the lattice's Exit, its lattice and the source codec (for refinement)
         self.lattice = None
         self.source = None
+        self.leave = False  # not a reading: damage to leave as it is, all of it (see _try_big5)
 
 
 def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
@@ -482,6 +485,10 @@ def _best_repair(
         u0, u1, ugain = unsure
         for key in [k for k, c in found.items() if c.start < u1 and u0 < c.end and c.gain < ugain]:
             del found[key]
+        if not found:
+            c = _Candidate(u0, u1, text[u0:u1], -math.inf, "utf8-as-big5")
+            c.leave = True
+            return c
     if not found:
         return None
     # refining guesses makes readings converge: keep distinct ones, looking further down the list
@@ -829,6 +836,8 @@ def repair_spans(text: str) -> list[Span]:
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end
                 nxt = done
+            elif cand is not None and cand.leave:
+                nxt = cand.end  # damage that cannot be read surely: no other reading of it either
             else:
                 nxt = c0 + 1  # nothing reads better here: this character may be sound text
             m = trigger.search(text, nxt, c1)
