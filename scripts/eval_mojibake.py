@@ -43,7 +43,8 @@ def main() -> None:
     for line in changed[: args.show]:
         print(f"  CHANGED {line!r}\n       -> {fix_mojibake(line)!r}")
 
-    print(f"{'class':<14} {'copies':>6} {'exact':>6} {'rate':>6} {'untouched':>9} {'s/copy':>7}")
+    # wrong: changed into something that is not the clean line (precision: worse than untouched)
+    print(f"{'class':<14} {'copies':>6} {'exact':>6} {'rate':>6} {'untouched':>9} {'wrong':>6} {'s/copy':>7}")
     for cls in args.classes.split(","):
         batch = samples(cls, args.n, args.seed)
         ok = untouched = 0
@@ -58,7 +59,8 @@ def main() -> None:
                     untouched += 1
                 failures.append((s, out))
         dt = time.perf_counter() - t
-        print(f"{cls:<14} {len(batch):>6} {ok:>6} {ok / max(1, len(batch)):>6.3f} {untouched:>9} {dt / max(1, len(batch)):>7.3f}")
+        wrong = len(batch) - ok - untouched
+        print(f"{cls:<14} {len(batch):>6} {ok:>6} {ok / max(1, len(batch)):>6.3f} {untouched:>9} {wrong:>6} {dt / max(1, len(batch)):>7.3f}")
         for s, out in failures[: args.show]:
             print(f"  seed={s.seed}\n    clean   {s.clean!r}\n    damaged {s.damaged!r}\n    output  {out!r}")
 

@@ -27,7 +27,7 @@ beats the text as it is by a clear margin per character, and (3) it beats the ru
 :data:`MIN_MARGIN`. A run that passes (1) and (2) but not (3) is this damage with no sure reading:
 the step leaves it as it is, and lets no other damage class guess it. About half the bytes of
 such a run are lost (on the evaluation's damaged copies 19% of the characters lose all three
-bytes and 35% two), the readings that fit are many (``电话``/``电视``, ``全市``/``部分``), and
+bytes and 34% two), the readings that fit are many (``电话``/``电视``, ``全市``/``部分``), and
 statistics built from a dictionary rarely single out the true one: a fluent wrong reading is
 worse than visible damage, so most runs stay.
 
