@@ -593,15 +593,26 @@ def _is_word_here(sh: str, s: int, e: int, freq: dict[str, int]) -> bool:
     return True
 
 
-def swap_evidence(sh: str) -> float:
+def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     """Log-likelihood ratio, spun vs clean, from how the page writes swappable words.
 
+    Words inside a ``skip`` span are not counted: :func:`spun_evidence` passes the places that
+    already count as tier-a/b variants (办妥 in 办妥人民满意的教育), so one spun word is not
+    evidence twice.
+
     Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
-    spun model (the spun form in half the places where the clean share leaves room) and a clean
-    one, clipped to [-2, 1.5] so that no single word decides: a spun page is one where many
-    different pairs lean the same way.
+    spun model and a clean one, clipped to [-2, 2] so that no single word decides against the
+    prior (:attr:`SpunEvidence.PRIOR`): a spun page is one where several different pairs lean the
+    same way. The spun model is a mixture: a spinner swaps a pair only if its own table has it,
+    and nothing in the page says which pairs that is, so with probability :data:`SPINNER_KNOWS`
+    the pair is swapped (the spun form in half the places where the clean share leaves room) and
+    otherwise it is written as in clean text. A page that keeps 部署 three times is therefore
+    weak evidence against spinning (the spinner may not know 布署), not the strong evidence a
+    spinner that knew every pair would make it.
 
     >>> swap_evidence("提高教育质量，至少建立一个机制") < 0 < swap_evidence("提高教育品质，起码确立一个机制")
+    True
+    >>> swap_evidence("部署，部署，部署，部署") > -0.7  # never below log(1 - SPINNER_KNOWS) per pair
     True
     """
     from ..segment import tokenizer
@@ -609,8 +620,11 @@ def swap_evidence(sh: str) -> float:
     freq = tokenizer().FREQ
     index, words = _pair_index()
     counts: dict[int, list[int]] = {}
+    skip = _merged(skip)
     for s, e in index.find(sh):
         if not _is_word_here(sh, s, e, freq):
+            continue
+        if skip and _overlaps(skip, s, e):
             continue
         for k, is_form in words[sh[s:e]]:
             counts.setdefault(k, [0, 0])[is_form] += 1
@@ -619,9 +633,37 @@ def swap_evidence(sh: str) -> float:
     for k, (n_word, n_form) in counts.items():
         p_clean = pairs[k][2]
         p_spun = p_clean + 0.5 * (1 - p_clean)
-        llr = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
-        total += max(-2.0, min(1.5, llr))
+        swapped = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
+        # log(q * exp(swapped) + (1 - q)), computed without overflow for large counts
+        hi = max(swapped, 0.0)
+        llr = hi + math.log(SPINNER_KNOWS * math.exp(swapped - hi) + (1 - SPINNER_KNOWS) * math.exp(-hi))
+        total += max(-2.0, min(2.0, llr))
     return total
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, with overlapping ones joined (candidates nest: 提高保教品质, 保教品质)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Does ``s:e`` overlap one of ``spans`` (sorted, disjoint: see :func:`_merged`)?"""
+    k = bisect_right(spans, (s, float("inf")))
+    if k and spans[k - 1][1] > s:
+        return True
+    # a span that starts inside s:e
+    return k < len(spans) and spans[k][0] < e
+
+
+#: the chance that a spinner's table holds a given swap pair: nothing in a page says which pairs a
+#: spinner knows, so a half (no preference either way), not a figure measured on any spinner
+SPINNER_KNOWS = 0.5
 
 
 @dataclass(frozen=True)
@@ -635,8 +677,10 @@ class SpunEvidence:
     canonical: int  # canonical phrases a spinner would have changed, found intact
     swaps: float  # swap_evidence(): log-likelihood ratio from swappable words
 
-    #: log-odds before any evidence: most pages are not spun, and precision comes first
-    PRIOR = -3.0
+    #: log-odds before any evidence: most pages are not spun, and precision comes first. No
+    #: single piece of evidence (a swap pair, at most +2, see :func:`swap_evidence`; a place with a
+    #: tier-a or tier-b variant, +2) takes a page to 0.5; two that agree do.
+    PRIOR = -2.5
 
     @property
     def log_odds(self) -> float:
@@ -644,7 +688,7 @@ class SpunEvidence:
             self.PRIOR
             + self.swaps
             + 2.0 * self.never_legitimate
-            + 1.25 * self.plausible
+            + 2.0 * self.plausible
             + 1.0 * self.suspect
             + 1.0 * self.spam
             - 0.25 * self.canonical
@@ -672,7 +716,8 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
     canonical = len(_evidence_index().find(sh))
-    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh), 4))
+    counted = [(x.start, x.end) for x in cands if x.tier in ("a", "b")]
+    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh, counted), 4))
 
 
 def _clusters(cands: Iterable[_Candidate]) -> int:
