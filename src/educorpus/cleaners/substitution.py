@@ -454,27 +454,64 @@ def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) 
 def marker_spans(text: str) -> list[Span]:
     """Spans removing ``#`` at paragraph ends and ``#`` lines, when the page has two or more.
 
-    A single ``#`` may be the page's own; ``C#`` and ``#话题#`` pairs are never touched.
+    A single ``#`` may be the page's own; ``C#`` and ``#话题#`` pairs are never touched. Spinner
+    templates put the marks in Chinese prose, so a ``#`` ending a line counts only on a line with
+    Han characters, and a ``#`` line only between lines of Chinese text: next to a ``# comment``
+    line or a line without Han (a shell script, a config file) it is an empty comment line.
 
     >>> marker_spans("一、思路目标\\n#\\n全面落实立德树人根本任务。 #\\n")
     [(7, 9, '', 'paragraph-marker'), (22, 24, '', 'paragraph-marker')]
     >>> marker_spans("学习 C#\\n推荐 F#\\n")
     []
+    >>> marker_spans("安装步骤：\\n#!/bin/sh\\n# 安装依赖\\n#\\npip install x\\n#\\n")
+    []
     """
     spans: list[Span] = []
     for m in _MARKER_LINE.finditer(text):
-        spans.append((m.start(), m.end(), "", "paragraph-marker"))
+        if _among_chinese_lines(text, m.start(), m.end()):
+            spans.append((m.start(), m.end(), "", "paragraph-marker"))
     taken = {(s, e) for s, e, _r, _n in spans}
     for m in _MARKER_END.finditer(text):
         ls = text.rfind("\n", 0, m.start()) + 1
         if text.count("#", ls, m.start()):
             continue  # a hashtag pair (#话题#) or several marks: not a lone end marker
+        if not _HAN_CHAR.search(text, ls, m.start()):
+            continue  # a code or config line (int a; //#), not Chinese prose
         if any(s <= m.start() < e for s, e in taken):
             continue
         spans.append((m.start(), m.end(), "", "paragraph-marker"))
     if len(spans) < 2:
         return []
     return sorted(spans)
+
+
+_HAN_CHAR = regex.compile(f"[{HAN}]")
+_COMMENT_LINE = regex.compile(r"[ \t\u3000]*#[^\s#]|[ \t\u3000]*#[ \t\u3000]+\S")
+
+
+def _among_chinese_lines(text: str, start: int, end: int) -> bool:
+    """Are the nearest non-empty lines before and after ``text[start:end]`` Chinese text?
+
+    Both must hold Han characters and neither may be a ``# comment`` line; a missing neighbour
+    (start or end of the page) does not count against, but one of them must exist.
+    """
+    seen = 0
+    before = text[:start].rstrip("\n \t\u3000")
+    if before:
+        line = before[before.rfind("\n") + 1 :]
+        if line.strip() != "#":
+            if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
+                return False
+            seen += 1
+    after = text[end:].lstrip("\n \t\u3000")
+    if after:
+        nl = after.find("\n")
+        line = after if nl < 0 else after[:nl]
+        if line.strip() != "#":
+            if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
+                return False
+            seen += 1
+    return seen > 0
 
 
 def remove_inserted_spam(text: str) -> str:
