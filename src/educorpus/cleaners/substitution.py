@@ -749,7 +749,10 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     sh = shadow(text) if sh is None else sh
     cands = spun_candidates(sh)
     a = _clusters(c for c in cands if c.tier == "a")
-    b = _clusters(c for c in cands if c.tier == "b")
+    # a place counts once, at its strongest tier: 医德师风建设 is a tier-b form around the tier-a
+    # variant 医德师风, one piece of evidence
+    tier_a = _merged((c.start, c.end) for c in cands if c.tier == "a")
+    b = _clusters(c for c in cands if c.tier == "b" and not (tier_a and _overlaps(tier_a, c.start, c.end)))
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
     canonical = len(_evidence_index().find(sh))
