@@ -638,9 +638,9 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     evidence twice.
 
     Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
-    spun model and a clean one, clipped to [-2, 2] so that no single word decides against the
-    prior (:attr:`SpunEvidence.PRIOR`): a spun page is one where several different pairs lean the
-    same way. The spun model is a mixture: a spinner swaps a pair only if its own table has it,
+    spun model and a clean one, at most +2 so that no single word decides against the prior
+    (:attr:`SpunEvidence.PRIOR`): a spun page is one where several different pairs lean the same
+    way. The spun model is a mixture: a spinner swaps a pair only if its own table has it,
     and nothing in the page says which pairs that is, so with probability :data:`SPINNER_KNOWS`
     the pair is swapped (the spun form in half the places where the clean share leaves room) and
     otherwise it is written as in clean text. A page that keeps 部署 three times is therefore
@@ -674,7 +674,7 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
         # log(q * exp(swapped) + (1 - q)), computed without overflow for large counts
         hi = max(swapped, 0.0)
         llr = hi + math.log(SPINNER_KNOWS * math.exp(swapped - hi) + (1 - SPINNER_KNOWS) * math.exp(-hi))
-        total += max(-2.0, min(2.0, llr))
+        total += min(2.0, llr)  # and never below log(1 - SPINNER_KNOWS), by the mixture
     return total
 
 
