@@ -414,7 +414,13 @@ def _consistent(data: bytes, garbled: str, source: str) -> bool:
 
 
 def _best_repair(
-    text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset = frozenset()
+    text: str,
+    c0: int,
+    c1: int,
+    line_start: int,
+    line_end: int,
+    numbers: frozenset = frozenset(),
+    memo: Optional[dict] = None,
 ) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
@@ -422,6 +428,9 @@ def _best_repair(
     Readings are found and scored with the character bigram statistics; the best few are then
     ranked again with word statistics (:class:`educorpus.charstats.WordStats`), which know that
     许可证 is a word and 许可知 is not.
+
+    ``memo`` (one per document) keeps the lattice's readings of each start: the next attempt in
+    the same cluster tries mostly the same starts, and a decode is pure in its arguments.
     """
     stats = charstats()
     found: dict[tuple, _Candidate] = {}
@@ -468,9 +477,9 @@ def _best_repair(
     script = stats.script_of(around)
     for rule in rules:
         if rule == "gbk-shift":
-            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo)
         else:
-            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider)
+            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo)
         if strong():
             break
     if not found:
@@ -552,6 +561,8 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
     x, lattice = c.exit, c.lattice
     words = wordstats()
     context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    present = frozenset(context)
+    scripts, logp2 = stats.scripts, stats.logp2
     # the line around the run (bounded, so that a giant line costs linear time)
     head = text[max(line_start, c.start - REFINE_REACH) : c.start]
     tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
@@ -573,15 +584,16 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
         def bonus(alt):
             _cb, ch, pen = alt
             s = -pen
-            k_script = stats.scripts.get(ch)
+            k_script = scripts.get(ch)
             if script and k_script is not None and k_script != script:
                 s -= SCRIPT_PENALTY
-            # the document's own text says which characters and pairs it uses
-            return s + _cache_bonus(stats, context, left, ch, right)
+            # the document's own text says which characters and pairs it uses (one it never
+            # uses gains nothing, as _cache_bonus would find after counting)
+            return s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
 
         def cheap(alt):
-            s = bonus(alt) + stats.logp2(left, alt[1])
-            return s + stats.logp2(alt[1], right) if right else s
+            s = bonus(alt) + logp2(left, alt[1])
+            return s + logp2(alt[1], right) if right else s
 
         scored = sorted(alts, key=cheap, reverse=True)[:REFINE_KEEP]
         current = reading[k]
@@ -665,7 +677,15 @@ _ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big
 _CODECS = {rule: (source, target) for rule, source, target in _MODES}
 
 
-def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider) -> None:
+@lru_cache(maxsize=None)
+def _lattice(target: str, source: Optional[str]) -> Lattice:
+    # one per codec pair and process: a lattice keeps the candidate tables of the byte patterns
+    # it has seen (pure in the pattern), which every run reading the same codecs reuses
+    w_check = failing_byte_check(_DECODERS[source]) if source else None
+    return Lattice(charstats(), target, w_check=w_check)
+
+
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo=None) -> None:
     """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
     source, target = _CODECS[rule]
     codec = two_byte(source)
@@ -677,36 +697,49 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     hi = c1
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
-    lattice = Lattice(stats, target, w_check=failing_byte_check(_DECODERS[source]))
+    lattice = _lattice(target, source)
     for start in range(lo, c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
-        toks = _tokens(text, start, hi, source, shift=False)
-        if not toks:
-            continue
         prev = text[start - 1] if start > line_start else ""
-        end = toks[-1].gpos + 1
-        right = text[start : min(line_end, hi + 1)]
-        consider(start, lattice.decode(toks, prev, end, script=script, right=right), rule, source, lattice)
+        key = (rule, start, hi, prev, script, min(line_end, hi + 1))
+        exits = memo.get(key) if memo is not None else None
+        if exits is None:
+            toks = _tokens(text, start, hi, source, shift=False)
+            if not toks:
+                continue
+            end = toks[-1].gpos + 1
+            right = text[start : min(line_end, hi + 1)]
+            exits = lattice.decode(toks, prev, end, script=script, right=right)
+            if memo is not None:
+                memo[key] = exits
+        consider(start, exits, rule, source, lattice)
 
 
-def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
+def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset(), memo=None) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
     # a misaligned run goes on until an ASCII byte realigns it, however few of its characters
     # look odd: the reading may need to go far past the cluster to reach that point
     hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
-    lattice = Lattice(stats, "gb18030")
+    lattice = _lattice("gb18030", None)
     for start in range(lo, c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
         # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
         if ord(text[start]) < 0x40 and text[start] != "?":
             continue
+        prev = text[start - 1] if start > line_start else ""
+        key = ("gbk-shift", start, hi, prev, script, line_end)
+        done = memo.get(key) if memo is not None else None
+        if done is not None:
+            for exits in done:
+                consider(start, exits, "gbk-shift", None, lattice)
+            continue
         toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
         if not toks:
             continue
-        prev = text[start - 1] if start > line_start else ""
         end = _token_end(text, toks)
+        done = []
         for variant, _name in _shift_starts(toks):
             exits = lattice.decode(
                 variant,
@@ -717,7 +750,10 @@ def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numb
                 right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
             )
+            done.append(exits)
             consider(start, exits, "gbk-shift", None, lattice)
+        if memo is not None:
+            memo[key] = done
 
 
 def _token_end(text: str, toks: list[Token]) -> int:
@@ -782,6 +818,7 @@ def repair_spans(text: str) -> list[Span]:
     done = 0
     trigger = _trigger()
     numbers = frozenset(_NUMBER.findall(text))
+    memo: dict = {}  # readings already decoded in this document (see _best_repair)
     for c0, c1 in clusters:
         if c1 <= done:
             continue
@@ -793,7 +830,7 @@ def repair_spans(text: str) -> list[Span]:
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
             attempts += 1
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers)
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end
