@@ -298,6 +298,10 @@ class WordStats:
                 freq[parts[0]] = int(parts[1])
         return cls(freq)
 
+    def simplified(self, text: str) -> str:
+        """``text`` in the simplified form the dictionary is written in."""
+        return self._t2s.convert(text)
+
     def score(self, text: str) -> float:
         """Log-probability of ``text``'s best segmentation: dictionary words of two or more
         characters, and single characters scored by :class:`CharStats`.

@@ -189,6 +189,7 @@ class Lattice:
         self.wildcard_penalty = wildcard_penalty
         self.codec = None if target == "utf-8" else two_byte(target)
         self._cand_cache: dict = {}
+        self._alt_cache: dict = {}
         self._order_cache: dict = {}
 
     # -- characters for a complete byte pattern --------------------------------------------------
@@ -232,9 +233,19 @@ class Lattice:
         >>> "中" in [ch for _b, ch, _p in alts], "一" in [ch for _b, ch, _p in alts]
         (True, True)
         """
+        key = (pattern, next_byte)
+        got = self._alt_cache.get(key)
+        if got is None:
+            got = self._alternatives(pattern, next_byte)
+            if len(self._alt_cache) > 50_000:  # bounded: the keys are byte patterns, not text
+                self._alt_cache.clear()
+            self._alt_cache[key] = got
+        return list(got)
+
+    def _alternatives(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
         cands = self.chars_for(pattern)
         if self.w_check is None:
-            return [(cb, ch, 0.0) for cb, ch in cands]
+            return tuple((cb, ch, 0.0) for cb, ch in cands)
         positions = [j for j, b in enumerate(pattern) if b == W]
         out = []
         for cb, ch in cands:
@@ -249,7 +260,7 @@ class Lattice:
                     pen = W_MISMATCH_PENALTY
             if ok:
                 out.append((cb, ch, pen))
-        return out
+        return tuple(out)
 
     def char_len(self, partial: tuple) -> int:
         """Length of the character ``partial`` begins (0: invalid start)."""

@@ -475,11 +475,12 @@ def _best_repair(
             return None
     around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
     script = stats.script_of(around)
+    first = _first_start(text, max(line_start, c0 - START_REACH), c0)
     for rule in rules:
         if rule == "gbk-shift":
-            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo)
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first)
         else:
-            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo)
+            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first)
         if strong():
             break
     if not found:
@@ -488,7 +489,7 @@ def _best_repair(
     distinct: dict[tuple, _Candidate] = {}
     for c in sorted(found.values(), key=lambda c: -c.gain)[: 2 * RERANK]:
         if c.exit is not None and c.exit.guesses:
-            _refine(c, text, line_start, line_end, stats)
+            _refine(c, text, line_start, line_end, stats, memo)
         key = (c.start, c.end, c.text)
         if key in distinct:
             if c.gain > distinct[key].gain:
@@ -549,15 +550,19 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str)
     return bonus
 
 
-def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats) -> None:
+def _refine(
+    c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats, memo: Optional[dict] = None
+) -> None:
     """Choose again each character the search guessed from destroyed bytes, one at a time, with
     word statistics on its context as well as character statistics.
 
     The search keeps a few readings per position ranked by character pairs alone, so a frequent
     guess (``、`` for the lead byte of ``立``, ``一`` for ``中``) can push the right one out; here
     every character the bytes allow is weighed in the repaired line (``坚持立德树人`` rather than
-    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place.
+    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place. ``memo`` (one
+    per document) keeps the scores of the windows weighed: candidates of a run share most.
     """
+    wmemo = memo.setdefault("windows", {}) if memo is not None else {}
     x, lattice = c.exit, c.lattice
     words = wordstats()
     context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
@@ -591,11 +596,19 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
             # uses gains nothing, as _cache_bonus would find after counting)
             return s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
 
-        def cheap(alt):
-            s = bonus(alt) + logp2(left, alt[1])
-            return s + logp2(alt[1], right) if right else s
-
-        scored = sorted(alts, key=cheap, reverse=True)[:REFINE_KEEP]
+        # a quick look at every alternative (bonus and the pairs with its neighbours), inlined:
+        # a wildcard has a hundred-odd alternatives, and this loop is most of the refinement
+        keys = []
+        for _cb, ch, pen in alts:
+            s = -pen
+            if script:
+                k_script = scripts.get(ch)
+                if k_script is not None and k_script != script:
+                    s -= SCRIPT_PENALTY
+            s = s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+            s = s + logp2(left, ch)
+            keys.append(s + logp2(ch, right) if right else s)
+        scored = [alts[j] for j in sorted(range(len(alts)), key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
         current = reading[k]
         if current not in {ch for _cb, ch, _p in scored}:
             scored += [a for a in alts if a[1] == current][:1]
@@ -603,7 +616,10 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
         quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
         for alt in scored:
             window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
-            s = bonus(alt) + stats.score(window) + WORD_WEIGHT * words.score(window)
+            got = wmemo.get(window)
+            if got is None:
+                got = wmemo[window] = (stats.score(window), words.score(window))
+            s = bonus(alt) + got[0] + WORD_WEIGHT * got[1]
             if quotes:
                 # character and word statistics both weigh the context: pairing weighs for both
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
@@ -677,6 +693,31 @@ _ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big
 _CODECS = {rule: (source, target) for rule, source, target in _MODES}
 
 
+START_REACH = 12  # characters before a cluster a run may start at (the most any class looks back)
+
+
+def _first_start(text: str, lo: int, c0: int) -> int:
+    """The first position a run covering ``text[c0]`` may start at: after the last dictionary word
+    (two characters or more) that lies between ``lo`` and ``c0``. Damage reads as characters drawn
+    almost at random, which seldom make a word; a word there says the text is sound, so the run
+    starts after it (a run starting inside sound text would read it as garbage and lose anyway)."""
+    seg = text[lo:c0]
+    if len(seg) < 2:
+        return lo
+    words = wordstats()
+    simple = words.simplified(seg)
+    if len(simple) != len(seg):
+        return lo  # the conversion changed the length: positions would not match
+    freq = words.freq
+    last = -1
+    for i in range(len(simple) - 1):
+        for j in range(i + 2, min(len(simple), i + words.MAX_WORD) + 1):
+            if simple[i:j] in freq:
+                last = i
+                break
+    return lo + last + 1
+
+
 @lru_cache(maxsize=None)
 def _lattice(target: str, source: Optional[str]) -> Lattice:
     # one per codec pair and process: a lattice keeps the candidate tables of the byte patterns
@@ -685,7 +726,7 @@ def _lattice(target: str, source: Optional[str]) -> Lattice:
     return Lattice(charstats(), target, w_check=w_check)
 
 
-def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo=None) -> None:
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo=None, first=0) -> None:
     """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
     source, target = _CODECS[rule]
     codec = two_byte(source)
@@ -698,7 +739,7 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
     lattice = _lattice(target, source)
-    for start in range(lo, c0 + 1):
+    for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
         prev = text[start - 1] if start > line_start else ""
@@ -716,14 +757,16 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         consider(start, exits, rule, source, lattice)
 
 
-def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset(), memo=None) -> None:
+def _try_shift(
+    text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset(), memo=None, first=0
+) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
     # a misaligned run goes on until an ASCII byte realigns it, however few of its characters
     # look odd: the reading may need to go far past the cluster to reach that point
     hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
     lattice = _lattice("gb18030", None)
-    for start in range(lo, c0 + 1):
+    for start in range(max(lo, first), c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
         # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
         if ord(text[start]) < 0x40 and text[start] != "?":
