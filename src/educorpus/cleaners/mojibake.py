@@ -524,7 +524,7 @@ CACHE_REACH = 2000  # characters of the document on either side of a run that co
 CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
 
 
-def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str) -> float:
+def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str, count=None) -> float:
     """What the document's own text adds to the log-probability of ``ch`` between ``left`` and
     ``right``: a cache model, the context's counts interpolated with the statistics, so a
     character or pair the document uses elsewhere gains much when the statistics find it rare
@@ -534,18 +534,21 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str)
     >>> with_cache = _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",")
     >>> with_cache > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
     True
+
+    ``count`` counts a string in ``context`` (a memo of ``context.count``, which it replaces).
     """
-    n = context.count(ch)
+    count = count or context.count
+    n = count(ch)
     if not n:
         return 0.0
     lp = stats.logp1(ch)
     bonus = math.log(CACHE_WEIGHT * n / len(context) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
     for pair, cond in ((left + ch, left), (ch + right, right)):
         if len(pair) == 2:
-            k = context.count(pair)
+            k = count(pair)
             if k:
                 lp = stats.logp2(left, ch) if cond == left else stats.logp2(ch, right)
-                p = CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
+                p = CACHE_WEIGHT * k / count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
                 bonus += math.log(p) - lp
     return bonus
 
@@ -567,6 +570,14 @@ def _refine(
     words = wordstats()
     context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
     present = frozenset(context)
+    counted: dict = {}
+
+    def count(sub: str) -> int:
+        n = counted.get(sub)
+        if n is None:
+            n = counted[sub] = context.count(sub)
+        return n
+
     scripts, logp2 = stats.scripts, stats.logp2
     # the line around the run (bounded, so that a giant line costs linear time)
     head = text[max(line_start, c.start - REFINE_REACH) : c.start]
@@ -594,21 +605,23 @@ def _refine(
                 s -= SCRIPT_PENALTY
             # the document's own text says which characters and pairs it uses (one it never
             # uses gains nothing, as _cache_bonus would find after counting)
-            return s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+            return s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
 
         # a quick look at every alternative (bonus and the pairs with its neighbours), inlined:
         # a wildcard has a hundred-odd alternatives, and this loop is most of the refinement
-        keys = []
-        for _cb, ch, pen in alts:
+        look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
+        keys = {}
+        for j in look:
+            _cb, ch, pen = alts[j]
             s = -pen
             if script:
                 k_script = scripts.get(ch)
                 if k_script is not None and k_script != script:
                     s -= SCRIPT_PENALTY
-            s = s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+            s = s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
             s = s + logp2(left, ch)
-            keys.append(s + logp2(ch, right) if right else s)
-        scored = [alts[j] for j in sorted(range(len(alts)), key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
+            keys[j] = s + logp2(ch, right) if right else s
+        scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
         current = reading[k]
         if current not in {ch for _cb, ch, _p in scored}:
             scored += [a for a in alts if a[1] == current][:1]
@@ -651,6 +664,60 @@ def _refine(
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
+
+
+def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
+    """Indices of the alternatives of a guessed character that can be among the
+    :data:`REFINE_KEEP` best in :func:`_refine`'s quick look, in their order.
+
+    Between two Han characters, an alternative the document never uses, whose pairs with both
+    neighbours the statistics do not know, scores its unigram backed off twice, its penalty and
+    nothing else: those were sorted once for the pattern, so only the best of them need the full
+    look, with every alternative that has a known pair, a cache bonus or is not Han.
+    """
+    n = len(alts)
+    if n <= REFINE_KEEP or not (left and is_han(left)) or (right and not is_han(right)):
+        return list(range(n))
+    order, bound, special = _quick_order(lattice, pattern, next_byte, script)
+    bigrams = stats.bigrams
+    chosen = set(special)
+    for j, (_cb, ch, _pen) in enumerate(alts):
+        if ch in present or left + ch in bigrams or (right and ch + right in bigrams):
+            chosen.add(j)
+    taken = 0
+    last = 0.0
+    for j in order:
+        if j in chosen:
+            continue
+        b = bound[j]
+        if taken >= REFINE_KEEP and b < last - 1e-6:
+            break
+        chosen.add(j)
+        taken += 1
+        last = b
+    return sorted(chosen)
+
+
+@lru_cache(maxsize=4096)
+def _quick_order(lattice, pattern, next_byte, script) -> tuple:
+    """``(order, bound, special)`` for :func:`_quick_candidates`: the Han alternatives by what
+    they score with no known pair and no cache bonus (less a constant), the non-Han ones apart."""
+    stats = charstats()
+    alts = lattice.alternatives(pattern, next_byte)
+    bound = []
+    special = []
+    for j, (_cb, ch, pen) in enumerate(alts):
+        if not is_han(ch):
+            special.append(j)
+            bound.append(0.0)
+            continue
+        b = -pen
+        k_script = stats.scripts.get(ch)
+        if script and k_script is not None and k_script != script:
+            b -= SCRIPT_PENALTY
+        bound.append(b + stats.logp1(ch))
+    order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
+    return order, bound, special
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
