@@ -566,6 +566,7 @@ def _refine(
     per document) keeps the scores of the windows weighed: candidates of a run share most.
     """
     wmemo = memo.setdefault("windows", {}) if memo is not None else {}
+    qmemo = memo.setdefault("quick", {}) if memo is not None else {}
     x, lattice = c.exit, c.lattice
     words = wordstats()
     context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
@@ -609,19 +610,26 @@ def _refine(
 
         # a quick look at every alternative (bonus and the pairs with its neighbours), inlined:
         # a wildcard has a hundred-odd alternatives, and this loop is most of the refinement
-        look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
-        keys = {}
-        for j in look:
-            _cb, ch, pen = alts[j]
-            s = -pen
-            if script:
-                k_script = scripts.get(ch)
-                if k_script is not None and k_script != script:
-                    s -= SCRIPT_PENALTY
-            s = s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
-            s = s + logp2(left, ch)
-            keys[j] = s + logp2(ch, right) if right else s
-        scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
+        # the quick look depends on the pattern, the neighbours, the script and the context (the
+        # run's place): readings of the same run share it
+        qkey = ("quick", id(lattice), c.start, c.end, pattern, next_byte, script, left, right)
+        scored = qmemo.get(qkey)
+        if scored is None:
+            look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
+            keys = {}
+            for j in look:
+                _cb, ch, pen = alts[j]
+                s = -pen
+                if script:
+                    k_script = scripts.get(ch)
+                    if k_script is not None and k_script != script:
+                        s -= SCRIPT_PENALTY
+                s = s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
+                s = s + logp2(left, ch)
+                keys[j] = s + logp2(ch, right) if right else s
+            scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
+            qmemo[qkey] = scored
+        scored = list(scored)
         current = reading[k]
         if current not in {ch for _cb, ch, _p in scored}:
             scored += [a for a in alts if a[1] == current][:1]
