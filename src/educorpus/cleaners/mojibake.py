@@ -584,7 +584,17 @@ def _refine(
     head = text[max(line_start, c.start - REFINE_REACH) : c.start]
     tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
     # the script of the line as the reading repairs it (the garbled run may look like the other)
-    script = stats.script_of(head + c.text + tail)
+    # (stats.script_of of head + reading + tail, with the counts of head and tail kept per run place)
+    skey = ("script", c.start, c.end, line_start, line_end)
+    counts = memo.get(skey) if memo is not None else None
+    if counts is None:
+        counts = _script_counts(head + tail, stats)
+        if memo is not None:
+            memo[skey] = counts
+    s_n, t_n = _script_counts(c.text, stats)
+    s_n += counts[0]
+    t_n += counts[1]
+    script = "s" if s_n > 2 * t_n else "t" if t_n > 2 * s_n else ""
     reading = list(c.text)
     data = bytearray(x.data)
     changed = False
@@ -672,6 +682,20 @@ def _refine(
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
+
+
+def _script_counts(text: str, stats: CharStats) -> tuple[int, int]:
+    """Characters of ``text`` only simplified and only traditional text uses (as in
+    :meth:`CharStats.script_of`)."""
+    scripts = stats.scripts
+    s = t = 0
+    for ch in text:
+        k = scripts.get(ch)
+        if k == "s":
+            s += 1
+        elif k == "t":
+            t += 1
+    return s, t
 
 
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
