@@ -43,14 +43,20 @@ class TwoByteCodec:
     common: tuple  # [(lead, trail, char)] for two wildcards in a row: frequent characters only
 
     def encode(self, ch: str) -> Optional[bytes]:
-        try:
-            b = ch.encode(self.name)
-        except UnicodeEncodeError:
-            return None
-        return b if len(b) <= 2 else None
+        return _encode(self.name, ch)
 
     def is_lead(self, b: int) -> bool:
         return b in self.by_lead
+
+
+@lru_cache(maxsize=65536)
+def _encode(name: str, ch: str) -> Optional[bytes]:
+    # every garbled run asks for the bytes of its characters again at each start it tries
+    try:
+        b = ch.encode(name)
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) <= 2 else None
 
 
 @lru_cache(maxsize=None)
