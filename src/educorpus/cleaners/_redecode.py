@@ -243,7 +243,7 @@ class Lattice:
         got = self._alt_cache.get(key)
         if got is None:
             got = self._alternatives(pattern, next_byte)
-            if len(self._alt_cache) > 50_000:  # bounded: the keys are byte patterns, not text
+            if len(self._alt_cache) > 8192:  # bounded: the keys are byte patterns, not text
                 self._alt_cache.clear()
             self._alt_cache[key] = got
         return list(got)
@@ -417,7 +417,7 @@ class Lattice:
                 mismatch = {cb: pen for cb, _ch, pen in alts if pen}
             else:
                 cands = self.chars_for(pattern)
-            if len(self._cand_cache) > 50_000:  # bounded: the keys are byte patterns, not text
+            if len(self._cand_cache) > 8192:  # bounded: the keys are byte patterns, not text
                 self._cand_cache.clear()
             got = self._cand_cache[key] = (cands, mismatch)
         return got
@@ -452,7 +452,7 @@ class Lattice:
                     b += logp2(ch, lookahead)
                 bound.append(b)
             order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
-            if len(self._order_cache) > 50_000:
+            if len(self._order_cache) > 2048:  # about 15 kB each
                 self._order_cache.clear()
             got = self._order_cache[key] = (order, bound, nonhan, index)
         return got

@@ -188,6 +188,7 @@ MAX_CLUSTER = 256
 MAX_ATTEMPTS = 400
 
 
+MEMO_LIMIT = 20_000  # entries of a document's memo of decodes (see _best_repair)
 SHIFT_REACH = 200  # characters a gbk-shift reading may run past the start of its cluster
 MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
 
@@ -730,7 +731,7 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     return sorted(chosen)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)  # about 4 kB each
 def _quick_order(lattice, pattern, next_byte, script) -> tuple:
     """``(order, bound, special)`` for :func:`_quick_candidates`: the Han alternatives by what
     they score with no known pair and no cache bonus (less a constant), the non-Han ones apart."""
@@ -972,6 +973,9 @@ def repair_spans(text: str) -> list[Span]:
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
             attempts += 1
+            if len(memo) + len(memo.get("windows", ())) + len(memo.get("quick", ())) > MEMO_LIMIT:
+                # a giant document: keep the memo's memory bounded
+                memo.clear()
             cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
