@@ -491,7 +491,7 @@ class Lattice:
                         s -= SCRIPT_PENALTY
                     sc = k
                 scored.append((s, ch, cb, sc))
-            if len(scored) > keep:
+            if len(scored) > keep or pick is not cands:  # (the full loop sorts whenever it has many)
                 if lookahead:
                     scored = heapq.nlargest(keep, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
                 else:

@@ -22,7 +22,8 @@ How a run is found and judged: cheap regular expressions find what clean Chinese
 Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
 without two such marks close together is left alone at once, and a cluster made only of rare but
 known characters (names, places, classical text) first gets a one-decode look per damage class.
-Around a cluster the step tries each damage class, every plausible start of the run and (for
+Around a cluster the step tries each damage class, every plausible start of the run (after the
+last dictionary word before it: damage seldom reads as words) and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
 statistics, chooses each character a reading guessed from destroyed bytes again in its repaired
 line (word statistics, quotation-mark pairing, and the document's own text as a cache), ranks
