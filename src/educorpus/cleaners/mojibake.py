@@ -572,9 +572,16 @@ def _refine(
     qmemo = memo.setdefault("quick", {}) if memo is not None else {}
     x, lattice = c.exit, c.lattice
     words = wordstats()
-    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
-    present = frozenset(context)
-    counted: dict = {}
+    # the context, its characters and the counts asked of it depend on the run's place only:
+    # readings of one run share them
+    ckey = ("context", c.start, c.end)
+    got = memo.get(ckey) if memo is not None else None
+    if got is None:
+        context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+        got = (context, frozenset(context), {})
+        if memo is not None:
+            memo[ckey] = got
+    context, present, counted = got
 
     def count(sub: str) -> int:
         n = counted.get(sub)
