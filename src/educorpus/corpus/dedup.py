@@ -15,6 +15,15 @@ simplified article is the same text.
   repost with added lines). The banding is done here with numpy sorts, one band at a time,
   rather than with ``datasketch.MinHashLSH``, whose in-memory index was measured at 19.8 KB
   per record with the same bands (``bench/bench_minhashlsh.py``): more than the texts.
+  A bucket of more than ``MAX_BUCKET`` records pairs each with its next ``MAX_BUCKET`` only.
+
+**The pairs are never stored.** Thousands of varied copies of one page fall into somewhat
+different buckets in each band, and their candidate pairs ran to hundreds of millions (+800 MB
+for 100 MB of the benchmark's pages). Instead, the groups of connected copies are found with a
+union-find while the bands are walked, verifying only the pairs whose records are not connected
+yet; and the walk through each group in the order below asks, for each record, which already
+kept records share one of its buckets (at most ``MAX_BUCKET`` places apart, as a candidate pair
+would) and verifies those. The decisions are the ones the stored pairs gave.
 
 **Which copy is kept**, within each group of connected copies, is decided by a total order:
 not spun before spun (``spun_score >= spun_at``), complete before truncated (:func:`content_length`
@@ -28,7 +37,9 @@ of "similar to something similar"). A spun copy dropped for a non-spun kept copy
 ``scripts/mine_spin_pairs.py`` mines spin substitutions.
 
 State between the passes, per record: its id and four numbers; per distinct text: a 16-byte
-digest, its length, and a ``num_perm`` × 4-byte signature. Texts are not kept.
+digest, its length, and a ``num_perm`` × 4-byte signature; while deciding, also its place in
+each band's bucket order (``lsh_bands`` × 4 bytes). After the decisions, per record: a reason,
+the kept record, similarity and containment (22 bytes). Texts are not kept.
 
 Not handled: translations, paraphrases that share few character sequences, and a page that
 quotes another in a small part of its text (both are kept).
