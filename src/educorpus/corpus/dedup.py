@@ -18,10 +18,10 @@ simplified article is the same text.
   A bucket of more than ``MAX_BUCKET`` records pairs each with its next ``MAX_BUCKET`` only.
 
 **The pairs are never stored.** Thousands of varied copies of one page fall into somewhat
-different buckets in each band, and their candidate pairs ran to hundreds of millions (+800 MB
-for 100 MB of the benchmark's pages). Instead, the groups of connected copies are found with a
-union-find while the bands are walked, verifying only the pairs whose records are not connected
-yet; and the walk through each group in the order below asks, for each record, which already
+different buckets in each band, and each band's large buckets add new pairs: holding them
+cost +800 MB for 100 MB of the benchmark's pages. Instead, the groups of connected copies are
+found with a union-find while the bands are walked, verifying only the pairs whose records are
+not connected yet; and the walk through each group in the order below asks, for each record, which already
 kept records share one of its buckets (at most ``MAX_BUCKET`` places apart, as a candidate pair
 would) and verifies those. The decisions are the ones the stored pairs gave.
 
@@ -209,9 +209,9 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = M
 
     A bucket larger than ``max_bucket`` pairs each member with its next ``max_bucket`` members
     only. Returns an ``(n, 2)`` int64 array, sorted and without repeats. :class:`Dedup` does not
-    build this list (on thousands of varied copies it holds hundreds of millions of pairs): it
-    walks the same pairs band by band and verifies only those joining records not yet connected;
-    the list is the reference its tests compare with.
+    build this list (20,000 copies of four pages give millions of pairs): it walks the same pairs
+    band by band and verifies only those joining records not yet connected; the list is the
+    reference its tests compare with.
 
     >>> s = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 3, 4], [5, 5, 5, 5]], dtype=np.uint32)
     >>> band_candidates(s, bands=2, rows=2).tolist()
@@ -373,7 +373,7 @@ class Dedup(CorpusStep):
         band, offset by offset (a bucket's members paired with the next one, then the one after
         that...); a pair is verified only when its rows are not connected yet, so a cluster of
         thousands of varied copies costs about one verification per copy and per band instead of
-        hundreds of millions of stored pairs. A bucket stops being walked once its members are all
+        millions of stored pairs. A bucket stops being walked once its members are all
         connected. Also fills ``self._slots``: each row's place in each band's bucket order, from
         which the decisions tell whether two rows were a candidate pair.
         """
