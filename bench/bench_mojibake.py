@@ -5,7 +5,8 @@ Clean text: seeds 001, 002 and 003 (simplified and traditional pages whose encod
 the reviewed output of seed 000 (traditional, with rare characters in names), each run as a
 separate document through the pipeline with ``only=[step]``, repeated to a few megabytes. Figures
 are megabytes of UTF-8 input per second of wall time (best of ``--repeat`` runs), after one warm-up
-pass that loads the statistics. Also printed: the cost of a page that does hold damage (seed 000).
+pass that loads the statistics. Also printed: the cost of a page that does hold damage (seed 000),
+first run and then once warm.
 
 Run from the repository root::
 
@@ -58,11 +59,23 @@ def main() -> None:
         print(f"{step:<9} clean text: {throughput(docs, step, args.repeat):7.1f} MB/s  ({len(docs)} documents, {total:.1f} MB)")
 
     damaged = (ROOT / "seeds" / "000_92af0b51e8934e6d.txt").read_text(encoding="utf-8")
+    from educorpus.cleaners import mojibake
+
     t = time.perf_counter()
     doc = educorpus.clean_and_explain(damaged, only=["mojibake"])
-    dt = time.perf_counter() - t
+    first = time.perf_counter() - t
+    # again, once the statistics the search loads on first use are in memory (the step keeps its
+    # last answers per text: forget them, so that the search runs each time); CPU time, best of
+    # --repeat, since other jobs on the machine distort wall time
+    best = float("inf")
+    for _ in range(args.repeat):
+        mojibake._spans_of.cache_clear()
+        t = time.process_time()
+        educorpus.clean_and_explain(damaged, only=["mojibake"])
+        best = min(best, time.process_time() - t)
     print(f"mojibake  seed 000 (damaged, {len(damaged.encode('utf-8')) / 1e3:.1f} kB, "
-          f"{doc.scores.get('mojibake_repaired', 0)} runs repaired): {dt * 1e3:.0f} ms")
+          f"{doc.scores.get('mojibake_repaired', 0)} runs repaired): first run {first * 1e3:.0f} ms wall "
+          f"(loads the search's statistics), then {best * 1e3:.0f} ms CPU")
 
 
 if __name__ == "__main__":

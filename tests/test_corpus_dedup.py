@@ -205,3 +205,89 @@ def test_thousands_of_copies_of_four_pages_keep_few_records():
     assert len(kept) + len(exclusions) == 2000
     assert len(kept) <= 40
     assert {e["reason"] for e in exclusions} == {"near-duplicate"}
+
+
+def _reference_decisions(records, o, max_bucket):
+    """The decisions the module docstring describes, computed the direct way: every candidate
+    pair of ``band_candidates`` verified and stored, components by union-find over them, then
+    the ranking walk. ``Dedup`` must agree with it without storing the pairs. Also returns the
+    number of candidate pairs."""
+    from educorpus.corpus._norm import normal_form, shingle_hashes, text_hash
+    from educorpus.corpus.dedup import content_length, published_key, repairs_of
+
+    signer = Signer(o.num_perm)
+    group_of_text, groups, sigs, n_sh, group = {}, [], [], [], []
+    for r in records:
+        norm = normal_form(r["text"])
+        g = group_of_text.setdefault(text_hash(norm), len(groups))
+        if g == len(groups):
+            sh = shingle_hashes(norm, o.shingle_size)
+            groups.append(content_length(r["text"]))
+            sigs.append(signer(sh))
+            n_sh.append(len(sh))
+        group.append(g)
+    sigs, n_sh = np.stack(sigs), np.array(n_sh, dtype=np.float64)
+    pairs = band_candidates(sigs, o.lsh_bands, o.lsh_rows, max_bucket=max_bucket)
+    a, b = pairs[:, 0], pairs[:, 1]
+    jac = (sigs[a] == sigs[b]).mean(axis=1)
+    cont = np.minimum(1.0, jac / (1.0 + jac) * (n_sh[a] + n_sh[b]) / np.maximum(1.0, np.minimum(n_sh[a], n_sh[b])))
+    ok = (jac >= o.near_threshold) | (cont >= o.containment_threshold)
+    edges = {}
+    parent = list(range(len(groups)))
+
+    def find(x):
+        while parent[x] != x:
+            x = parent[x]
+        return x
+
+    for x, y, j, c in zip(a[ok].tolist(), b[ok].tolist(), jac[ok].tolist(), cont[ok].tolist()):
+        edges.setdefault(x, []).append((y, j, c))
+        edges.setdefault(y, []).append((x, j, c))
+        parent[max(find(x), find(y))] = min(find(x), find(y))
+    comps = {}
+    for i, g in enumerate(group):
+        comps.setdefault(find(g), []).append(i)
+    decisions = {}
+    for comp in comps.values():
+        longest = max(groups[group[i]] for i in comp)
+        ordered = sorted(comp, key=lambda i: (
+            float(records[i]["spun_score"]) >= o.spun_at, groups[group[i]] < o.complete_at * longest,
+            repairs_of(records[i]), published_key(records[i]["published"]), records[i]["id"]))
+        position = {i: k for k, i in enumerate(ordered)}
+        keeper = {}
+        for i in ordered:
+            if group[i] in keeper:
+                decisions[records[i]["id"]] = ("exact-duplicate", records[keeper[group[i]]]["id"])
+                continue
+            near = [(j, c, -position[keeper[y]], keeper[y]) for y, j, c in edges.get(group[i], []) if y in keeper]
+            if not near:
+                keeper[group[i]] = i
+                continue
+            j, c, _, k = max(near)
+            decisions[records[i]["id"]] = ("near-duplicate", records[k]["id"], round(j, 3), round(c, 3))
+    return decisions, len(pairs)
+
+
+@pytest.mark.parametrize("max_bucket", [3, 200])
+def test_decisions_match_the_explicit_candidate_pairs(monkeypatch, max_bucket):
+    # clusters of varied copies far larger than the bucket cap: each copy keeps a random subset
+    # of its article's paragraphs, so copies meet in different buckets in different bands
+    import educorpus.corpus.dedup as dedup_module
+
+    monkeypatch.setattr(dedup_module, "MAX_BUCKET", max_bucket)
+    rng = random.Random(3)
+    bodies = [article_body(random.Random(100 + k), paragraphs=(8, 12)) for k in range(3)]
+    records = []
+    for i in range(400):
+        body = bodies[i % 3]
+        text = "\n".join(p for p in body if rng.random() < 0.8) or body[0]
+        records.append(rec(f"d{i:04d}", text, spun_score=rng.choice([0.0, 0.0, 0.9]),
+                           published=f"2024-0{rng.randint(1, 9)}-01", edits={"normalize": {"x": rng.randint(0, 3)}}))
+    o = CorpusOptions()
+    expected, candidates = _reference_decisions(records, o, max_bucket)
+    _, excluded, stats = run_corpus_steps(records, [Dedup(o)])
+    got = {e["id"]: (e["reason"], e["detail"]["kept"]) + ((e["detail"]["similarity"], e["detail"]["containment"]) if e["reason"] == "near-duplicate" else ())
+           for e in excluded}
+    assert len(expected) > 300 and got == expected
+    # pairs of records already connected are not verified again
+    assert 0 < stats["dedup"]["compared_pairs"] < candidates / 5

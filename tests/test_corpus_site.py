@@ -131,3 +131,24 @@ def test_a_long_disclaimer_does_not_hide_the_rest_of_the_template():
     kept, _, stats = run(records)
     assert all(disclaimer not in r["text"] and FOOTER not in r["text"] and BODIES[i] in r["text"] for i, r in enumerate(kept))
     assert stats["site-boilerplate"]["lines_learned"] == 2
+
+
+def test_spilled_line_counts_learn_what_counts_in_memory_learn(monkeypatch, tmp_path):
+    # past SPILL_ENTRIES occurrences the counts go to disk and are counted in parts by line key;
+    # the learned lines, the evidence and the statistics must not change
+    import tempfile
+
+    import educorpus.corpus.site as site_module
+    from educorpus.corpus.synthetic import synthetic_corpus
+
+    records = synthetic_corpus(300, seed=4).records
+    in_memory = run_corpus_steps(records, [SiteBoilerplate()])
+    assert in_memory[2]["site-boilerplate"]["lines_learned"] > 10
+    monkeypatch.setattr(site_module, "SPILL_ENTRIES", 97)
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    parts = []
+    real_parts = SiteBoilerplate._parts
+    monkeypatch.setattr(SiteBoilerplate, "_parts", lambda self: (parts.append(len(p)) or p for p in real_parts(self)))
+    spilled = run_corpus_steps(records, [SiteBoilerplate()])
+    assert len(parts) > 20 and max(parts) < 3 * 97 and list(tmp_path.iterdir()) == []  # nothing left behind
+    assert spilled == in_memory

@@ -225,11 +225,25 @@ def test_harness_damage_on_clean_text_floor(evaluation):
 
 
 def test_harness_detection_floor(evaluation):
-    # measured 0.949 (balanced 0.891) in this reduced configuration, 0.914 with five copies
-    # (bench/eval_substitution.py); the target is 0.95 and is not met: the floor
-    # catches a regression
-    assert evaluation["detection"]["accuracy"] >= 0.93
-    assert evaluation["detection"]["balanced_accuracy"] >= 0.87
+    # measured 0.979 (balanced 0.953) in this reduced configuration, 0.979 (0.975) with five
+    # copies (bench/eval_substitution.py); the floor is the target
+    assert evaluation["detection"]["accuracy"] >= 0.95
+    assert evaluation["detection"]["balanced_accuracy"] >= 0.93
+
+
+def test_one_piece_of_evidence_never_decides_two_do():
+    # one spun word, one plausible phrase or one never-legitimate variant alone stays below the
+    # threshold; two that agree go over it
+    for text in ("提高教育品质。", "努力办妥人民满意的教育。", "强化医德师风建设。"):
+        assert sub.spun_score(text) < 0.5, text
+    for text in ("提高教育品质，起码确立一个机制。", "强化医德师风建设，努力办妥人民满意的教育。"):
+        assert sub.spun_score(text) >= 0.5, text
+
+
+def test_a_spun_word_inside_a_spun_phrase_counts_once():
+    # 办妥 is both a swap pair (办好/办妥) and the spun place in 办妥人民满意的教育
+    ev = sub.spun_evidence("努力办妥人民满意的教育。")
+    assert ev.plausible == 1 and ev.swaps == 0.0
 
 
 def test_harness_recall_floor(evaluation):

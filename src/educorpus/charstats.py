@@ -106,6 +106,7 @@ class CharStats:
         self._log_total = math.log(self.total)
         self._uni_cache: dict[str, float] = {}
         self._pair_cache: dict[str, float] = {}
+        self._successors: Optional[dict[str, str]] = None
         # "s" for characters only simplified text uses, "t" for those only traditional text uses
         self.scripts: dict[str, str] = {}
         self.starts: dict[str, float] = {}
@@ -158,6 +159,16 @@ class CharStats:
             parts = gzip.decompress((_DATA / "bigrams.txt.gz").read_bytes()).decode("utf-8").split()
             self._bigrams = dict(zip(parts[0::2], map(int, parts[1::2])))
         return self._bigrams
+
+    def successors(self, ch: str) -> str:
+        """The characters the bigram statistics know after ``ch`` (the byte decoder scores only
+        those exactly among a wildcard's many candidates). Indexed once, on first use."""
+        if self._successors is None:
+            index: dict[str, list[str]] = {}
+            for ab in self.bigrams:
+                index.setdefault(ab[0], []).append(ab[1])
+            self._successors = {a: "".join(bs) for a, bs in index.items()}
+        return self._successors.get(ch, "")
 
     def logp1(self, ch: str) -> float:
         """Log-probability of one character on its own."""
@@ -286,6 +297,10 @@ class WordStats:
             if len(parts) >= 2 and len(parts[0]) > 1:
                 freq[parts[0]] = int(parts[1])
         return cls(freq)
+
+    def simplified(self, text: str) -> str:
+        """``text`` in the simplified form the dictionary is written in."""
+        return self._t2s.convert(text)
 
     def score(self, text: str) -> float:
         """Log-probability of ``text``'s best segmentation: dictionary words of two or more

@@ -20,12 +20,13 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
-from ..charstats import CharStats, _PUNCT_LOGP, charstats, is_han
+from ..charstats import _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, is_han
 
 SCRIPT_PENALTY = 3.0
 W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
 COMMON_FOR_GUESS = 20000  # a character guessed from two destroyed bytes is at least this frequent
 MAX_GUESSES = 150  # ... and one of the this many most frequent that fit
+_TIE = 1e-6  # scores closer than this are treated as tied when pruning (rounding differs)
 W = -1  # a wildcard byte: some byte >= 0x80 that the damage destroyed
 
 TRAILS_GB = tuple(range(0x40, 0x7F)) + tuple(range(0x80, 0xFF))
@@ -42,14 +43,20 @@ class TwoByteCodec:
     common: tuple  # [(lead, trail, char)] for two wildcards in a row: frequent characters only
 
     def encode(self, ch: str) -> Optional[bytes]:
-        try:
-            b = ch.encode(self.name)
-        except UnicodeEncodeError:
-            return None
-        return b if len(b) <= 2 else None
+        return _encode(self.name, ch)
 
     def is_lead(self, b: int) -> bool:
         return b in self.by_lead
+
+
+@lru_cache(maxsize=65536)
+def _encode(name: str, ch: str) -> Optional[bytes]:
+    # every garbled run asks for the bytes of its characters again at each start it tries
+    try:
+        b = ch.encode(name)
+    except UnicodeEncodeError:
+        return None
+    return b if len(b) <= 2 else None
 
 
 @lru_cache(maxsize=None)
@@ -187,6 +194,9 @@ class Lattice:
         self.beam = beam
         self.wildcard_penalty = wildcard_penalty
         self.codec = None if target == "utf-8" else two_byte(target)
+        self._cand_cache: dict = {}
+        self._alt_cache: dict = {}
+        self._order_cache: dict = {}
 
     # -- characters for a complete byte pattern --------------------------------------------------
     def chars_for(self, pattern: tuple) -> list:
@@ -229,9 +239,19 @@ class Lattice:
         >>> "中" in [ch for _b, ch, _p in alts], "一" in [ch for _b, ch, _p in alts]
         (True, True)
         """
+        key = (pattern, next_byte)
+        got = self._alt_cache.get(key)
+        if got is None:
+            got = self._alternatives(pattern, next_byte)
+            if len(self._alt_cache) > 8192:  # bounded: the keys are byte patterns, not text
+                self._alt_cache.clear()
+            self._alt_cache[key] = got
+        return list(got)
+
+    def _alternatives(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
         cands = self.chars_for(pattern)
         if self.w_check is None:
-            return [(cb, ch, 0.0) for cb, ch in cands]
+            return tuple((cb, ch, 0.0) for cb, ch in cands)
         positions = [j for j, b in enumerate(pattern) if b == W]
         out = []
         for cb, ch in cands:
@@ -246,7 +266,7 @@ class Lattice:
                     pen = W_MISMATCH_PENALTY
             if ok:
                 out.append((cb, ch, pen))
-        return out
+        return tuple(out)
 
     def char_len(self, partial: tuple) -> int:
         """Length of the character ``partial`` begins (0: invalid start)."""
@@ -382,28 +402,87 @@ class Lattice:
                     push((i, a, o2, np_), e)
         return [x for end in sorted(exits) for x in exits[end]]
 
+    def _candidates(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
+        """``(cands, mismatch)`` for :meth:`_emit`: the characters ``pattern`` may be and the
+        penalty of each filled byte the source decoder would have read with ``next_byte``. Pure in
+        its arguments, so kept per lattice (a run asks for the same few patterns again and again)."""
+        key = (pattern, next_byte)
+        got = self._cand_cache.get(key)
+        if got is None:
+            mismatch: dict = {}
+            if self.w_check is not None and W in pattern:
+                # a filled byte must be one the source decoder would have failed on (see alternatives)
+                alts = self.alternatives(pattern, next_byte)
+                cands = [(cb, ch) for cb, ch, _pen in alts]
+                mismatch = {cb: pen for cb, _ch, pen in alts if pen}
+            else:
+                cands = self.chars_for(pattern)
+            if len(self._cand_cache) > 8192:  # bounded: the keys are byte patterns, not text
+                self._cand_cache.clear()
+            got = self._cand_cache[key] = (cands, mismatch)
+        return got
+
+    def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
+        """For the many candidates of a pattern with destroyed bytes, read after a Han character:
+        ``(order, bound, nonhan, index)``. ``bound[j]`` is what candidate ``j`` adds to an entry's
+        score (plus the bigram into ``lookahead``) when the statistics do not know the pair it
+        makes with the character before it, which is also a lower bound when they do; ``order``
+        lists the Han candidates by it, best first; ``nonhan`` the others (scored exactly always);
+        ``index`` maps a character to its candidates."""
+        key = (pattern, next_byte, lookahead, script)
+        got = self._order_cache.get(key)
+        if got is None:
+            cands, mismatch = self._candidates(pattern, next_byte)
+            stats = self.stats
+            logp1, logp2, scripts = stats.logp1, stats.logp2, stats.scripts
+            bound = []
+            nonhan = []
+            index: dict = {}
+            for j, (cb, ch) in enumerate(cands):
+                index.setdefault(ch, []).append(j)
+                if not is_han(ch):
+                    nonhan.append(j)
+                    bound.append(0.0)
+                    continue
+                b = logp1(ch) + _LOG_BACKOFF - mismatch.get(cb, 0.0)
+                k = scripts.get(ch)
+                if script and k is not None and k != script:
+                    b -= SCRIPT_PENALTY
+                if lookahead:
+                    b += logp2(ch, lookahead)
+                bound.append(b)
+            order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
+            if len(self._order_cache) > 2048:  # about 15 kB each
+                self._order_cache.clear()
+            got = self._order_cache[key] = (order, bound, nonhan, index)
+        return got
+
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
         """Extend each entry by every character ``pattern`` can be; keep the best few per entry
         (chosen with the bigram into ``lookahead``, the garbled character that follows, if any).
         ``next_byte`` is the byte after the pattern when it is known (for :attr:`w_check`)."""
-        mismatch: dict = {}
-        if self.w_check is not None and W in pattern:
-            # a filled byte must be one the source decoder would have failed on (see alternatives)
-            alts = self.alternatives(pattern, next_byte)
-            cands = [(cb, ch) for cb, ch, _pen in alts]
-            mismatch = {cb: pen for cb, _ch, pen in alts if pen}
-        else:
-            cands = self.chars_for(pattern)
+        cands, mismatch = self._candidates(pattern, next_byte)
         if not cands:
             return []
         nw = pattern.count(W)
-        logp2 = self.stats.logp2
-        scripts = self.stats.scripts
+        stats = self.stats
+        logp2 = stats.logp2
+        scripts = stats.scripts
+        keep = 2 * self.beam
+        many = len(cands) > keep
         out = []
         for score, pc, chain, wc, script in entries:
             base = score - self.wildcard_penalty * nw
+            pick = cands
+            if many and pc and is_han(pc):
+                # Most of a wildcard's hundred-odd candidates make a pair the statistics do not
+                # know with the Han character before them, and then score a fixed amount (their
+                # unigram, backed off) that was sorted once for the pattern: score exactly only
+                # the best of those, the candidates whose pair is known (which only score
+                # higher) and the non-Han ones. The kept few are the ones the full loop keeps.
+                pick = self._pick(pattern, next_byte, lookahead, script, pc, cands, keep)
             scored = []
-            for cb, ch in cands:
+            for cb, ch in pick:
                 s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
                 k = scripts.get(ch)
                 sc = script
@@ -412,14 +491,43 @@ class Lattice:
                         s -= SCRIPT_PENALTY
                     sc = k
                 scored.append((s, ch, cb, sc))
-            if len(scored) > 2 * self.beam:
+            if len(scored) > keep or pick is not cands:  # (the full loop sorts whenever it has many)
                 if lookahead:
-                    scored = heapq.nlargest(2 * self.beam, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
+                    scored = heapq.nlargest(keep, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
                 else:
-                    scored = heapq.nlargest(2 * self.beam, scored)
+                    scored = heapq.nlargest(keep, scored)
             pat = pattern if nw else None
             out.extend((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc) for s, ch, cb, sc in scored)
         return out
+
+    def _pick(self, pattern, next_byte, lookahead, script, pc, cands, keep) -> list:
+        """The candidates that can be among the ``keep`` best after ``pc`` (a Han character), in
+        their original order (ties are broken by it, as in the full loop)."""
+        order, bound, nonhan, index = self._order(pattern, next_byte, lookahead, script)
+        bigrams = self.stats.bigrams
+        succ = self.stats.successors(pc)
+        chosen = set(nonhan)
+        if len(succ) < len(index):
+            for ch in succ:
+                js = index.get(ch)
+                if js:
+                    chosen.update(js)
+        else:
+            for ch, js in index.items():
+                if pc + ch in bigrams:
+                    chosen.update(js)
+        taken = 0
+        last = None
+        for j in order:
+            if j in chosen:
+                continue
+            b = bound[j]
+            if taken >= keep and b < last - _TIE:
+                break
+            chosen.add(j)
+            taken += 1
+            last = b
+        return [cands[j] for j in sorted(chosen)]
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,

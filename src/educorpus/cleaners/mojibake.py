@@ -24,7 +24,8 @@ How a run is found and judged: cheap regular expressions find what clean Chinese
 Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
 without two such marks close together is left alone at once, and a cluster made only of rare but
 known characters (names, places, classical text) first gets a one-decode look per damage class.
-Around a cluster the step tries each damage class, every plausible start of the run and (for
+Around a cluster the step tries each damage class, every plausible start of the run (after the
+last dictionary word before it: damage seldom reads as words) and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
 statistics, chooses each character a reading guessed from destroyed bytes again in its repaired
 line (word statistics, quotation-mark pairing, and the document's own text as a cache), ranks
@@ -191,6 +192,7 @@ MAX_CLUSTER = 256
 MAX_ATTEMPTS = 400
 
 
+MEMO_LIMIT = 20_000  # entries of a document's memo of decodes (see _best_repair)
 SHIFT_REACH = 200  # characters a gbk-shift reading may run past the start of its cluster
 MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
 
@@ -301,13 +303,14 @@ def _shift_starts(tokens: list[Token]) -> list[tuple[list[Token], str]]:
 _QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』"}
 _CLOSERS = {v: k for k, v in _QUOTES.items()}
 _QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_CLOSERS)
+_QUOTE_FIND = re.compile("[" + "".join(sorted(_QUOTE_CHARS)) + "]").findall
 
 
 def _unpaired(line: str) -> int:
     """Quotation marks and title brackets in ``line`` without their partner."""
     stack: list[str] = []
     bad = 0
-    for ch in line:
+    for ch in _QUOTE_FIND(line):  # only the marks matter: let the regex engine skip the rest
         if ch in _QUOTES:
             stack.append(ch)
         elif ch in _CLOSERS:
@@ -418,7 +421,13 @@ def _consistent(data: bytes, garbled: str, source: str) -> bool:
 
 
 def _best_repair(
-    text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset = frozenset()
+    text: str,
+    c0: int,
+    c1: int,
+    line_start: int,
+    line_end: int,
+    numbers: frozenset = frozenset(),
+    memo: Optional[dict] = None,
 ) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
@@ -426,6 +435,9 @@ def _best_repair(
     Readings are found and scored with the character bigram statistics; the best few are then
     ranked again with word statistics (:class:`educorpus.charstats.WordStats`), which know that
     许可证 is a word and 许可知 is not.
+
+    ``memo`` (one per document) keeps the lattice's readings of each start: the next attempt in
+    the same cluster tries mostly the same starts, and a decode is pure in its arguments.
     """
     stats = charstats()
     found: dict[tuple, _Candidate] = {}
@@ -470,14 +482,15 @@ def _best_repair(
             return None
     around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
     script = stats.script_of(around)
+    first = _first_start(text, max(line_start, c0 - START_REACH), c0)
     unsure = None
     for rule in rules:
         if rule == "gbk-shift":
-            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers)
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first)
         elif rule == "utf8-as-big5":
             unsure = _try_big5(text, c0, c1, line_start, line_end, stats, found)
         else:
-            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider)
+            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first)
         if strong():
             break
     if unsure is not None:
@@ -495,7 +508,7 @@ def _best_repair(
     distinct: dict[tuple, _Candidate] = {}
     for c in sorted(found.values(), key=lambda c: -c.gain)[: 2 * RERANK]:
         if c.exit is not None and c.exit.guesses:
-            _refine(c, text, line_start, line_end, stats)
+            _refine(c, text, line_start, line_end, stats, memo)
         key = (c.start, c.end, c.text)
         if key in distinct:
             if c.gain > distinct[key].gain:
@@ -530,7 +543,7 @@ CACHE_REACH = 2000  # characters of the document on either side of a run that co
 CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
 
 
-def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str) -> float:
+def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str, count=None) -> float:
     """What the document's own text adds to the log-probability of ``ch`` between ``left`` and
     ``right``: a cache model, the context's counts interpolated with the statistics, so a
     character or pair the document uses elsewhere gains much when the statistics find it rare
@@ -540,39 +553,74 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str)
     >>> with_cache = _cache_bonus(cs, "全市共有学校9所,幼儿园12所", "9", "所", ",")
     >>> with_cache > _cache_bonus(cs, "全市共有学校", "9", "所", ",")
     True
+
+    ``count`` counts a string in ``context`` (a memo of ``context.count``, which it replaces).
     """
-    n = context.count(ch)
+    count = count or context.count
+    n = count(ch)
     if not n:
         return 0.0
     lp = stats.logp1(ch)
     bonus = math.log(CACHE_WEIGHT * n / len(context) + (1 - CACHE_WEIGHT) * math.exp(lp)) - lp
     for pair, cond in ((left + ch, left), (ch + right, right)):
         if len(pair) == 2:
-            k = context.count(pair)
+            k = count(pair)
             if k:
                 lp = stats.logp2(left, ch) if cond == left else stats.logp2(ch, right)
-                p = CACHE_WEIGHT * k / context.count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
+                p = CACHE_WEIGHT * k / count(cond) + (1 - CACHE_WEIGHT) * math.exp(lp)
                 bonus += math.log(p) - lp
     return bonus
 
 
-def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats) -> None:
+def _refine(
+    c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats, memo: Optional[dict] = None
+) -> None:
     """Choose again each character the search guessed from destroyed bytes, one at a time, with
     word statistics on its context as well as character statistics.
 
     The search keeps a few readings per position ranked by character pairs alone, so a frequent
     guess (``、`` for the lead byte of ``立``, ``一`` for ``中``) can push the right one out; here
     every character the bytes allow is weighed in the repaired line (``坚持立德树人`` rather than
-    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place.
+    ``坚持、德树人``). The candidate's text, bytes and gain are updated in place. ``memo`` (one
+    per document) keeps the scores of the windows weighed: candidates of a run share most.
     """
+    wmemo = memo.setdefault("windows", {}) if memo is not None else {}
+    qmemo = memo.setdefault("quick", {}) if memo is not None else {}
     x, lattice = c.exit, c.lattice
     words = wordstats()
-    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    # the context, its characters and the counts asked of it depend on the run's place only:
+    # readings of one run share them
+    ckey = ("context", c.start, c.end)
+    got = memo.get(ckey) if memo is not None else None
+    if got is None:
+        context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+        got = (context, frozenset(context), {})
+        if memo is not None:
+            memo[ckey] = got
+    context, present, counted = got
+
+    def count(sub: str) -> int:
+        n = counted.get(sub)
+        if n is None:
+            n = counted[sub] = context.count(sub)
+        return n
+
+    scripts, logp2 = stats.scripts, stats.logp2
     # the line around the run (bounded, so that a giant line costs linear time)
     head = text[max(line_start, c.start - REFINE_REACH) : c.start]
     tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
     # the script of the line as the reading repairs it (the garbled run may look like the other)
-    script = stats.script_of(head + c.text + tail)
+    # (stats.script_of of head + reading + tail, with the counts of head and tail kept per run place)
+    skey = ("script", c.start, c.end, line_start, line_end)
+    counts = memo.get(skey) if memo is not None else None
+    if counts is None:
+        counts = _script_counts(head + tail, stats)
+        if memo is not None:
+            memo[skey] = counts
+    s_n, t_n = _script_counts(c.text, stats)
+    s_n += counts[0]
+    t_n += counts[1]
+    script = "s" if s_n > 2 * t_n else "t" if t_n > 2 * s_n else ""
     reading = list(c.text)
     data = bytearray(x.data)
     changed = False
@@ -589,17 +637,35 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
         def bonus(alt):
             _cb, ch, pen = alt
             s = -pen
-            k_script = stats.scripts.get(ch)
+            k_script = scripts.get(ch)
             if script and k_script is not None and k_script != script:
                 s -= SCRIPT_PENALTY
-            # the document's own text says which characters and pairs it uses
-            return s + _cache_bonus(stats, context, left, ch, right)
+            # the document's own text says which characters and pairs it uses (one it never
+            # uses gains nothing, as _cache_bonus would find after counting)
+            return s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
 
-        def cheap(alt):
-            s = bonus(alt) + stats.logp2(left, alt[1])
-            return s + stats.logp2(alt[1], right) if right else s
-
-        scored = sorted(alts, key=cheap, reverse=True)[:REFINE_KEEP]
+        # a quick look at every alternative (bonus and the pairs with its neighbours), inlined:
+        # a wildcard has a hundred-odd alternatives, and this loop is most of the refinement
+        # the quick look depends on the pattern, the neighbours, the script and the context (the
+        # run's place): readings of the same run share it
+        qkey = ("quick", id(lattice), c.start, c.end, pattern, next_byte, script, left, right)
+        scored = qmemo.get(qkey)
+        if scored is None:
+            look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
+            keys = {}
+            for j in look:
+                _cb, ch, pen = alts[j]
+                s = -pen
+                if script:
+                    k_script = scripts.get(ch)
+                    if k_script is not None and k_script != script:
+                        s -= SCRIPT_PENALTY
+                s = s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
+                s = s + logp2(left, ch)
+                keys[j] = s + logp2(ch, right) if right else s
+            scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
+            qmemo[qkey] = scored
+        scored = list(scored)
         current = reading[k]
         if current not in {ch for _cb, ch, _p in scored}:
             scored += [a for a in alts if a[1] == current][:1]
@@ -607,7 +673,10 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
         quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
         for alt in scored:
             window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
-            s = bonus(alt) + stats.score(window) + WORD_WEIGHT * words.score(window)
+            got = wmemo.get(window)
+            if got is None:
+                got = wmemo[window] = (stats.score(window), words.score(window))
+            s = bonus(alt) + got[0] + WORD_WEIGHT * got[1]
             if quotes:
                 # character and word statistics both weigh the context: pairing weighs for both
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
@@ -639,6 +708,74 @@ def _refine(c: _Candidate, text: str, line_start: int, line_end: int, stats: Cha
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
+
+
+def _script_counts(text: str, stats: CharStats) -> tuple[int, int]:
+    """Characters of ``text`` only simplified and only traditional text uses (as in
+    :meth:`CharStats.script_of`)."""
+    scripts = stats.scripts
+    s = t = 0
+    for ch in text:
+        k = scripts.get(ch)
+        if k == "s":
+            s += 1
+        elif k == "t":
+            t += 1
+    return s, t
+
+
+def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
+    """Indices of the alternatives of a guessed character that can be among the
+    :data:`REFINE_KEEP` best in :func:`_refine`'s quick look, in their order.
+
+    Between two Han characters, an alternative the document never uses, whose pairs with both
+    neighbours the statistics do not know, scores its unigram backed off twice, its penalty and
+    nothing else: those were sorted once for the pattern, so only the best of them need the full
+    look, with every alternative that has a known pair, a cache bonus or is not Han.
+    """
+    n = len(alts)
+    if n <= REFINE_KEEP or not (left and is_han(left)) or (right and not is_han(right)):
+        return list(range(n))
+    order, bound, special = _quick_order(lattice, pattern, next_byte, script)
+    bigrams = stats.bigrams
+    chosen = set(special)
+    for j, (_cb, ch, _pen) in enumerate(alts):
+        if ch in present or left + ch in bigrams or (right and ch + right in bigrams):
+            chosen.add(j)
+    taken = 0
+    last = 0.0
+    for j in order:
+        if j in chosen:
+            continue
+        b = bound[j]
+        if taken >= REFINE_KEEP and b < last - 1e-6:
+            break
+        chosen.add(j)
+        taken += 1
+        last = b
+    return sorted(chosen)
+
+
+@lru_cache(maxsize=1024)  # about 4 kB each
+def _quick_order(lattice, pattern, next_byte, script) -> tuple:
+    """``(order, bound, special)`` for :func:`_quick_candidates`: the Han alternatives by what
+    they score with no known pair and no cache bonus (less a constant), the non-Han ones apart."""
+    stats = charstats()
+    alts = lattice.alternatives(pattern, next_byte)
+    bound = []
+    special = []
+    for j, (_cb, ch, pen) in enumerate(alts):
+        if not is_han(ch):
+            special.append(j)
+            bound.append(0.0)
+            continue
+        b = -pen
+        k_script = stats.scripts.get(ch)
+        if script and k_script is not None and k_script != script:
+            b -= SCRIPT_PENALTY
+        bound.append(b + stats.logp1(ch))
+    order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
+    return order, bound, special
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
@@ -681,7 +818,40 @@ _ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big
 _CODECS = {rule: (source, target) for rule, source, target in _MODES}
 
 
-def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider) -> None:
+START_REACH = 12  # characters before a cluster a run may start at (the most any class looks back)
+
+
+def _first_start(text: str, lo: int, c0: int) -> int:
+    """The first position a run covering ``text[c0]`` may start at: after the last dictionary word
+    (two characters or more) that lies between ``lo`` and ``c0``. Damage reads as characters drawn
+    almost at random, which seldom make a word; a word there says the text is sound, so the run
+    starts after it (a run starting inside sound text would read it as garbage and lose anyway)."""
+    seg = text[lo:c0]
+    if len(seg) < 2:
+        return lo
+    words = wordstats()
+    simple = words.simplified(seg)
+    if len(simple) != len(seg):
+        return lo  # the conversion changed the length: positions would not match
+    freq = words.freq
+    last = -1
+    for i in range(len(simple) - 1):
+        for j in range(i + 2, min(len(simple), i + words.MAX_WORD) + 1):
+            if simple[i:j] in freq:
+                last = i
+                break
+    return lo + last + 1
+
+
+@lru_cache(maxsize=None)
+def _lattice(target: str, source: Optional[str]) -> Lattice:
+    # one per codec pair and process: a lattice keeps the candidate tables of the byte patterns
+    # it has seen (pure in the pattern), which every run reading the same codecs reuses
+    w_check = failing_byte_check(_DECODERS[source]) if source else None
+    return Lattice(charstats(), target, w_check=w_check)
+
+
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo=None, first=0) -> None:
     """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
     source, target = _CODECS[rule]
     codec = two_byte(source)
@@ -693,17 +863,23 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     hi = c1
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
-    lattice = Lattice(stats, target, w_check=failing_byte_check(_DECODERS[source]))
-    for start in range(lo, c0 + 1):
+    lattice = _lattice(target, source)
+    for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
-        toks = _tokens(text, start, hi, source, shift=False)
-        if not toks:
-            continue
         prev = text[start - 1] if start > line_start else ""
-        end = toks[-1].gpos + 1
-        right = text[start : min(line_end, hi + 1)]
-        consider(start, lattice.decode(toks, prev, end, script=script, right=right), rule, source, lattice)
+        key = (rule, start, hi, prev, script, min(line_end, hi + 1))
+        exits = memo.get(key) if memo is not None else None
+        if exits is None:
+            toks = _tokens(text, start, hi, source, shift=False)
+            if not toks:
+                continue
+            end = toks[-1].gpos + 1
+            right = text[start : min(line_end, hi + 1)]
+            exits = lattice.decode(toks, prev, end, script=script, right=right)
+            if memo is not None:
+                memo[key] = exits
+        consider(start, exits, rule, source, lattice)
 
 
 def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tuple]:
@@ -728,23 +904,32 @@ def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tupl
     return None
 
 
-def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset()) -> None:
+def _try_shift(
+    text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset(), memo=None, first=0
+) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
     # a misaligned run goes on until an ASCII byte realigns it, however few of its characters
     # look odd: the reading may need to go far past the cluster to reach that point
     hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
-    lattice = Lattice(stats, "gb18030")
-    for start in range(lo, c0 + 1):
+    lattice = _lattice("gb18030", None)
+    for start in range(max(lo, first), c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
         # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
         if ord(text[start]) < 0x40 and text[start] != "?":
             continue
+        prev = text[start - 1] if start > line_start else ""
+        key = ("gbk-shift", start, hi, prev, script, line_end)
+        done = memo.get(key) if memo is not None else None
+        if done is not None:
+            for exits in done:
+                consider(start, exits, "gbk-shift", None, lattice)
+            continue
         toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
         if not toks:
             continue
-        prev = text[start - 1] if start > line_start else ""
         end = _token_end(text, toks)
+        done = []
         for variant, _name in _shift_starts(toks):
             exits = lattice.decode(
                 variant,
@@ -755,7 +940,10 @@ def _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numb
                 right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
             )
+            done.append(exits)
             consider(start, exits, "gbk-shift", None, lattice)
+        if memo is not None:
+            memo[key] = done
 
 
 def _token_end(text: str, toks: list[Token]) -> int:
@@ -820,6 +1008,7 @@ def repair_spans(text: str) -> list[Span]:
     done = 0
     trigger = _trigger()
     numbers = frozenset(_NUMBER.findall(text))
+    memo: dict = {}  # readings already decoded in this document (see _best_repair)
     for c0, c1 in clusters:
         if c1 <= done:
             continue
@@ -831,7 +1020,10 @@ def repair_spans(text: str) -> list[Span]:
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
             attempts += 1
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers)
+            if len(memo) + len(memo.get("windows", ())) + len(memo.get("quick", ())) > MEMO_LIMIT:
+                # a giant document: keep the memo's memory bounded
+                memo.clear()
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end

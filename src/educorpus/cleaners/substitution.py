@@ -454,27 +454,64 @@ def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) 
 def marker_spans(text: str) -> list[Span]:
     """Spans removing ``#`` at paragraph ends and ``#`` lines, when the page has two or more.
 
-    A single ``#`` may be the page's own; ``C#`` and ``#话题#`` pairs are never touched.
+    A single ``#`` may be the page's own; ``C#`` and ``#话题#`` pairs are never touched. Spinner
+    templates put the marks in Chinese prose, so a ``#`` ending a line counts only on a line with
+    Han characters, and a ``#`` line only between lines of Chinese text: next to a ``# comment``
+    line or a line without Han (a shell script, a config file) it is an empty comment line.
 
     >>> marker_spans("一、思路目标\\n#\\n全面落实立德树人根本任务。 #\\n")
     [(7, 9, '', 'paragraph-marker'), (22, 24, '', 'paragraph-marker')]
     >>> marker_spans("学习 C#\\n推荐 F#\\n")
     []
+    >>> marker_spans("安装步骤：\\n#!/bin/sh\\n# 安装依赖\\n#\\npip install x\\n#\\n")
+    []
     """
     spans: list[Span] = []
     for m in _MARKER_LINE.finditer(text):
-        spans.append((m.start(), m.end(), "", "paragraph-marker"))
+        if _among_chinese_lines(text, m.start(), m.end()):
+            spans.append((m.start(), m.end(), "", "paragraph-marker"))
     taken = {(s, e) for s, e, _r, _n in spans}
     for m in _MARKER_END.finditer(text):
         ls = text.rfind("\n", 0, m.start()) + 1
         if text.count("#", ls, m.start()):
             continue  # a hashtag pair (#话题#) or several marks: not a lone end marker
+        if not _HAN_CHAR.search(text, ls, m.start()):
+            continue  # a code or config line (int a; //#), not Chinese prose
         if any(s <= m.start() < e for s, e in taken):
             continue
         spans.append((m.start(), m.end(), "", "paragraph-marker"))
     if len(spans) < 2:
         return []
     return sorted(spans)
+
+
+_HAN_CHAR = regex.compile(f"[{HAN}]")
+_COMMENT_LINE = regex.compile(r"[ \t\u3000]*#[^\s#]|[ \t\u3000]*#[ \t\u3000]+\S")
+
+
+def _among_chinese_lines(text: str, start: int, end: int) -> bool:
+    """Are the nearest non-empty lines before and after ``text[start:end]`` Chinese text?
+
+    Both must hold Han characters and neither may be a ``# comment`` line; a missing neighbour
+    (start or end of the page) does not count against, but one of them must exist.
+    """
+    seen = 0
+    before = text[:start].rstrip("\n \t\u3000")
+    if before:
+        line = before[before.rfind("\n") + 1 :]
+        if line.strip() != "#":
+            if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
+                return False
+            seen += 1
+    after = text[end:].lstrip("\n \t\u3000")
+    if after:
+        nl = after.find("\n")
+        line = after if nl < 0 else after[:nl]
+        if line.strip() != "#":
+            if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
+                return False
+            seen += 1
+    return seen > 0
 
 
 def remove_inserted_spam(text: str) -> str:
@@ -593,15 +630,26 @@ def _is_word_here(sh: str, s: int, e: int, freq: dict[str, int]) -> bool:
     return True
 
 
-def swap_evidence(sh: str) -> float:
+def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     """Log-likelihood ratio, spun vs clean, from how the page writes swappable words.
 
+    Words inside a ``skip`` span are not counted: :func:`spun_evidence` passes the places that
+    already count as tier-a/b variants (办妥 in 办妥人民满意的教育), so one spun word is not
+    evidence twice.
+
     Each pair (质量/品质, 至少/起码, 建立/确立, …) contributes the log-ratio of its counts under a
-    spun model (the spun form in half the places where the clean share leaves room) and a clean
-    one, clipped to [-2, 1.5] so that no single word decides: a spun page is one where many
-    different pairs lean the same way.
+    spun model and a clean one, at most +2 so that no single word decides against the prior
+    (:attr:`SpunEvidence.PRIOR`): a spun page is one where several different pairs lean the same
+    way. The spun model is a mixture: a spinner swaps a pair only if its own table has it,
+    and nothing in the page says which pairs that is, so with probability :data:`SPINNER_KNOWS`
+    the pair is swapped (the spun form in half the places where the clean share leaves room) and
+    otherwise it is written as in clean text. A page that keeps 部署 three times is therefore
+    weak evidence against spinning (the spinner may not know 布署), not the strong evidence a
+    spinner that knew every pair would make it.
 
     >>> swap_evidence("提高教育质量，至少建立一个机制") < 0 < swap_evidence("提高教育品质，起码确立一个机制")
+    True
+    >>> swap_evidence("部署，部署，部署，部署") > -0.7  # never below log(1 - SPINNER_KNOWS) per pair
     True
     """
     from ..segment import tokenizer
@@ -609,8 +657,11 @@ def swap_evidence(sh: str) -> float:
     freq = tokenizer().FREQ
     index, words = _pair_index()
     counts: dict[int, list[int]] = {}
+    skip = _merged(skip)
     for s, e in index.find(sh):
         if not _is_word_here(sh, s, e, freq):
+            continue
+        if skip and _overlaps(skip, s, e):
             continue
         for k, is_form in words[sh[s:e]]:
             counts.setdefault(k, [0, 0])[is_form] += 1
@@ -619,9 +670,37 @@ def swap_evidence(sh: str) -> float:
     for k, (n_word, n_form) in counts.items():
         p_clean = pairs[k][2]
         p_spun = p_clean + 0.5 * (1 - p_clean)
-        llr = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
-        total += max(-2.0, min(1.5, llr))
+        swapped = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
+        # log(q * exp(swapped) + (1 - q)), computed without overflow for large counts
+        hi = max(swapped, 0.0)
+        llr = hi + math.log(SPINNER_KNOWS * math.exp(swapped - hi) + (1 - SPINNER_KNOWS) * math.exp(-hi))
+        total += min(2.0, llr)  # and never below log(1 - SPINNER_KNOWS), by the mixture
     return total
+
+
+def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """``spans`` sorted, with overlapping ones joined (candidates nest: 提高保教品质, 保教品质)."""
+    out: list[tuple[int, int]] = []
+    for s, e in sorted(spans):
+        if out and s < out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
+    """Does ``s:e`` overlap one of ``spans`` (sorted, disjoint: see :func:`_merged`)?"""
+    k = bisect_right(spans, (s, float("inf")))
+    if k and spans[k - 1][1] > s:
+        return True
+    # a span that starts inside s:e
+    return k < len(spans) and spans[k][0] < e
+
+
+#: the chance that a spinner's table holds a given swap pair: nothing in a page says which pairs a
+#: spinner knows, so a half (no preference either way), not a figure measured on any spinner
+SPINNER_KNOWS = 0.5
 
 
 @dataclass(frozen=True)
@@ -635,8 +714,10 @@ class SpunEvidence:
     canonical: int  # canonical phrases a spinner would have changed, found intact
     swaps: float  # swap_evidence(): log-likelihood ratio from swappable words
 
-    #: log-odds before any evidence: most pages are not spun, and precision comes first
-    PRIOR = -3.0
+    #: log-odds before any evidence: most pages are not spun, and precision comes first. No
+    #: single piece of evidence (a swap pair, at most +2, see :func:`swap_evidence`; a place with a
+    #: tier-a or tier-b variant, +2) takes a page to 0.5; two that agree do.
+    PRIOR = -2.5
 
     @property
     def log_odds(self) -> float:
@@ -644,7 +725,7 @@ class SpunEvidence:
             self.PRIOR
             + self.swaps
             + 2.0 * self.never_legitimate
-            + 1.25 * self.plausible
+            + 2.0 * self.plausible
             + 1.0 * self.suspect
             + 1.0 * self.spam
             - 0.25 * self.canonical
@@ -668,11 +749,15 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     sh = shadow(text) if sh is None else sh
     cands = spun_candidates(sh)
     a = _clusters(c for c in cands if c.tier == "a")
-    b = _clusters(c for c in cands if c.tier == "b")
+    # a place counts once, at its strongest tier: 医德师风建设 is a tier-b form around the tier-a
+    # variant 医德师风, one piece of evidence
+    tier_a = _merged((c.start, c.end) for c in cands if c.tier == "a")
+    b = _clusters(c for c in cands if c.tier == "b" and not (tier_a and _overlaps(tier_a, c.start, c.end)))
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
     canonical = len(_evidence_index().find(sh))
-    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh), 4))
+    counted = [(x.start, x.end) for x in cands if x.tier in ("a", "b")]
+    return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh, counted), 4))
 
 
 def _clusters(cands: Iterable[_Candidate]) -> int:

@@ -180,8 +180,17 @@ def run(text: str, ctx: StepContext) -> str:
 
 
 def may_change_again(text: str) -> bool:
-    """Whether ftfy could still act on ``text`` once later steps changed whitespace around it."""
-    return _FTFY_TRIGGER.search(text) is not None
+    """Whether ftfy would still act on ``text`` once later steps changed what surrounds a run.
+
+    The trigger alone is not enough of an answer: pinyin tone marks and ``·`` match it on half
+    of all pages, and each false yes costs the pipeline a whole extra round.
+
+    >>> may_change_again("教育部 jiào yù bù")
+    False
+    >>> may_change_again("caf\u00c3\u00a9")
+    True
+    """
+    return _FTFY_TRIGGER.search(text) is not None and bool(ftfy_spans(text))
 
 
 STEP = Step(

@@ -15,6 +15,15 @@ simplified article is the same text.
   repost with added lines). The banding is done here with numpy sorts, one band at a time,
   rather than with ``datasketch.MinHashLSH``, whose in-memory index was measured at 19.8 KB
   per record with the same bands (``bench/bench_minhashlsh.py``): more than the texts.
+  A bucket of more than ``MAX_BUCKET`` records pairs each with its next ``MAX_BUCKET`` only.
+
+**The pairs are never stored.** Thousands of varied copies of one page fall into somewhat
+different buckets in each band, and each band's large buckets add new pairs: holding them
+cost +800 MB for 100 MB of the benchmark's pages. Instead, the groups of connected copies are
+found with a union-find while the bands are walked, verifying only the pairs whose records are
+not connected yet; and the walk through each group in the order below asks, for each record, which already
+kept records share one of its buckets (at most ``MAX_BUCKET`` places apart, as a candidate pair
+would) and verifies those. The decisions are the ones the stored pairs gave.
 
 **Which copy is kept**, within each group of connected copies, is decided by a total order:
 not spun before spun (``spun_score >= spun_at``), complete before truncated (:func:`content_length`
@@ -28,7 +37,9 @@ of "similar to something similar"). A spun copy dropped for a non-spun kept copy
 ``scripts/mine_spin_pairs.py`` mines spin substitutions.
 
 State between the passes, per record: its id and four numbers; per distinct text: a 16-byte
-digest, its length, and a ``num_perm`` × 4-byte signature. Texts are not kept.
+digest, its length, and a ``num_perm`` × 4-byte signature; while deciding, also its place in
+each band's bucket order (``lsh_bands`` × 4 bytes). After the decisions, per record: a reason,
+the kept record, similarity and containment (22 bytes). Texts are not kept.
 
 Not handled: translations, paraphrases that share few character sequences, and a page that
 quotes another in a small part of its text (both are kept).
@@ -37,9 +48,9 @@ quotes another in a small part of its text (both are kept).
 from __future__ import annotations
 
 import hashlib
-
 import re
 from array import array
+from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict
 from typing import Any, Union
 
@@ -160,13 +171,47 @@ class Signer:
 
 _MUL = np.uint64(0x9E3779B97F4A7C15)
 
+# a bucket larger than this pairs each member with its next MAX_BUCKET members only (enough to
+# connect it, without a quadratic blow-up)
+MAX_BUCKET = 200
 
-def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 200) -> np.ndarray:
+
+def band_hashes(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """The ``(len(sigs), bands)`` uint64 bucket keys: one hash of the ``rows`` values of each band.
+
+    >>> s = np.array([[1, 2, 3, 4], [1, 2, 9, 9]], dtype=np.uint32)
+    >>> k = band_hashes(s, bands=2, rows=2); bool(k[0, 0] == k[1, 0]), bool(k[0, 1] == k[1, 1])
+    (True, False)
+    """
+    cols = sigs[:, : bands * rows].astype(np.uint64).reshape(len(sigs), bands, rows)
+    h = cols[:, :, 0].copy()
+    for k in range(1, rows):
+        h = (h * _MUL) ^ cols[:, :, k]
+    return h
+
+
+def _band_order(sigs: np.ndarray, b: int, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Band ``b``: the rows sorted by bucket key (stable: a bucket's members in index order),
+    and the start and size of each bucket in that order."""
+    cols = sigs[:, b * rows : (b + 1) * rows].astype(np.uint64)
+    h = cols[:, 0].copy()
+    for k in range(1, rows):
+        h = (h * _MUL) ^ cols[:, k]
+    order = np.argsort(h, kind="stable")
+    hs = h[order]
+    starts = np.flatnonzero(np.concatenate(([True], hs[1:] != hs[:-1]))) if len(hs) else np.zeros(0, np.int64)
+    sizes = np.diff(np.concatenate((starts, [len(hs)])))
+    return order, starts, sizes
+
+
+def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = MAX_BUCKET) -> np.ndarray:
     """Candidate pairs ``(i, j)``, ``i < j``, of signature rows that agree on every row of some band.
 
     A bucket larger than ``max_bucket`` pairs each member with its next ``max_bucket`` members
-    only (enough to connect it, without a quadratic blow-up). Returns an ``(n, 2)`` int64 array,
-    sorted and without repeats.
+    only. Returns an ``(n, 2)`` int64 array, sorted and without repeats. :class:`Dedup` does not
+    build this list (20,000 copies of four pages give millions of pairs): it walks the same pairs
+    band by band and verifies only those joining records not yet connected; the list is the
+    reference its tests compare with.
 
     >>> s = np.array([[1, 2, 3, 4], [1, 2, 9, 9], [7, 7, 3, 4], [5, 5, 5, 5]], dtype=np.uint32)
     >>> band_candidates(s, bands=2, rows=2).tolist()
@@ -174,29 +219,18 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
     """
     n = len(sigs)
     # pairs as single int64 keys i * n + j (half the memory of index pairs); the keys of the bands
-    # are merged as they come, so memory follows the distinct pairs, not bands x pairs (a cluster
-    # of thousands of copies lands in the same bucket of most bands)
+    # are merged as they come, so memory follows the distinct pairs, not bands x pairs
     merged = np.zeros(0, dtype=np.int64)
     keys: list[np.ndarray] = []
     pending = 0
     seen_buckets: set[bytes] = set()  # large buckets met in an earlier band add no new pairs
     for b in range(bands):
-        cols = sigs[:, b * rows : (b + 1) * rows].astype(np.uint64)
-        h = cols[:, 0].copy()
-        for k in range(1, rows):
-            h = (h * _MUL) ^ cols[:, k]
-        order = np.argsort(h, kind="stable")
-        hs = h[order]
-        bounds = np.flatnonzero(hs[1:] != hs[:-1]) + 1
-        starts = np.concatenate(([0], bounds))
-        sizes = np.diff(np.concatenate((starts, [n])))
+        order, starts, sizes = _band_order(sigs, b, rows)
         found: list[tuple[np.ndarray, np.ndarray]] = []
         two = starts[sizes == 2]
         if len(two):
             found.append((order[two], order[two + 1]))
         for s, size in zip(starts[sizes > 2].tolist(), sizes[sizes > 2].tolist()):
-            # stable sort: a bucket's members are in index order, so the same members give the
-            # same pairs in every band
             members = order[s : s + size]
             digest = hashlib.blake2b(members.tobytes(), digest_size=16).digest()
             if digest in seen_buckets:
@@ -216,42 +250,31 @@ def band_candidates(sigs: np.ndarray, bands: int, rows: int, max_bucket: int = 2
     return np.stack((unique // n, unique % n), axis=1)
 
 
+def _roots(parent: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """The union-find roots of the elements ``x`` (pointer jumping, vectorized)."""
+    r = parent[x]
+    while True:
+        up = parent[r]
+        if np.array_equal(up, r):
+            return r
+        r = up
 
-class _Edges:
-    """Verified pairs of groups with their similarity and containment, held in numpy arrays
-    (a cluster of thousands of copies has millions of pairs: as Python tuples they took
-    gigabytes) and read per group like adjacency lists."""
 
-    def __init__(self, parts: list[tuple[np.ndarray, ...]], n_groups: int):
-        cat = (lambda k, dt: np.concatenate([p[k] for p in parts]).astype(dt)) if parts else (lambda k, dt: np.zeros(0, dt))
-        self.first, self.second = cat(0, np.int32), cat(1, np.int32)
-        # both directions, grouped by the group they start from (stable: the verified order)
-        src = np.concatenate((self.first, self.second))
-        order = np.argsort(src, kind="stable")
-        self._offsets = np.searchsorted(src[order], np.arange(n_groups + 1))
-        del src
-        self._to = np.concatenate((self.second, self.first))[order]
-        jac = cat(2, np.float64)
-        self._jac = np.concatenate((jac, jac))[order]
-        del jac
-        cont = cat(3, np.float64)
-        self._cont = np.concatenate((cont, cont))[order]
+def _union(parent: np.ndarray, a: np.ndarray, c: np.ndarray) -> None:
+    """Join the sets of ``a[k]`` and ``c[k]`` for every k; a root always points to a smaller
+    index, so the forest has no cycles and a set's root is its smallest member."""
+    while len(a):
+        ra, rc = _roots(parent, a), _roots(parent, c)
+        apart = ra != rc
+        if not apart.any():
+            return
+        a, c, ra, rc = a[apart], c[apart], ra[apart], rc[apart]
+        # several pairs may hook the same root: one write wins, the next round does the rest
+        parent[np.maximum(ra, rc)] = np.minimum(ra, rc)
 
-    def pairs(self, chunk: int = 1 << 20):
-        """The pairs ``(a, b)``, a chunk of Python ints at a time."""
-        for k in range(0, len(self.first), chunk):
-            yield from zip(self.first[k : k + chunk].tolist(), self.second[k : k + chunk].tolist())
 
-    @classmethod
-    def empty(cls) -> "_Edges":
-        return cls([], 0)
-
-    def of(self, g: int) -> list[tuple[int, float, float]]:
-        """``(other group, similarity, containment)`` of every pair of group ``g``."""
-        if g + 1 >= len(self._offsets):
-            return []
-        a, b = self._offsets[g], self._offsets[g + 1]
-        return list(zip(self._to[a:b].tolist(), self._jac[a:b].tolist(), self._cont[a:b].tolist()))
+_KEEP, _EXACT, _NEAR = 0, 1, 2
+_REASONS = {_EXACT: "exact-duplicate", _NEAR: "near-duplicate"}
 
 
 class Dedup(CorpusStep):
@@ -278,7 +301,13 @@ class Dedup(CorpusStep):
         self._sigs = np.zeros((0, o.num_perm), dtype=np.uint32)
         self._n_sigs = 0
         self._signer = Signer(o.num_perm) if o.dedup_near else None
-        self._decisions: dict[int, Exclusion] = {}
+        # decisions, per record: reason (_KEEP, _EXACT, _NEAR), the kept record, similarity and
+        # containment, spun pair; numbers rather than Exclusion objects (a few hundred bytes each)
+        self._reason = np.zeros(0, dtype=np.int8)
+        self._kept = np.zeros(0, dtype=np.int32)
+        self._sim = np.zeros(0, dtype=np.float64)
+        self._cont = np.zeros(0, dtype=np.float64)
+        self._spun_pair = np.zeros(0, dtype=bool)
         self._applied = 0
 
     # -- first pass -------------------------------------------------------------------------
@@ -318,59 +347,98 @@ class Dedup(CorpusStep):
 
     # -- decisions --------------------------------------------------------------------------
 
-    def _near_edges(self) -> tuple["_Edges", dict[str, int]]:
-        """Verified near-duplicate pairs between groups, as adjacency arrays."""
+    def _verify(self, a: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For signature rows ``a[k]``, ``c[k]``: near duplicates?, estimated similarity, containment."""
         o = self.options
-        info = {"candidate_pairs": 0, "verified_pairs": 0}
-        if not o.dedup_near or self._n_sigs < 2:
-            return _Edges.empty(), info
-        sigs = self._sigs[: self._n_sigs]
-        group_of_row = np.full(self._n_sigs, -1, dtype=np.int64)
-        rows = np.frombuffer(self._sig_row, dtype=np.int32)
-        has = rows >= 0
-        group_of_row[rows[has]] = np.flatnonzero(has)
-        pairs = band_candidates(sigs, o.lsh_bands, o.lsh_rows)
-        info["candidate_pairs"] = len(pairs)
-        n_sh = np.frombuffer(self._n_shingles, dtype=np.uint32).astype(np.float64)
-        chunk = 10_000  # pairs verified at once: two (chunk x num_perm) signature copies, 15 MB
-        parts: list[tuple[np.ndarray, ...]] = []
-        for start in range(0, len(pairs), chunk):
-            p = pairs[start : start + chunk]
-            jac = (sigs[p[:, 0]] == sigs[p[:, 1]]).mean(axis=1)
-            ga, gb = group_of_row[p[:, 0]], group_of_row[p[:, 1]]
-            na, nb = n_sh[ga], n_sh[gb]
-            inter = jac / (1.0 + jac) * (na + nb)
-            cont = np.minimum(1.0, inter / np.maximum(1.0, np.minimum(na, nb)))
-            ok = (jac >= o.near_threshold) | (cont >= o.containment_threshold)
-            parts.append((ga[ok], gb[ok], jac[ok], cont[ok]))
-            info["verified_pairs"] += int(ok.sum())
-        return _Edges(parts, len(self._length)), info
+        sigs, n_sh = self._sigs, self._row_shingles
+        ok, jac, cont = [], [], []
+        chunk = 10_000  # pairs at once: two (chunk x num_perm) signature copies, 15 MB
+        for start in range(0, len(a), chunk):
+            pa, pc = a[start : start + chunk], c[start : start + chunk]
+            j = (sigs[pa] == sigs[pc]).mean(axis=1)
+            na, nb = n_sh[pa], n_sh[pc]
+            inter = j / (1.0 + j) * (na + nb)
+            k = np.minimum(1.0, inter / np.maximum(1.0, np.minimum(na, nb)))
+            ok.append((j >= o.near_threshold) | (k >= o.containment_threshold))
+            jac.append(j)
+            cont.append(k)
+        if not ok:
+            return np.zeros(0, bool), np.zeros(0), np.zeros(0)
+        return np.concatenate(ok), np.concatenate(jac), np.concatenate(cont)
+
+    def _near_components(self) -> tuple[np.ndarray, dict[str, int]]:
+        """The root of each signature row's connected component of verified near pairs.
+
+        The candidate pairs are those of :func:`band_candidates`, walked band by band and, in a
+        band, offset by offset (a bucket's members paired with the next one, then the one after
+        that...); a pair is verified only when its rows are not connected yet, so a cluster of
+        thousands of varied copies costs about one verification per copy and per band instead of
+        millions of stored pairs. A bucket stops being walked once its members are all
+        connected. Also fills ``self._slots``: each row's place in each band's bucket order, from
+        which the decisions tell whether two rows were a candidate pair.
+        """
+        o = self.options
+        n = self._n_sigs
+        parent = np.arange(n, dtype=np.int64)
+        self._slots = np.zeros((o.lsh_bands, n), dtype=np.int32)
+        info = {"compared_pairs": 0, "joining_pairs": 0}
+        for b in range(o.lsh_bands):
+            order, starts, sizes = _band_order(self._sigs, b, o.lsh_rows)
+            self._slots[b, order] = np.arange(n, dtype=np.int32)
+            start_of = np.repeat(starts, sizes)
+            end_of = start_of + np.repeat(sizes, sizes)
+            active = np.flatnonzero(np.repeat(sizes >= 2, sizes))  # positions in buckets of 2+
+            for off in range(1, MAX_BUCKET + 1):
+                if not len(active):
+                    break
+                pos = active[active + off < end_of[active]]
+                if not len(pos):
+                    break
+                a, c = order[pos], order[pos + off]
+                apart = _roots(parent, a) != _roots(parent, c)
+                a, c = a[apart], c[apart]
+                if len(a):
+                    ok = self._verify(a, c)[0]
+                    info["compared_pairs"] += len(a)
+                    info["joining_pairs"] += int(ok.sum())
+                    _union(parent, a[ok], c[ok])
+                # buckets whose members are all connected have no pair left to verify
+                loose = _roots(parent, order[active]) != _roots(parent, order[start_of[active]])
+                active = active[np.isin(start_of[active], np.unique(start_of[active][loose]))]
+        return _roots(parent, np.arange(n)), info
 
     def finalize(self) -> dict[str, Any]:
         o = self.options
         n_groups = len(self._length)
-        adj, info = self._near_edges()
-
-        # connected components over groups (union-find)
-        parent = list(range(n_groups))
-
-        def find(x: int) -> int:
-            while parent[x] != x:
-                parent[x] = parent[parent[x]]
-                x = parent[x]
-            return x
-
-        for a, b in adj.pairs():
-            ra, rb = find(a), find(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
+        n_rec = len(self._ids)
+        self._sigs = self._sigs[: self._n_sigs]
+        rows = np.frombuffer(self._sig_row, dtype=np.int32) if n_groups else np.zeros(0, np.int32)
+        has_row = rows >= 0
+        group_of_row = np.zeros(self._n_sigs, dtype=np.int64)
+        group_of_row[rows[has_row]] = np.flatnonzero(has_row)
+        n_sh = np.frombuffer(self._n_shingles, dtype=np.uint32).astype(np.float64) if n_groups else np.zeros(0)
+        self._row_shingles = n_sh[group_of_row]
+        near = o.dedup_near and self._n_sigs >= 2
+        info = {"compared_pairs": 0, "joining_pairs": 0}
+        # component label per group: the root row of its near component, or a label of its own
+        label = np.arange(self._n_sigs, self._n_sigs + n_groups, dtype=np.int64)
+        if near:
+            root, info = self._near_components()
+            label[has_row] = root[rows[has_row]]
         members: dict[int, list[int]] = defaultdict(list)
-        for i, g in enumerate(self._group):
-            members[find(g)].append(i)
+        group = np.frombuffer(self._group, dtype=np.uint32) if n_rec else np.zeros(0, np.uint32)
+        for i, lab in enumerate(label[group].tolist()):
+            members[lab].append(i)
 
+        self._reason = np.zeros(n_rec, dtype=np.int8)
+        self._kept = np.zeros(n_rec, dtype=np.int32)
+        self._sim = np.ones(n_rec, dtype=np.float64)
+        self._cont = np.ones(n_rec, dtype=np.float64)
+        self._spun_pair = np.zeros(n_rec, dtype=bool)
         clusters: list[tuple[int, list[int]]] = []
         spun_pairs: list[tuple[int, int, float]] = []
         reasons: Counter[str] = Counter()
+        bands = o.lsh_bands
         for comp in members.values():
             if len(comp) < 2:
                 continue
@@ -383,32 +451,54 @@ class Dedup(CorpusStep):
             ordered = sorted(comp, key=rank)
             position = {i: k for k, i in enumerate(ordered)}
             keeper_of: dict[int, int] = {}
+            # the kept rows of this component by band and bucket key: their slots (sorted) and rows
+            kept_index: list[dict[int, tuple[list[int], list[int]]]] = [{} for _ in range(bands)]
             dropped: dict[int, list[int]] = defaultdict(list)
             for i in ordered:
                 g = self._group[i]
                 if g in keeper_of:
                     kept = keeper_of[g]
-                    detail: dict[str, Any] = {"kept": self._ids[kept]}
-                    reason = "exact-duplicate"
+                    reason = _EXACT
                 else:
                     # the kept record it is most like (a truncated copy may be contained in
                     # two articles that share its opening; it copies the closer one)
+                    r = self._sig_row[g]
                     best = None
-                    for g2, jac, cont in adj.of(g):
-                        k = keeper_of.get(g2)
-                        if k is not None and (best is None or (jac, cont, -position[k]) > (best[1], best[2], -position[best[0]])):
-                            best = (k, jac, cont)
+                    if near and r >= 0:
+                        keys = band_hashes(self._sigs[r : r + 1], bands, o.lsh_rows)[0].tolist()
+                        slots = self._slots[:, r].tolist()
+                        found: set[int] = set()
+                        for b in range(bands):
+                            entry = kept_index[b].get(keys[b])
+                            if entry is not None:
+                                # a candidate pair: same bucket, at most MAX_BUCKET places apart
+                                lo = bisect_left(entry[0], slots[b] - MAX_BUCKET)
+                                hi = bisect_right(entry[0], slots[b] + MAX_BUCKET)
+                                found.update(entry[1][lo:hi])
+                        if found:
+                            others = np.array(sorted(found), dtype=np.int64)
+                            ok, jac, cont = self._verify(np.full(len(others), r, dtype=np.int64), others)
+                            for r2, j, c in zip(others[ok].tolist(), jac[ok].tolist(), cont[ok].tolist()):
+                                k = keeper_of[int(group_of_row[r2])]
+                                if best is None or (j, c, -position[k]) > (best[1], best[2], -position[best[0]]):
+                                    best = (k, j, c)
                     if best is None:
                         keeper_of[g] = i
+                        if near and r >= 0:
+                            for b in range(bands):
+                                sl, rs = kept_index[b].setdefault(keys[b], ([], []))
+                                at = bisect_left(sl, slots[b])
+                                sl.insert(at, slots[b])
+                                rs.insert(at, r)
                         continue
-                    kept = best[0]
-                    detail = {"kept": self._ids[kept], "similarity": round(best[1], 3), "containment": round(best[2], 3)}
-                    reason = "near-duplicate"
+                    kept, self._sim[i], self._cont[i] = best
+                    reason = _NEAR
+                self._reason[i] = reason
+                self._kept[i] = kept
                 if self._spun[i] and not self._spun[kept]:
-                    detail["spun_pair"] = True
-                    spun_pairs.append((i, kept, detail.get("similarity", 1.0)))
-                self._decisions[i] = Exclusion(reason, detail)
-                reasons[reason] += 1
+                    self._spun_pair[i] = True
+                    spun_pairs.append((i, kept, round(float(self._sim[i]), 3) if reason == _NEAR else 1.0))
+                reasons[_REASONS[reason]] += 1
                 dropped[kept].append(i)
             clusters.extend(dropped.items())
 
@@ -416,7 +506,7 @@ class Dedup(CorpusStep):
         sizes = Counter(1 + len(d) for _k, d in clusters)
         cap = o.max_listed_clusters
         stats = {
-            "records": len(self._ids),
+            "records": n_rec,
             "distinct_texts": n_groups,
             "exact_duplicates": reasons["exact-duplicate"],
             "near_duplicates": reasons["near-duplicate"],
@@ -441,6 +531,7 @@ class Dedup(CorpusStep):
         }
         # only the decisions are needed for the second pass
         self._sigs = np.zeros((0, o.num_perm), dtype=np.uint32)
+        self._slots = self._row_shingles = None
         self._by_hash = {}
         return stats
 
@@ -455,4 +546,13 @@ class Dedup(CorpusStep):
                 f"dedup: record {rid!r} at position {i} was not observed there; apply() must see the "
                 f"records observe() saw, in the same order"
             )
-        return self._decisions.get(i, record)
+        reason = int(self._reason[i]) if i < len(self._reason) else _KEEP
+        if reason == _KEEP:
+            return record
+        detail: dict[str, Any] = {"kept": self._ids[int(self._kept[i])]}
+        if reason == _NEAR:
+            detail["similarity"] = round(float(self._sim[i]), 3)
+            detail["containment"] = round(float(self._cont[i]), 3)
+        if self._spun_pair[i]:
+            detail["spun_pair"] = True
+        return Exclusion(_REASONS[reason], detail)

@@ -17,7 +17,10 @@ distinct contexts. Copies share their longest paragraphs and count once; differe
 template have different bodies and count separately. A body line that a few articles happen to share
 stays, because it falls short of both thresholds.
 
-State between the passes: per line occurrence three integers (20 bytes), never the text.
+State between the passes: per line occurrence three integers (20 bytes), never the text. Past
+``SPILL_ENTRIES`` occurrences they go to a temporary file (in the system's temporary folder,
+``TMPDIR``), and ``finalize`` counts them one part of the line keys at a time, so memory stays
+bounded however large the corpus: each line key's counts need only its own occurrences.
 
 Not handled: boilerplate inside a line (a footer glued to the last paragraph), lines that vary
 per page (``浏览次数：123``, a date), and sites with fewer than ``site_min_pages`` pages (nothing
@@ -27,7 +30,10 @@ is learned for them: the evidence is too thin). Headings that most pages of a si
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from array import array
+from pathlib import Path
 from typing import Any, Optional, Union
 from urllib.parse import urlsplit
 
@@ -99,6 +105,28 @@ def _contexts(lines: list[str]) -> list[int]:
     return [by_line.get(line, default) for line in lines]
 
 
+# one line occurrence: the line key (site and line), the page's context hash, the site's number
+_ENTRY = np.dtype([("key", "<u8"), ("ctx", "<u8"), ("site", "<u4")])
+# occurrences held in memory (20 bytes each); beyond, they are spilled and counted in parts of
+# about this many (finalize's sort needs about three times their size)
+SPILL_ENTRIES = 1 << 18
+
+
+def _count_lines(entries: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each distinct line key among ``entries``: the key, its site, on how many pages it
+    occurs and in how many distinct contexts."""
+    order = np.lexsort((entries["ctx"], entries["key"]))
+    k, c = entries["key"][order], entries["ctx"][order]
+    new_key = np.ones(len(k), dtype=bool)
+    new_key[1:] = k[1:] != k[:-1]
+    new_pair = new_key.copy()
+    new_pair[1:] |= c[1:] != c[:-1]
+    starts = np.flatnonzero(new_key)
+    pages = np.diff(np.append(starts, len(k)))
+    contexts = np.add.reduceat(new_pair.astype(np.int64), starts)
+    return k[starts], entries["site"][order[starts]], pages, contexts
+
+
 class SiteBoilerplate(CorpusStep):
     """Learns per-site repeated lines in ``observe`` and removes them in ``apply``."""
 
@@ -112,6 +140,8 @@ class SiteBoilerplate(CorpusStep):
         self._keys = array("Q")
         self._ctx = array("Q")
         self._site = array("I")
+        self._spill_dir: Optional[Path] = None
+        self._spilled = 0
         # line key -> (pages with the line, pages of the site), filled by finalize
         self.learned: dict[int, tuple[int, int]] = {}
         self._learned_sites: set[str] = set()
@@ -129,35 +159,78 @@ class SiteBoilerplate(CorpusStep):
             self._keys.append(line_hash(site, line))
             self._ctx.append(ctx)
             self._site.append(sid)
+        if len(self._keys) >= SPILL_ENTRIES:
+            self._spill()
+
+    def _buffered(self) -> np.ndarray:
+        entries = np.empty(len(self._keys), dtype=_ENTRY)
+        if len(entries):
+            entries["key"] = np.frombuffer(self._keys, dtype=np.uint64)
+            entries["ctx"] = np.frombuffer(self._ctx, dtype=np.uint64)
+            entries["site"] = np.frombuffer(self._site, dtype=np.uint32)
+        self._keys, self._ctx, self._site = array("Q"), array("Q"), array("I")
+        return entries
+
+    def _spill(self) -> None:
+        if self._spill_dir is None:
+            self._spill_dir = Path(tempfile.mkdtemp(prefix="educorpus-site-"))
+        entries = self._buffered()
+        with open(self._spill_dir / "lines", "ab") as fh:
+            entries.tofile(fh)
+        self._spilled += len(entries)
+
+    def _parts(self):
+        """The occurrences, in parts that each hold every occurrence of their line keys."""
+        if self._spill_dir is None:
+            yield self._buffered()
+            return
+        self._spill()
+        parts = -(-self._spilled // SPILL_ENTRIES)
+        names = [self._spill_dir / f"part-{p:04d}" for p in range(parts)]
+        handles = [open(name, "wb") for name in names]
+        try:
+            with open(self._spill_dir / "lines", "rb") as fh:
+                while True:
+                    chunk = np.fromfile(fh, dtype=_ENTRY, count=SPILL_ENTRIES)
+                    if not len(chunk):
+                        break
+                    # line keys are hashes: their residues spread evenly over the parts
+                    part = (chunk["key"] % np.uint64(parts)).astype(np.int64)
+                    order = np.argsort(part, kind="stable")
+                    bounds = np.searchsorted(part[order], np.arange(parts + 1))
+                    for p in range(parts):
+                        chunk[order[bounds[p] : bounds[p + 1]]].tofile(handles[p])
+        finally:
+            for h in handles:
+                h.close()
+        (self._spill_dir / "lines").unlink()
+        for name in names:
+            yield np.fromfile(name, dtype=_ENTRY)  # not bound here: one part in memory at a time
 
     def finalize(self) -> dict[str, Any]:
         o = self.options
-        keys = np.frombuffer(self._keys, dtype=np.uint64) if len(self._keys) else np.zeros(0, np.uint64)
-        ctx = np.frombuffer(self._ctx, dtype=np.uint64) if len(self._ctx) else np.zeros(0, np.uint64)
-        sites = np.frombuffer(self._site, dtype=np.uint32) if len(self._site) else np.zeros(0, np.uint32)
         site_pages = np.asarray(self._site_pages, dtype=np.int64)
         learned_per_site: dict[int, int] = {}
-        if len(keys):
-            order = np.lexsort((ctx, keys))
-            k, c, s = keys[order], ctx[order], sites[order]
-            new_key = np.ones(len(k), dtype=bool)
-            new_key[1:] = k[1:] != k[:-1]
-            new_pair = new_key.copy()
-            new_pair[1:] |= c[1:] != c[:-1]
-            starts = np.flatnonzero(new_key)
-            pages = np.diff(np.append(starts, len(k)))
-            contexts = np.add.reduceat(new_pair.astype(np.int64), starts)
-            site_of_key = s[starts]
-            total = site_pages[site_of_key]
-            keep = (
-                (pages >= o.site_min_pages)
-                & (contexts >= o.site_min_pages)
-                & (pages >= o.site_min_fraction * total)
-            )
-            for i in np.flatnonzero(keep):
-                self.learned[int(k[starts[i]])] = (int(pages[i]), int(total[i]))
-                sid = int(site_of_key[i])
-                learned_per_site[sid] = learned_per_site.get(sid, 0) + 1
+        try:
+            for entries in self._parts():
+                if not len(entries):
+                    continue
+                keys, site_of_key, pages, contexts = _count_lines(entries)
+                del entries
+                total = site_pages[site_of_key]
+                keep = (
+                    (pages >= o.site_min_pages)
+                    & (contexts >= o.site_min_pages)
+                    & (pages >= o.site_min_fraction * total)
+                )
+                for i in np.flatnonzero(keep):
+                    self.learned[int(keys[i])] = (int(pages[i]), int(total[i]))
+                    sid = int(site_of_key[i])
+                    learned_per_site[sid] = learned_per_site.get(sid, 0) + 1
+        finally:
+            if self._spill_dir is not None:
+                shutil.rmtree(self._spill_dir, ignore_errors=True)
+                self._spill_dir, self._spilled = None, 0
         names = {sid: site for site, sid in self._site_ids.items()}
         stats = {
             "sites": len(self._site_ids),
@@ -169,8 +242,6 @@ class SiteBoilerplate(CorpusStep):
             },
             "thresholds": {"site_min_pages": o.site_min_pages, "site_min_fraction": o.site_min_fraction},
         }
-        # the counts are no longer needed: free them before the second pass
-        self._keys, self._ctx, self._site = array("Q"), array("Q"), array("I")
         self._learned_sites = set(names[sid] for sid in learned_per_site)
         return stats
 
