@@ -243,13 +243,24 @@ class CharStats:
         >>> charstats().script_of("教育部关于"), charstats().script_of("教育部關於"), charstats().script_of("教育")
         ('s', 't', '')
         """
+        return self.script_from_counts(*self.script_counts(text))
+
+    def script_counts(self, text: str) -> tuple[int, int]:
+        """Characters of ``text`` that only simplified and only traditional text use: the counts
+        :meth:`script_of` judges, which a caller can add up over pieces of a text."""
+        scripts = self.scripts
         s = t = 0
         for ch in text:
-            k = self.scripts.get(ch)
+            k = scripts.get(ch)
             if k == "s":
                 s += 1
             elif k == "t":
                 t += 1
+        return s, t
+
+    @staticmethod
+    def script_from_counts(s: int, t: int) -> str:
+        """:meth:`script_of`'s verdict from :meth:`script_counts`: one script clearly, or ``""``."""
         if s > 2 * t:
             return "s"
         if t > 2 * s:

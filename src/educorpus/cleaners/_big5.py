@@ -43,7 +43,7 @@ from functools import lru_cache
 from typing import NamedTuple, Optional
 
 from ..charstats import _PUNCT_LOGP, CharStats, charstats, is_han, wordstats
-from ._redecode import failing_byte_check
+from ._redecode import failing_byte_check, utf8_len
 
 W = -1  # a lost byte (U+FFFD)
 Q = -2  # a "?": a lost byte a later pass wrote as "?", or a real question mark
@@ -128,14 +128,6 @@ def _pattern_bytes(ch: str) -> tuple:
     return tuple(b) if len(b) == 2 else (BAR,)
 
 
-def _utf8_len(lead: int) -> int:
-    if 0xC2 <= lead <= 0xDF:
-        return 2
-    if 0xE0 <= lead <= 0xEF:
-        return 3
-    return 0
-
-
 def _candidates(pat: list, pos: int) -> list:
     """UTF-8 characters that may start at byte ``pos``: ``(bytes, char, logp1, filled)``.
 
@@ -150,8 +142,8 @@ def _candidates(pat: list, pos: int) -> list:
     if first >= 0:
         if first < 0x80:
             return [(bytes((first,)), chr(first), None, 0)]
-        lengths = [_utf8_len(first)]
-        if lengths[0] == 0:
+        lengths = [utf8_len(first)]
+        if lengths[0] not in (2, 3):  # the universe holds two- and three-byte characters only
             return []
     else:
         lengths = [3, 2]

@@ -440,6 +440,7 @@ def _best_repair(
     the same cluster tries mostly the same starts, and a decode is pure in its arguments.
     """
     stats = charstats()
+    memo = {} if memo is None else memo
     found: dict[tuple, _Candidate] = {}
     kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
 
@@ -573,7 +574,7 @@ def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str,
 
 
 def _refine(
-    c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats, memo: Optional[dict] = None
+    c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats, memo: dict
 ) -> None:
     """Choose again each character the search guessed from destroyed bytes, one at a time, with
     word statistics on its context as well as character statistics.
@@ -584,19 +585,17 @@ def _refine(
     ``坚持、德树人``). The candidate's text, bytes and gain are updated in place. ``memo`` (one
     per document) keeps the scores of the windows weighed: candidates of a run share most.
     """
-    wmemo = memo.setdefault("windows", {}) if memo is not None else {}
-    qmemo = memo.setdefault("quick", {}) if memo is not None else {}
+    wmemo = memo.setdefault("windows", {})
+    qmemo = memo.setdefault("quick", {})
     x, lattice = c.exit, c.lattice
     words = wordstats()
     # the context, its characters and the counts asked of it depend on the run's place only:
     # readings of one run share them
     ckey = ("context", c.start, c.end)
-    got = memo.get(ckey) if memo is not None else None
+    got = memo.get(ckey)
     if got is None:
         context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
-        got = (context, frozenset(context), {})
-        if memo is not None:
-            memo[ckey] = got
+        got = memo[ckey] = (context, frozenset(context), {})
     context, present, counted = got
 
     def count(sub: str) -> int:
@@ -612,15 +611,11 @@ def _refine(
     # the script of the line as the reading repairs it (the garbled run may look like the other)
     # (stats.script_of of head + reading + tail, with the counts of head and tail kept per run place)
     skey = ("script", c.start, c.end, line_start, line_end)
-    counts = memo.get(skey) if memo is not None else None
+    counts = memo.get(skey)
     if counts is None:
-        counts = _script_counts(head + tail, stats)
-        if memo is not None:
-            memo[skey] = counts
-    s_n, t_n = _script_counts(c.text, stats)
-    s_n += counts[0]
-    t_n += counts[1]
-    script = "s" if s_n > 2 * t_n else "t" if t_n > 2 * s_n else ""
+        counts = memo[skey] = stats.script_counts(head + tail)
+    s_n, t_n = stats.script_counts(c.text)
+    script = stats.script_from_counts(s_n + counts[0], t_n + counts[1])
     reading = list(c.text)
     data = bytearray(x.data)
     changed = False
@@ -644,24 +639,18 @@ def _refine(
             # uses gains nothing, as _cache_bonus would find after counting)
             return s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
 
-        # a quick look at every alternative (bonus and the pairs with its neighbours), inlined:
-        # a wildcard has a hundred-odd alternatives, and this loop is most of the refinement
-        # the quick look depends on the pattern, the neighbours, the script and the context (the
-        # run's place): readings of the same run share it
+        # a quick look at the alternatives (bonus and the pairs with its neighbours): a wildcard
+        # has a hundred-odd, so only those that can make the best few are looked at (see
+        # _quick_candidates); the look depends on the pattern, the neighbours, the script and the
+        # context (the run's place), so readings of the same run share it
         qkey = ("quick", id(lattice), c.start, c.end, pattern, next_byte, script, left, right)
         scored = qmemo.get(qkey)
         if scored is None:
             look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
             keys = {}
             for j in look:
-                _cb, ch, pen = alts[j]
-                s = -pen
-                if script:
-                    k_script = scripts.get(ch)
-                    if k_script is not None and k_script != script:
-                        s -= SCRIPT_PENALTY
-                s = s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
-                s = s + logp2(left, ch)
+                ch = alts[j][1]
+                s = bonus(alts[j]) + logp2(left, ch)
                 keys[j] = s + logp2(ch, right) if right else s
             scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
             qmemo[qkey] = scored
@@ -708,20 +697,6 @@ def _refine(
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
-
-
-def _script_counts(text: str, stats: CharStats) -> tuple[int, int]:
-    """Characters of ``text`` only simplified and only traditional text uses (as in
-    :meth:`CharStats.script_of`)."""
-    scripts = stats.scripts
-    s = t = 0
-    for ch in text:
-        k = scripts.get(ch)
-        if k == "s":
-            s += 1
-        elif k == "t":
-            t += 1
-    return s, t
 
 
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
@@ -851,7 +826,7 @@ def _lattice(target: str, source: Optional[str]) -> Lattice:
     return Lattice(charstats(), target, w_check=w_check)
 
 
-def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo=None, first=0) -> None:
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first) -> None:
     """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
     source, target = _CODECS[rule]
     codec = two_byte(source)
@@ -869,16 +844,14 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
             continue
         prev = text[start - 1] if start > line_start else ""
         key = (rule, start, hi, prev, script, min(line_end, hi + 1))
-        exits = memo.get(key) if memo is not None else None
+        exits = memo.get(key)
         if exits is None:
             toks = _tokens(text, start, hi, source, shift=False)
             if not toks:
                 continue
             end = toks[-1].gpos + 1
             right = text[start : min(line_end, hi + 1)]
-            exits = lattice.decode(toks, prev, end, script=script, right=right)
-            if memo is not None:
-                memo[key] = exits
+            exits = memo[key] = lattice.decode(toks, prev, end, script=script, right=right)
         consider(start, exits, rule, source, lattice)
 
 
@@ -905,7 +878,7 @@ def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tupl
 
 
 def _try_shift(
-    text, c0, c1, line_start, line_end, stats, script, consider, numbers=frozenset(), memo=None, first=0
+    text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first
 ) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
@@ -920,7 +893,7 @@ def _try_shift(
             continue
         prev = text[start - 1] if start > line_start else ""
         key = ("gbk-shift", start, hi, prev, script, line_end)
-        done = memo.get(key) if memo is not None else None
+        done = memo.get(key)
         if done is not None:
             for exits in done:
                 consider(start, exits, "gbk-shift", None, lattice)
@@ -942,8 +915,7 @@ def _try_shift(
             )
             done.append(exits)
             consider(start, exits, "gbk-shift", None, lattice)
-        if memo is not None:
-            memo[key] = done
+        memo[key] = done
 
 
 def _token_end(text: str, toks: list[Token]) -> int:
