@@ -31,6 +31,26 @@ def test_ray_matches_local(pages):
     assert list(map_ordered(educorpus.clean, pages, engine="ray", num_proc=2, batch_size=16)) == expected
 
 
+def test_local_pool_reads_its_input_lazily():
+    # a stream far larger than memory must not be read ahead of the workers
+    read = []
+
+    def stream():
+        for i in range(10_000):
+            read.append(i)
+            yield -i
+
+    out = map_ordered(abs, stream(), num_proc=2, batch_size=10)
+    assert [next(out) for _ in range(5)] == [0, 1, 2, 3, 4]
+    assert len(read) <= 2 * 4 * 10 + 10  # the batches in flight, and the one being cut
+    assert sum(out) == sum(range(5, 10_000))
+
+
+def test_local_pool_reports_a_worker_error():
+    with pytest.raises(TypeError):
+        list(map_ordered(abs, [1, "x", 3], num_proc=2, batch_size=1))
+
+
 def test_bad_engine_options():
     with pytest.raises(ValueError, match="local, ray"):
         list(map_ordered(abs, [1], engine="spark"))

@@ -15,6 +15,7 @@ run in the process that drives the build, after the engine has cleaned the recor
 
 from __future__ import annotations
 
+import collections
 import itertools
 import multiprocessing as mp
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
@@ -69,12 +70,20 @@ def _map_pool(fn, items, *, num_proc: int, batch_size: int):
     # spawn, not fork: a caller may have threads (tqdm's monitor, pyarrow's pools) that fork
     # would copy in a locked state
     ctx = mp.get_context("spawn")
-    window = batch_size * num_proc * 4  # records in flight: bounded memory
+    # Batches in flight, submitted one by one as the oldest is yielded: memory stays bounded
+    # and no worker waits at a window's end for a slow batch of another (pages vary tenfold in
+    # cost: a damaged one is searched, a clean one is not). Pool.imap would read the whole
+    # input ahead.
+    depth = num_proc * 4
+    call = _BatchCall(fn)
     with ctx.Pool(num_proc) as pool:
-        for chunk in _windows(items, window):
-            batches = [chunk[i : i + batch_size] for i in range(0, len(chunk), batch_size)]
-            for out in pool.imap(_BatchCall(fn), batches):
-                yield from out
+        pending: collections.deque = collections.deque()
+        for batch in _windows(items, batch_size):
+            pending.append(pool.apply_async(call, (batch,)))
+            if len(pending) >= depth:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
 
 
 class _BatchCall:
