@@ -171,9 +171,14 @@ def main() -> None:
 
     from educorpus.engines import map_ordered
 
+    # the workers' function, imported from this file as a module: a function of ``__main__`` is
+    # pickled by value for Ray, globals and all, so each task would start with its own cold
+    # ``_WARM`` and warm up again inside the timed window
+    import bench_pipeline
+
     def engine_run(engine: str) -> float:
         t = time.perf_counter()
-        results = list(map_ordered(clean_pages, _chunks(pages, args.chunk), engine=engine, num_proc=args.num_proc, batch_size=1))
+        results = list(map_ordered(bench_pipeline.clean_pages, _chunks(pages, args.chunk), engine=engine, num_proc=args.num_proc, batch_size=1))
         total_wall = time.perf_counter() - t
         digests = [d for r in results for d in r[0]]
         same = "identical to" if digests == ref else "DIFFERENT FROM"

@@ -132,7 +132,7 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
             return {"out": call(list(batch["item"]))}
 
         for chunk in _windows(items, max(batch_size * num_proc * 16, 512)):
-            ds = ray.data.from_items([{"item": x} for x in chunk], override_num_blocks=max(1, num_proc * 2))
+            ds = ray.data.from_items([{"item": x} for x in chunk], override_num_blocks=max(1, min(len(chunk), num_proc * 16)))
             ds = ds.map_batches(apply_batch, batch_size=batch_size, batch_format="default")
             for row in ds.iter_rows():
                 yield row["out"]
