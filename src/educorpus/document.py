@@ -14,6 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
+from operator import add, itemgetter, sub
 from typing import Any, Iterable, Sequence
 
 Span = tuple[int, int, str, str]  # (start, end, replacement, rule) in the text a pass receives
@@ -142,11 +143,10 @@ class StepContext:
         """
         if text is not self._text and text != self._text:
             raise ValueError(f"step {self.step!r} passed text that is not its current text")
-        new = sorted(
-            (s for s in spans if text[s[0]:s[1]] != s[2]), key=lambda s: (s[0], s[1])
-        )
+        new = [s for s in spans if text[s[0] : s[1]] != s[2]]
         if not new:
             return text
+        new.sort(key=_START_END)
         new = _coalesce(text, new)
         result = apply_spans(text, new)
         self._edits = _compose(self._orig, text, self._edits, new)
@@ -179,13 +179,23 @@ class StepContext:
             self._flags.append((s - off, rule, t))
 
     def finish(self, round: int = 1) -> list[Edit]:
-        step = self.step
-        edits = [Edit(step, rule, self._orig[s:e], after, s, round) for s, e, after, rule in self._edits]
+        step, orig = self.step, self._orig
+        if not self._flags:
+            # the order the general path below gives, (position, end in the input), sorted on the
+            # tuples by a C key instead of a Python lambda per edit (normalize makes hundreds)
+            return [Edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in sorted(self._edits, key=_START_END)]
+        edits = [Edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in self._edits]
         for pos, rule, t in self._flags:
             if self._orig[pos : pos + len(t)] == t:  # a flag inside text this step rewrote is kept in meta only
                 edits.append(Edit(step, rule, t, t, pos, round))
         edits.sort(key=lambda e: (e.position, e.position + len(e.before)))
         return edits
+
+
+_START_END = itemgetter(0, 1)
+_STARTS = itemgetter(0)
+_ENDS = itemgetter(1)
+_AFTER = itemgetter(2)
 
 
 def _coalesce(text: str, spans: list[Span]) -> list[Span]:
@@ -194,6 +204,10 @@ def _coalesce(text: str, spans: list[Span]) -> list[Span]:
     Longer spans (a dropped line, a repaired word) stay one edit each, so the log keeps naming
     every line and word a step touched.
     """
+    if set(map(_ENDS, spans)).isdisjoint(map(_STARTS, spans)):
+        # no span starts where another ends, so none follows another: nothing to merge (the
+        # common case, decided in C; the loop below costs a Python call per span)
+        return spans
     out: list[Span] = []
     run: list[Span] = []
 
@@ -233,39 +247,53 @@ def _compose(
     """Fold the spans ``new`` (on ``cur``) into the edits ``old`` (on ``orig``, giving ``cur``).
 
     New spans that touch an old edit's output are merged with it into one edit of ``orig``.
-    Linear in the number of edits plus a binary search per new span.
+    Linear in the number of edits plus a binary search per new span (or per run of new spans
+    that touch no old edit).
     """
     if not old:
         return list(new)
     # prefix[k]: length change of `cur` over `orig` from old edits before k; starts/ends: where
-    # each old edit's output lies in `cur` (built with accumulate/zip: this runs on every pass)
-    prefix = [0, *accumulate(len(after) - (e - s) for s, e, after, _ in old)]
-    starts = [o[0] + p for o, p in zip(old, prefix)]
-    ends = [cs + len(o[2]) for cs, o in zip(starts, old)]
+    # each old edit's output lies in `cur` (built by C-level maps: this runs on every pass, and a
+    # late pass of a few spans over hundreds of earlier edits is common)
+    afters = list(map(len, map(_AFTER, old)))
+    prefix = [0, *accumulate(map(sub, afters, map(sub, map(_ENDS, old), map(_STARTS, old))))]
+    starts = list(map(add, map(_STARTS, old), prefix))
+    ends = list(map(add, starts, afters))
+    new_ends = list(map(_ENDS, new))  # non-decreasing: `new` was checked by apply_spans
+    n_old, n_new = len(old), len(new)
 
-    # group new spans with the old edits they touch (closed intervals); spans sharing an old
-    # edit fall into one group
-    groups: list[list] = []  # [lo, hi, [spans]]: old edits old[lo:hi] touched
-    for span in new:
-        s, e = span[0], span[1]
-        lo = bisect_left(ends, s)
-        hi = bisect_right(starts, e)
-        if groups and hi > lo and groups[-1][1] > lo:
-            groups[-1][1] = max(groups[-1][1], hi)
-            groups[-1][2].append(span)
-        else:
-            groups.append([lo, max(lo, hi), [span]])
-
+    # spans touching old edits (closed intervals) are grouped with them, spans sharing an old edit
+    # into one group; spans touching none only shift into `orig` coordinates, a whole run of them
+    # before the next old edit at once
     out: list[tuple[int, int, str, str]] = []
     k = 0
-    for lo, hi, spans in groups:
+    i = 0
+    while i < n_new:
+        span = new[i]
+        lo = bisect_left(ends, span[0])
+        hi = bisect_right(starts, span[1])
+        if hi <= lo:
+            # span i ends before old[lo] starts (else it would touch it), and so do the spans
+            # up to the first one reaching it; all of them lie between old[lo-1] and old[lo]
+            j = n_new if lo == n_old else bisect_left(new_ends, starts[lo], i)
+            out.extend(old[k:lo])
+            k = max(k, lo)
+            p = prefix[lo]
+            out.extend(new[i:j] if not p else [(s - p, e - p, r, rule) for s, e, r, rule in new[i:j]])
+            i = j
+            continue
+        spans = [span]
+        i += 1
+        while i < n_new:  # the following spans that touch an old edit this group holds
+            lo2 = bisect_left(ends, new[i][0])
+            hi2 = bisect_right(starts, new[i][1])
+            if not (hi2 > lo2 and hi > lo2):
+                break
+            hi = max(hi, hi2)
+            spans.append(new[i])
+            i += 1
         out.extend(old[k:lo])
         k = max(k, lo)
-        if hi == lo:  # touches no old edit: only shift it into `orig` coordinates
-            s, e, r, rule = spans[0]
-            os_ = s - prefix[lo]
-            out.append((os_, os_ + (e - s), r, rule))
-            continue
         gs = min(starts[lo], spans[0][0])
         ge = max(ends[hi - 1], max(sp[1] for sp in spans))
         os_ = old[lo][0] if starts[lo] <= gs else gs - prefix[lo]

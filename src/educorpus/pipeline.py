@@ -92,6 +92,8 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
         if _round and text == before:
             break  # a later round that changed nothing adds nothing to the log
         edits.extend(round_edits)
+        if _round + 1 == MAX_ROUNDS:
+            break  # no round may follow, whatever the rechecks would say (they can cost a step's run)
         if text == before or not any(s.recheck and s.recheck(text) for s in chosen):
             break
     _fix_fields(chosen, ctx)

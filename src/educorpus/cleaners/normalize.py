@@ -28,6 +28,7 @@ _CJK_CONTEXT_CHAR = re.compile(f"[{CJK_CONTEXT}]")
 _HAN_CHAR = re.compile(f"[{HAN}]")
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
+_ASCII_PAREN = re.compile("[()]")
 _CJK_RUN = re.compile(f"[{HAN}{KANA}]+")
 
 _WS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -43,6 +44,7 @@ _WHITESPACE = re.compile(
 # in C) and decides in Python, once per run, what the alternatives would have decided
 _WS_RUN = re.compile(f"{_WS}+")
 _BLANK_LINES = re.compile(r"\A\n+|\n+\Z|\n{2,}")
+_NEWLINES = re.compile("\n+")
 
 
 def punctuation_spans(text: str) -> list[Span]:
@@ -71,9 +73,17 @@ def paren_spans(text: str) -> list[Span]:
     spans: list[Span] = []
     if "(" not in text and ")" not in text:
         return spans
-    line_start = 0
-    for line in text.split("\n"):
-        if ("(" in line or ")" in line) and _HAS_CJK.search(line):
+    # only the lines holding an ASCII bracket: found by a scan in C, not a Python loop over lines
+    nxt = 0
+    for hit in _ASCII_PAREN.finditer(text):
+        at = hit.start()
+        if at < nxt:
+            continue  # a line already done
+        line_start = text.rfind("\n", 0, at) + 1
+        nl = text.find("\n", at)
+        nxt = len(text) + 1 if nl < 0 else nl + 1
+        line = text[line_start : nxt - 1]
+        if _HAS_CJK.search(line):
             # runs of Chinese, not every Chinese character: the first one after j is found by a
             # binary search on the runs' ends
             runs = [m.span() for m in _CJK_RUN.finditer(line)]
@@ -92,7 +102,6 @@ def paren_spans(text: str) -> list[Span]:
                                 spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
                             if line[i] == ")":
                                 spans.append((line_start + i, line_start + i + 1, "）", "fullwidth-paren"))
-        line_start += len(line) + 1
     spans.sort()
     return spans
 
@@ -113,9 +122,14 @@ def whitespace_spans(text: str) -> list[Span]:
 
 
 def blank_line_spans(text: str) -> list[Span]:
+    # what _BLANK_LINES matches, found from the runs of newlines: a run at either end of the text,
+    # or of two or more. A pattern starting with a literal is scanned for in C; _BLANK_LINES's
+    # anchors and alternation were tried at every position of the page.
+    n = len(text)
     return [
-        (m.start(), m.end(), "" if m.start() == 0 or m.end() == len(text) else "\n", "blank-lines")
-        for m in _BLANK_LINES.finditer(text)
+        (s, e, "" if s == 0 or e == n else "\n", "blank-lines")
+        for s, e in map(re.Match.span, _NEWLINES.finditer(text))
+        if e - s > 1 or s == 0 or e == n
     ]
 
 

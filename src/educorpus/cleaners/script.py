@@ -937,14 +937,17 @@ def _by_line(text: str, convert, rule: str) -> tuple[str, list[Mark], str]:
     """Convert a mixed page line by line, each line by its own majority script."""
     t = _tables()
     np = t.np
+    # each line's evidence counts from running counts over the page's classes (one array for
+    # the page instead of encoding and classifying every line again)
+    cls = t.classes(t.codes(text))
+    s_run = np.concatenate(([0], np.cumsum((cls & S_ONLY) != 0))).tolist()
+    t_run = np.concatenate(([0], np.cumsum((cls & T_ONLY) != 0))).tolist()
     outs: list[str] = []
     marks: list[Mark] = []
     a = 0
     for line in text.split("\n"):
-        cls = t.classes(t.codes(line)) if line else None
-        s = int(np.count_nonzero(cls & S_ONLY)) if line else 0
-        tr = int(np.count_nonzero(cls & T_ONLY)) if line else 0
-        out, line_marks = convert(line, s, tr) if line else (line, [])
+        b = a + len(line)
+        out, line_marks = convert(line, s_run[b] - s_run[a], t_run[b] - t_run[a]) if line else (line, [])
         if len(out) != len(line):  # keep the page aligned: a line that changed length is one mark
             out, line_marks = out, []
         outs.append(out)
