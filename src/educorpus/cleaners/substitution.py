@@ -785,50 +785,47 @@ _PRIORITY = {"a": 0, "b": 1}
 def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
     """Non-overlapping repairs: tier a always, tier b in spun pages at word boundaries."""
     usable = [c for c in cands if c.tier == "a" or (spun and c.tier == "b")]
-    usable = [
-        c
-        for c in usable
-        if c.tier == "a" or (not _inside_canonical(sh, c) and (c.rule != "spun-policy-phrase" or _at_word_boundaries(sh, c)))
-    ]
     # tier a first, so that a plausible-phrase match never hides a certain repair
     usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping (start, end) of chosen repairs
     for c in usable:
         k = bisect_left(taken, (c.start, c.end))
-        if (k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0]):
-            taken.insert(k, (c.start, c.end))
-            chosen.append(c)
+        if not ((k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0])):
+            continue
+        # the checks of a tier-b candidate depend on the candidate alone, not on what was chosen,
+        # so they are made only for candidates that would be taken (the segmenter is costly)
+        if c.tier != "a" and (
+            _inside_canonical(sh, c) or (c.rule == "spun-policy-phrase" and not _at_word_boundaries(sh, c))
+        ):
+            continue
+        taken.insert(k, (c.start, c.end))
+        chosen.append(c)
     return sorted(chosen, key=lambda c: c.start)
 
 
-@lru_cache(maxsize=1)
-def _canonical_index() -> _PhraseIndex:
-    return _PhraseIndex(policy_phrases())
-
-
-@lru_cache(maxsize=16)
-def _canonical_spans(sh: str) -> tuple[tuple[int, int], ...]:
-    return tuple(_canonical_index().find_all(sh))
+@lru_cache(maxsize=None)  # keys are candidate texts: variants and derived forms, a bounded set
+def _containing_phrases(v: str) -> tuple[tuple[int, str], ...]:
+    """``(offset, phrase)`` for each place ``v`` occurs in a canonical phrase longer than ``v``."""
+    out = []
+    for p in policy_phrases():
+        i = p.find(v)
+        while i >= 0:
+            if p != v:
+                out.append((i, p))
+            i = p.find(v, i + 1)
+    return tuple(out)
 
 
 def _inside_canonical(sh: str, c: _Candidate) -> bool:
     """Is the match part of a longer canonical phrase here (教学变革 inside 课程教学变革)?"""
-    # no phrase is longer than the longest one (L): a phrase containing it starts at or before
-    # c.start and no more than L characters before c.end, so only that window is searched (a page
-    # has thousands of canonical matches; a candidate needs a few)
-    longest = _longest_canonical()
-    for a, b in _canonical_index().iter_all(sh, max(0, c.end - longest), c.start + longest):
-        if a > c.start:
-            return False
-        if c.end <= b and (a, b) != (c.start, c.end):
+    # a page has thousands of canonical matches and a candidate needs a few: look up the phrases
+    # that contain the candidate's text, and test each at its one possible place
+    for off, p in _containing_phrases(sh[c.start : c.end]):
+        a = c.start - off
+        if a >= 0 and sh.startswith(p, a):
             return True
     return False
-
-
-@lru_cache(maxsize=1)
-def _longest_canonical() -> int:
-    return max(map(len, policy_phrases()), default=0)
 
 
 def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
