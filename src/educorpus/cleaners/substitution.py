@@ -563,20 +563,40 @@ def spun_candidates(sh: str) -> list[_Candidate]:
     return list(_spun_candidates(sh))
 
 
+@lru_cache(maxsize=1)
+def _candidate_index() -> _PhraseIndex:
+    """The variants of ``variants.tsv`` and the derived spun forms, found in one scan of a page."""
+    return _PhraseIndex({r.variant for r in variant_rules()} | set(derived_variants()))
+
+
 @lru_cache(maxsize=16)  # the step asks several times about the same text (score, repairs, flags)
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
-    cands = []
-    for rule, pat in _compiled_rules():
-        if rule.variant not in sh:  # every pattern holds its variant literally: a C substring test
-            continue
-        for m in pat.finditer(sh):
-            cands.append(_Candidate(m.start(), m.end(), rule.canonical, rule.tier, rule.rule))
+    # one scan finds every occurrence of every variant and derived form; a rule's pattern is its
+    # variant between lookarounds, so it is then only tried where its variant occurs
     derived = derived_variants()
+    rule_starts: dict[str, list[int]] = {}
+    derived_cands = []
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    for s, e in _derived_index().find_all(sh):
-        cands.append(_Candidate(s, e, derived[sh[s:e]], "b", "spun-policy-phrase"))
-    return tuple(cands)
+    for s, e in _candidate_index().iter_all(sh):
+        v = sh[s:e]
+        rule_starts.setdefault(v, []).append(s)
+        canonical = derived.get(v)
+        if canonical is not None:
+            derived_cands.append(_Candidate(s, e, canonical, "b", "spun-policy-phrase"))
+    cands = []
+    for rule, pat in _compiled_rules():
+        starts = rule_starts.get(rule.variant)
+        if not starts:
+            continue
+        # the matches finditer would give: left to right, none overlapping the previous match
+        # (lookbehinds see the text before the start, as in a scan)
+        end = 0
+        for s in starts:
+            if s >= end and pat.match(sh, s):
+                cands.append(_Candidate(s, s + len(rule.variant), rule.canonical, rule.tier, rule.rule))
+                end = s + len(rule.variant)
+    return tuple(cands + derived_cands)
 
 
 @lru_cache(maxsize=1)
