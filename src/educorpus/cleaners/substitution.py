@@ -854,30 +854,44 @@ def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
     A derived spun form can occur across words of clean text (教育部委 in 教育部委托); the
     segmenter sees that the match ends inside the word 委托.
     """
-    ls = max(sh.rfind(ch, 0, c.start) for ch in "\n。！？；") + 1
-    le_candidates = [p for p in (sh.find(ch, c.end) for ch in "\n。！？；") if p >= 0]
-    le = min(le_candidates) if le_candidates else len(sh)
-    bounds = _word_bounds(sh[ls:le])
-    return c.start - ls in bounds and c.end - ls in bounds
+    return _word_boundary(sh, c.start) and _word_boundary(sh, c.end)
+
+
+def _word_boundary(sh: str, p: int) -> bool:
+    """Is offset ``p`` a boundary between jieba's words of the sentence around it?
+
+    jieba cuts a sentence into blocks (runs of Han, Latin letters, digits and ``+#&._%-``, split by
+    ``jieba.re_han_default``), segments each block on its own and yields everything between
+    blocks one character at a time. So only an offset strictly inside a block depends on the
+    segmenter, and only on that block's text: segmenting the block gives the same answer as
+    segmenting the sentence, for a fraction of the work.
+    """
+    starts, ends = _han_blocks(sh)
+    k = bisect_right(starts, p) - 1
+    if k < 0 or p <= starts[k] or p >= ends[k]:
+        return True
+    return p - starts[k] in _block_bounds(sh[starts[k] : ends[k]])
+
+
+@lru_cache(maxsize=16)
+def _han_blocks(sh: str) -> tuple[list[int], list[int]]:
+    import jieba
+
+    spans = [m.span() for m in jieba.re_han_default.finditer(sh)]
+    return [s for s, _e in spans], [e for _s, e in spans]
 
 
 @lru_cache(maxsize=4096)
-def _word_bounds(sentence: str) -> frozenset[int]:
-    """Offsets of jieba's word boundaries in ``sentence`` (0 and its length included)."""
+def _block_bounds(block: str) -> frozenset[int]:
+    """Offsets of jieba's word boundaries in ``block`` (0 and its length included)."""
+    from ..segment import tokenizer
+
     bounds = {0}
     pos = 0
-    for w in _segment_cached(sentence):
+    for w in tokenizer().cut(block, HMM=True):
         pos += len(w)
         bounds.add(pos)
     return frozenset(bounds)
-
-
-@lru_cache(maxsize=4096)
-def _segment_cached(sentence: str) -> tuple[str, ...]:
-    from ..segment import tokenizer
-
-    # keep whitespace tokens: boundaries are offsets, so every character must be counted
-    return tuple(tokenizer().cut(sentence, HMM=True))
 
 
 def _changes(variant: str, canonical: str) -> list[tuple[int, int, str]]:
