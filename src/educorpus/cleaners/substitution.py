@@ -1008,6 +1008,9 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     pos = 0
     need = 0.75 * len(core)
     core_counts = [(ch, core.count(ch)) for ch in set(core)]
+    # the line's characters that occur in core at all: a count no smaller than the shared one
+    # below, made in one regex pass (most lines share few characters with the title)
+    in_core = regex.compile("[" + "".join(regex.escape(ch) for ch, _n in core_counts) + "]")
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
@@ -1015,7 +1018,7 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
             continue
         # the matching blocks cannot hold more characters than core and line share: skip the
         # diff where that alone falls short of the threshold below
-        if sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
+        if len(in_core.findall(line)) < need or sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -1129,6 +1132,7 @@ _AMOUNT = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(亿|万)?元")
 _AREA = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(万)?平方米")
 _SCHOOLS = regex.compile(r"([0-9]+)\s*所")
 _SENTENCE = regex.compile(r"[^。！？\n]+")
+_SENTENCE_END = "。！？\n"
 _BUILDING = regex.compile("新建|改扩建|改建|建设")
 _UNIT = {None: 1.0, "": 1.0, "万": 1e4, "亿": 1e8}
 
@@ -1144,7 +1148,15 @@ def amount_flags(text: str, page: Optional[_Page] = None) -> list[_FLAG]:
     """
     page = page or _Page(text)
     flags: list[_FLAG] = []
-    for sent in _SENTENCE.finditer(page.sh):
+    sh = page.sh
+    # only sentences with 元 can hold an amount: find those, not every sentence of the page
+    p = sh.find("元")
+    while p >= 0:
+        ss = max(sh.rfind(ch, 0, p) for ch in _SENTENCE_END) + 1
+        ends = [e for e in (sh.find(ch, p) for ch in _SENTENCE_END) if e >= 0]
+        se = min(ends) if ends else len(sh)
+        p = sh.find("元", se)
+        sent = _SENTENCE.match(sh, ss, se)
         s_text = sent.group()
         amounts = list(_AMOUNT.finditer(s_text))
         if not amounts:
