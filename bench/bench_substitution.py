@@ -56,7 +56,7 @@ def capture(pages: list[str]) -> list[tuple[str, dict, object]]:
 
 
 #: the step's caches keyed by page, sentence or block text
-_TEXT_CACHES = ("shadow", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_han_blocks")
+_TEXT_CACHES = ("shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_han_blocks")
 
 
 def run_one(text: str, meta: dict, config) -> tuple[str, StepContext]:
@@ -105,7 +105,7 @@ def main() -> None:
         # empty the caches keyed by page or sentence text, which a later pass over the same
         # pages would otherwise hit (tables and per-character caches stay: they are warm in a run)
         for name in _TEXT_CACHES:
-            if hasattr(substitution, name):
+            if hasattr(getattr(substitution, name, None), "cache_clear"):
                 getattr(substitution, name).cache_clear()
         t0 = time.process_time()
         results = [run_one(t, m, c) for t, m, c in inputs]

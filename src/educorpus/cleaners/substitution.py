@@ -552,34 +552,75 @@ def _derived_index() -> _PhraseIndex:
     return _PhraseIndex(derived_variants())
 
 
-@lru_cache(maxsize=1)
-def _evidence_index() -> _PhraseIndex:
-    """Canonical phrases that a spinner could have changed (they have derived spun forms)."""
-    return _PhraseIndex(set(derived_variants().values()))
-
-
 def spun_candidates(sh: str) -> list[_Candidate]:
     """Every tier a/b/c candidate in the simplified shadow ``sh`` (overlaps not yet resolved)."""
     return list(_spun_candidates(sh))
 
 
 @lru_cache(maxsize=1)
-def _candidate_index() -> _PhraseIndex:
-    """The variants of ``variants.tsv`` and the derived spun forms, found in one scan of a page."""
-    return _PhraseIndex({r.variant for r in variant_rules()} | set(derived_variants()))
+def _scan_index() -> tuple[_PhraseIndex, frozenset[str], frozenset[str], frozenset[str]]:
+    """One phrase index for all that the step looks up in a page, and its three key sets.
+
+    The keys: the variants of ``variants.tsv`` and the derived spun forms (candidates), the
+    canonical phrases that have spun forms (evidence against spinning) and the swappable words
+    (:func:`swap_evidence`). A page is scanned once for all of them, not three times.
+    """
+    cand = frozenset({r.variant for r in variant_rules()} | set(derived_variants()))
+    evid = frozenset(derived_variants().values())
+    pairs = frozenset(_pair_index()[1])
+    return _PhraseIndex(cand | evid | pairs), cand, evid, pairs
 
 
 @lru_cache(maxsize=16)  # the step asks several times about the same text (score, repairs, flags)
+def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Candidates, canonical phrases with spun forms and swappable words in ``sh``.
+
+    The last two are leftmost-longest and non-overlapping within their own key set, as
+    :meth:`PhraseMatcher.find` would give them; candidates are every occurrence.
+    """
+    index, cand_keys, evid_keys, pair_keys = _scan_index()
+    # every occurrence of every key, ordered by start, longest first at one start (as
+    # PhraseMatcher.iter_all, but each step is a search with the trie pattern, whose scan for a
+    # first character runs in the regex engine: faster than a lookahead tried at every position)
+    occ: list[tuple[int, int, str]] = []
+    search, shorter, words = index._longest.search, index._shorter, index.words
+    i = 0
+    while (m := search(sh, i)) is not None:
+        i, end = m.span()
+        occ.append((i, end, m.group()))
+        for ln in shorter[sh[i]]:
+            if i + ln < end and sh[i : i + ln] in words:
+                occ.append((i, i + ln, sh[i : i + ln]))
+        i += 1
+    evidence: list[tuple[int, int]] = []
+    pairs: list[tuple[int, int]] = []
+    evid_end = pair_end = 0
+    for s, e, v in occ:
+        # the longest key of a set at a start comes first: taking it and skipping what starts
+        # before its end is the leftmost-longest scan of that set alone
+        if s >= evid_end and v in evid_keys:
+            evidence.append((s, e))
+            evid_end = e
+        if s >= pair_end and v in pair_keys:
+            pairs.append((s, e))
+            pair_end = e
+    return _candidates(sh, [(s, e, v) for s, e, v in occ if v in cand_keys]), tuple(evidence), tuple(pairs)
+
+
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
-    # one scan finds every occurrence of every variant and derived form; a rule's pattern is its
-    # variant between lookarounds, so it is then only tried where its variant occurs
+    return _scan(sh)[0]
+
+
+def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, ...]:
+    """Candidates from the occurrences of variants and derived forms in ``sh``."""
+    # a rule's pattern is its variant between lookarounds, so it is only tried where its variant
+    # occurs
     derived = derived_variants()
     rule_starts: dict[str, list[int]] = {}
     derived_cands = []
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    for s, e in _candidate_index().iter_all(sh):
-        v = sh[s:e]
+    for s, e, v in occ:
         rule_starts.setdefault(v, []).append(s)
         canonical = derived.get(v)
         if canonical is not None:
@@ -675,10 +716,10 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     from ..segment import tokenizer
 
     freq = tokenizer().FREQ
-    index, words = _pair_index()
+    words = _pair_index()[1]
     counts: dict[int, list[int]] = {}
     skip = _merged(skip)
-    for s, e in index.find(sh):
+    for s, e in _scan(sh)[2]:
         if not _is_word_here(sh, s, e, freq):
             continue
         if skip and _overlaps(skip, s, e):
@@ -775,7 +816,7 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     b = _clusters(c for c in cands if c.tier == "b" and not (tier_a and _overlaps(tier_a, c.start, c.end)))
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
-    canonical = len(_evidence_index().find(sh))
+    canonical = len(_scan(sh)[1])
     counted = [(x.start, x.end) for x in cands if x.tier in ("a", "b")]
     return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh, counted), 4))
 
