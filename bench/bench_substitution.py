@@ -56,7 +56,7 @@ def capture(pages: list[str]) -> list[tuple[str, dict, object]]:
 
 
 #: the step's caches keyed by page, sentence or block text
-_TEXT_CACHES = ("shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_han_blocks")
+_TEXT_CACHES = ("_SHADOWS", "_SCANS", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_han_blocks")
 
 
 def run_one(text: str, meta: dict, config) -> tuple[str, StepContext]:

@@ -36,6 +36,7 @@ from __future__ import annotations
 import difflib
 import math
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
@@ -270,18 +271,138 @@ def _s2t(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
-@lru_cache(maxsize=16)  # the step's passes and findings ask for the shadow of one text many times
+class _TextCache:
+    """A small LRU cache keyed by page text, which the step can also fill (see :func:`_after_edit`)."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._data: "OrderedDict[str, object]" = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            value = self._data.get(key)
+            if value is not None:
+                self._data.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def cache_clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+# the step's passes and findings ask for the shadow and the scan of one text many times
+_SHADOWS = _TextCache(16)  # text -> (shadow, converted as a whole)
+_SCANS = _TextCache(16)  # shadow -> (occurrences, _scan())
+
+
 def shadow(text: str) -> str:
     """``text`` in simplified script with exactly one character for each of ``text``'s.
 
     >>> shadow("心理健康服務&&")
     '心理健康服务&&'
     """
-    out = _t2s(text)
-    if len(out) == len(text):
-        return out
-    # a phrase conversion changed the length somewhere: convert character by character
-    return "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
+    return _shadow(text)[0]
+
+
+def _shadow(text: str) -> tuple[str, bool]:
+    hit = _SHADOWS.get(text)
+    if hit is None:
+        out = _t2s(text)
+        if len(out) == len(text):
+            hit = (out, True)
+        else:
+            # a phrase conversion changed the length somewhere: convert character by character
+            hit = ("".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text)), False)
+        _SHADOWS.put(text, hit)
+    return hit
+
+
+def _after_edit(old: str, new: str, spans: list[Span]) -> None:
+    """Fill the caches for ``new``, which is ``old`` with ``spans`` applied, from those of ``old``.
+
+    OpenCC converts dictionary phrases, and none holds a line break (its dictionaries are files of
+    one phrase a line), so a page converts line by line: only the lines that an edit touched are
+    converted again, and only they are scanned again (no scan key holds a line break either, see
+    :func:`_scan_index`). Where that does not hold (the old shadow was not one conversion of the
+    whole page, a new line converts to another length) nothing is filled, and the step converts
+    and scans the new page in full.
+    """
+    hit = _SHADOWS.get(old)
+    if hit is None or not hit[1]:
+        return
+    sh_old = hit[0]
+    spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
+    try:
+        if apply_spans(old, spans) != new:
+            return
+    except ValueError:
+        return
+    # the edited lines, as blocks of whole lines: (old start, old end, new start, new end)
+    blocks: list[list[int]] = []
+    delta = 0
+    for s0, e0, repl, _rule in spans:
+        ls = old.rfind("\n", 0, s0) + 1
+        le = old.find("\n", e0)
+        le = len(old) if le < 0 else le
+        if blocks and ls <= blocks[-1][1]:
+            blocks[-1][1] = max(blocks[-1][1], le)
+        else:
+            blocks.append([ls, le, 0])
+            blocks[-1][2] = delta  # the shift of everything before this block
+        delta += len(repl) - (e0 - s0)
+    for k, b in enumerate(blocks):
+        shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
+        b.append(b[0] + b[2])  # new start
+        b.append(b[1] + shift_after)  # new end
+    pieces: list[str] = []
+    last = 0
+    for ls, le, _shift, nls, nle in blocks:
+        converted = _t2s(new[nls:nle])
+        if len(converted) != nle - nls:
+            return
+        pieces.append(sh_old[last:ls])
+        pieces.append(converted)
+        last = le
+    pieces.append(sh_old[last:])
+    sh_new = "".join(pieces)
+    _SHADOWS.put(new, (sh_new, True))
+    scanned = _SCANS.get(sh_old)
+    if scanned is None:
+        return
+    occ: list[tuple[int, int, str]] = []
+    old_occ = scanned[0]
+    j = 0
+    shift = 0
+    for ls, le, shift_before, nls, nle in blocks:
+        # occurrences lie within one line: those before the block are kept, moved by the shift
+        # of what came before; those inside it are found again in the new text
+        while j < len(old_occ) and old_occ[j][0] < ls:
+            s0, e0, key = old_occ[j]
+            occ.append((s0 + shift, e0 + shift, key))
+            j += 1
+        while j < len(old_occ) and old_occ[j][0] < le:
+            j += 1
+        occ.extend(_occurrences(sh_new, nls, nle))
+        shift = nle - le
+    for s0, e0, key in old_occ[j:]:
+        occ.append((s0 + shift, e0 + shift, key))
+    _scanned(sh_new, occ)
+
+
+def _replace(ctx: StepContext, text: str, spans: list[Span]) -> str:
+    """``ctx.replace``, and the caches of the new text filled from those of ``text``."""
+    new = ctx.replace(text, spans)
+    if new != text:
+        _after_edit(text, new, spans)
+    return new
 
 
 @lru_cache(maxsize=8192)
@@ -568,30 +689,51 @@ def _scan_index() -> tuple[_PhraseIndex, frozenset[str], frozenset[str], frozens
     cand = frozenset({r.variant for r in variant_rules()} | set(derived_variants()))
     evid = frozenset(derived_variants().values())
     pairs = frozenset(_pair_index()[1])
+    # the scan of an edited page reuses what it found on lines the edit left alone
+    # (:func:`_after_edit`), which needs every occurrence to lie within one line
+    if any("\n" in k for k in cand | evid | pairs):
+        raise ValueError("substitution: a phrase of the tables holds a line break")
     return _PhraseIndex(cand | evid | pairs), cand, evid, pairs
 
 
-@lru_cache(maxsize=16)  # the step asks several times about the same text (score, repairs, flags)
-def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
-    """Candidates, canonical phrases with spun forms and swappable words in ``sh``.
+def _occurrences(sh: str, pos: int = 0, endpos: Optional[int] = None) -> list[tuple[int, int, str]]:
+    """Every occurrence of a scan key in ``sh[pos:endpos]``: ``(start, end, key)``, by start, longest first.
 
-    The last two are leftmost-longest and non-overlapping within their own key set, as
-    :meth:`PhraseMatcher.find` would give them; candidates are every occurrence.
+    As :meth:`PhraseMatcher.iter_all`, but each step is a search with the trie pattern, whose
+    scan for a first character runs in the regex engine: faster than a lookahead tried at every
+    position.
     """
-    index, cand_keys, evid_keys, pair_keys = _scan_index()
-    # every occurrence of every key, ordered by start, longest first at one start (as
-    # PhraseMatcher.iter_all, but each step is a search with the trie pattern, whose scan for a
-    # first character runs in the regex engine: faster than a lookahead tried at every position)
-    occ: list[tuple[int, int, str]] = []
+    index = _scan_index()[0]
     search, shorter, words = index._longest.search, index._shorter, index.words
-    i = 0
-    while (m := search(sh, i)) is not None:
+    endpos = len(sh) if endpos is None else endpos
+    occ: list[tuple[int, int, str]] = []
+    i = pos
+    while (m := search(sh, i, endpos)) is not None:
         i, end = m.span()
         occ.append((i, end, m.group()))
         for ln in shorter[sh[i]]:
             if i + ln < end and sh[i : i + ln] in words:
                 occ.append((i, i + ln, sh[i : i + ln]))
         i += 1
+    return occ
+
+
+def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
+    """Candidates, canonical phrases with spun forms and swappable words in ``sh``.
+
+    The last two are leftmost-longest and non-overlapping within their own key set, as
+    :meth:`PhraseMatcher.find` would give them; candidates are every occurrence.
+    """
+    # the step asks several times about the same text (score, repairs, flags)
+    hit = _SCANS.get(sh)
+    if hit is not None:
+        return hit[1]
+    return _scanned(sh, _occurrences(sh))
+
+
+def _scanned(sh: str, occ: list[tuple[int, int, str]]):
+    """:func:`_scan` from the occurrences of the keys in ``sh``; kept in the cache."""
+    _index, cand_keys, evid_keys, pair_keys = _scan_index()
     evidence: list[tuple[int, int]] = []
     pairs: list[tuple[int, int]] = []
     evid_end = pair_end = 0
@@ -604,7 +746,9 @@ def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...],
         if s >= pair_end and v in pair_keys:
             pairs.append((s, e))
             pair_end = e
-    return _candidates(sh, [(s, e, v) for s, e, v in occ if v in cand_keys]), tuple(evidence), tuple(pairs)
+    result = (_candidates(sh, [(s, e, v) for s, e, v in occ if v in cand_keys]), tuple(evidence), tuple(pairs))
+    _SCANS.put(sh, (occ, result))
+    return result
 
 
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
@@ -1252,22 +1396,22 @@ def _threshold(ctx: StepContext) -> float:
 
 
 def run(text: str, ctx: StepContext) -> str:
-    text = ctx.replace(text, placeholder_spans(text))
-    text = ctx.replace(text, marker_spans(text))
-    text = ctx.replace(text, site_name_spans(text))
+    text = _replace(ctx, text, placeholder_spans(text))
+    text = _replace(ctx, text, marker_spans(text))
+    text = _replace(ctx, text, site_name_spans(text))
 
     page = _Page(text)
     evidence = spun_evidence(text, page.sh)
     ctx.scores["spun"] = evidence.score
     spun = evidence.score >= _threshold(ctx)
     if spun:
-        text = ctx.replace(text, site_name_spans(text, spun=True, sh=page.sh))
+        text = _replace(ctx, text, site_name_spans(text, spun=True, sh=page.sh))
     for _ in range(2):  # a repair can complete a variant that overlapped it (青蓝安装工程结亲)
         page = _Page(text)
         spans = _repair_spans(page, _select(spun_candidates(page.sh), spun, page.sh))
         if not spans:
             break
-        text = ctx.replace(text, spans)
+        text = _replace(ctx, text, spans)
 
     page = _Page(text)
     title = ctx.meta.get("title")
