@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
@@ -1194,8 +1195,9 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     need = 0.75 * len(core)
     core_counts = [(ch, core.count(ch)) for ch in set(core)]
     # the line's characters that occur in core at all: a count no smaller than the shared one
-    # below, made in one regex pass (most lines share few characters with the title)
-    in_core = regex.compile("[" + "".join(regex.escape(ch) for ch, _n in core_counts) + "]")
+    # below, made in one regex pass (most lines share few characters with the title; the plain
+    # re engine, several times faster than regex on a character class)
+    in_core = re.compile("[" + "".join(re.escape(ch) for ch, _n in core_counts) + "]")
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
