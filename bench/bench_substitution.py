@@ -55,8 +55,9 @@ def capture(pages: list[str]) -> list[tuple[str, dict, object]]:
     return got
 
 
-#: the step's caches keyed by page, sentence or block text
-_TEXT_CACHES = ("_SHADOWS", "_SCANS", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_han_blocks")
+#: the step's caches keyed by page, line, sentence or block text (names of earlier versions
+#: too, so that the script can time an older checkout the same way)
+_TEXT_CACHES = ("_SHADOWS", "_SCANS", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_line_blocks")
 
 
 def run_one(text: str, meta: dict, config) -> tuple[str, StepContext]:
