@@ -331,10 +331,11 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
 
     OpenCC converts dictionary phrases, and none holds a line break (its dictionaries are files of
     one phrase a line), so a page converts line by line: only the lines that an edit touched are
-    converted again, and only they are scanned again (no scan key holds a line break either, see
-    :func:`_scan_index`). Where that does not hold (the old shadow was not one conversion of the
-    whole page, a new line converts to another length) nothing is filled, and the step converts
-    and scans the new page in full.
+    converted again. No scan key holds a line break either (see :func:`_scan_index`) and none is
+    longer than :func:`_longest_key`, so only the stretch of those lines where the shadow changed,
+    widened by that length, is scanned again. Where that does not hold (the old shadow was not one
+    conversion of the whole page, a new line converts to another length) nothing is filled, and
+    the step converts and scans the new page in full.
     """
     hit = _SHADOWS.get(old)
     if hit is None or not hit[1]:
@@ -346,7 +347,8 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
             return
     except ValueError:
         return
-    # the edited lines, as blocks of whole lines: (old start, old end, new start, new end)
+    # the edited lines, as blocks of whole lines: [old start, old end, shift before the block,
+    # start of its first edit, end of its last edit (old offsets)], then its new start and end
     blocks: list[list[int]] = []
     delta = 0
     for s0, e0, repl, _rule in spans:
@@ -355,20 +357,28 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         le = len(old) if le < 0 else le
         if blocks and ls <= blocks[-1][1]:
             blocks[-1][1] = max(blocks[-1][1], le)
+            blocks[-1][4] = e0
         else:
-            blocks.append([ls, le, 0])
-            blocks[-1][2] = delta  # the shift of everything before this block
+            blocks.append([ls, le, delta, s0, e0])
         delta += len(repl) - (e0 - s0)
     for k, b in enumerate(blocks):
         shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
         b.append(b[0] + b[2])  # new start
         b.append(b[1] + shift_after)  # new end
     pieces: list[str] = []
+    changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
     last = 0
-    for ls, le, _shift, nls, nle in blocks:
+    for ls, le, _shift, first, final, nls, nle in blocks:
         converted = _t2s(new[nls:nle])
         if len(converted) != nle - nls:
             return
+        # the text before the first edit and after the last is the same; its shadow usually is
+        cs, ce = ls, le
+        if converted[: first - ls] == sh_old[ls:first]:
+            cs = first
+        if converted[len(converted) - (le - final) :] == sh_old[final:le]:
+            ce = final
+        changed.append((cs, ce))
         pieces.append(sh_old[last:ls])
         pieces.append(converted)
         last = le
@@ -378,24 +388,44 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     scanned = _SCANS.get(sh_old)
     if scanned is None:
         return
+    reach = _longest_key() - 1
     occ: list[tuple[int, int, str]] = []
     old_occ = scanned[0]
     j = 0
     shift = 0
-    for ls, le, shift_before, nls, nle in blocks:
-        # occurrences lie within one line: those before the block are kept, moved by the shift
-        # of what came before; those inside it are found again in the new text
+    for (ls, le, shift_before, _first, _final, nls, nle), (cs, ce) in zip(blocks, changed):
+        # occurrences before the block are kept, moved by the shift of what came before
         while j < len(old_occ) and old_occ[j][0] < ls:
             s0, e0, key = old_occ[j]
             occ.append((s0 + shift, e0 + shift, key))
             j += 1
+        shift_after = nle - le
+        ncs, nce = cs + shift_before, ce + shift_after  # the changed stretch in the new text
+        here: list[tuple[int, int, str]] = []
+        # in the block: occurrences wholly before or after the changed stretch are kept; those
+        # that reach into it (or across it, where it is empty) are found again
         while j < len(old_occ) and old_occ[j][0] < le:
+            s0, e0, key = old_occ[j]
+            if e0 <= cs:
+                here.append((s0 + shift_before, e0 + shift_before, key))
+            elif s0 >= ce:
+                here.append((s0 + shift_after, e0 + shift_after, key))
             j += 1
-        occ.extend(_occurrences(sh_new, nls, nle))
-        shift = nle - le
+        for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach)):
+            if e1 > ncs and s1 < nce:
+                here.append((s1, e1, key))
+        here.sort(key=lambda o: (o[0], o[0] - o[1]))
+        occ.extend(here)
+        shift = shift_after
     for s0, e0, key in old_occ[j:]:
         occ.append((s0 + shift, e0 + shift, key))
     _scanned(sh_new, occ)
+
+
+@lru_cache(maxsize=1)
+def _longest_key() -> int:
+    """The length of the longest key of the page scan."""
+    return max(map(len, _scan_index()[0].words), default=1)
 
 
 def _replace(ctx: StepContext, text: str, spans: list[Span]) -> str:
