@@ -43,7 +43,7 @@ from bisect import bisect_left, bisect_right
 from functools import lru_cache
 from importlib import resources
 from itertools import product
-from typing import Iterable, Optional
+from typing import Iterable, NamedTuple, Optional
 
 import regex
 
@@ -684,8 +684,7 @@ def remove_inserted_spam(text: str) -> str:
 # spun text: candidates, score, repairs
 
 
-@dataclass(frozen=True)
-class _Candidate:
+class _Candidate(NamedTuple):  # a tuple: pages hold thousands, made again after each repair
     start: int
     end: int
     canonical: str  # simplified
