@@ -329,13 +329,12 @@ def _shadow(text: str) -> tuple[str, bool]:
 def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     """Fill the caches for ``new``, which is ``old`` with ``spans`` applied, from those of ``old``.
 
-    OpenCC converts dictionary phrases, and none holds a line break (its dictionaries are files of
-    one phrase a line), so a page converts line by line: only the lines that an edit touched are
-    converted again. No scan key holds a line break either (see :func:`_scan_index`) and none is
-    longer than :func:`_longest_key`, so only the stretch of those lines where the shadow changed,
-    widened by that length, is scanned again. Where that does not hold (the old shadow was not one
-    conversion of the whole page, a new line converts to another length) nothing is filled, and
-    the step converts and scans the new page in full.
+    The new page is converted again (one OpenCC call), but not scanned again: no scan key holds a
+    line break (see :func:`_scan_index`) or is longer than :func:`_longest_key`, so where the new
+    shadow equals the old one outside the edited lines (compared, not assumed), only the stretch
+    of those lines where it changed, widened by that length, is scanned. Otherwise (the shadow
+    changed elsewhere, or is not one conversion of the whole page) the scan is left to be made in
+    full.
     """
     hit = _SHADOWS.get(old)
     if hit is None or not hit[1]:
@@ -365,25 +364,27 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
         b.append(b[0] + b[2])  # new start
         b.append(b[1] + shift_after)  # new end
-    pieces: list[str] = []
-    changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
-    last = 0
-    for ls, le, _shift, first, final, nls, nle in blocks:
-        converted = _t2s(new[nls:nle])
-        if len(converted) != nle - nls:
+    # the new shadow: one conversion of the whole page (a call per edited line costs more);
+    # outside the edited lines it must equal the old shadow, moved by the edits before it
+    sh_new = _t2s(new)
+    if len(sh_new) != len(new):
+        return
+    last = nlast = 0
+    for ls, le, _shift, _first, _final, nls, nle in blocks:
+        if sh_new[nlast:nls] != sh_old[last:ls]:
             return
+        last, nlast = le, nle
+    if sh_new[nlast:] != sh_old[last:]:
+        return
+    changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
+    for ls, le, _shift, first, final, nls, nle in blocks:
         # the text before the first edit and after the last is the same; its shadow usually is
         cs, ce = ls, le
-        if converted[: first - ls] == sh_old[ls:first]:
+        if sh_new[nls : nls + first - ls] == sh_old[ls:first]:
             cs = first
-        if converted[len(converted) - (le - final) :] == sh_old[final:le]:
+        if sh_new[nle - (le - final) : nle] == sh_old[final:le]:
             ce = final
         changed.append((cs, ce))
-        pieces.append(sh_old[last:ls])
-        pieces.append(converted)
-        last = le
-    pieces.append(sh_old[last:])
-    sh_new = "".join(pieces)
     _SHADOWS.put(new, (sh_new, True))
     scanned = _SCANS.get(sh_old)
     if scanned is None:
