@@ -300,7 +300,7 @@ class _TextCache:
 
 
 # the step's passes and findings ask for the shadow and the scan of one text many times
-_SHADOWS = _TextCache(16)  # text -> (shadow, converted as a whole)
+_SHADOWS = _TextCache(16)  # text -> shadow
 _SCANS = _TextCache(16)  # shadow -> (occurrences, _scan())
 
 
@@ -310,20 +310,14 @@ def shadow(text: str) -> str:
     >>> shadow("心理健康服務&&")
     '心理健康服务&&'
     """
-    return _shadow(text)[0]
-
-
-def _shadow(text: str) -> tuple[str, bool]:
-    hit = _SHADOWS.get(text)
-    if hit is None:
+    out = _SHADOWS.get(text)
+    if out is None:
         out = _t2s(text)
-        if len(out) == len(text):
-            hit = (out, True)
-        else:
+        if len(out) != len(text):
             # a phrase conversion changed the length somewhere: convert character by character
-            hit = ("".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text)), False)
-        _SHADOWS.put(text, hit)
-    return hit
+            out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
+        _SHADOWS.put(text, out)
+    return out
 
 
 def _after_edit(old: str, new: str, spans: list[Span]) -> None:
@@ -332,14 +326,12 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     The new page is converted again (one OpenCC call), but not scanned again: no scan key holds a
     line break (see :func:`_scan_index`) or is longer than :func:`_longest_key`, so where the new
     shadow equals the old one outside the edited lines (compared, not assumed), only the stretch
-    of those lines where it changed, widened by that length, is scanned. Otherwise (the shadow
-    changed elsewhere, or is not one conversion of the whole page) the scan is left to be made in
-    full.
+    of those lines where it changed, widened by that length, is scanned. Otherwise the scan is
+    left to be made in full.
     """
-    hit = _SHADOWS.get(old)
-    if hit is None or not hit[1]:
+    sh_old = _SHADOWS.get(old)
+    if sh_old is None:
         return
-    sh_old = hit[0]
     spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
     try:
         if apply_spans(old, spans) != new:
@@ -365,10 +357,8 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         b.append(b[0] + b[2])  # new start
         b.append(b[1] + shift_after)  # new end
     # the new shadow: one conversion of the whole page (a call per edited line costs more);
-    # outside the edited lines it must equal the old shadow, moved by the edits before it
-    sh_new = _t2s(new)
-    if len(sh_new) != len(new):
-        return
+    # outside the edited lines it must equal the old one, moved by the edits before it
+    sh_new = shadow(new)
     last = nlast = 0
     for ls, le, _shift, _first, _final, nls, nle in blocks:
         if sh_new[nlast:nls] != sh_old[last:ls]:
@@ -385,7 +375,6 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         if sh_new[nle - (le - final) : nle] == sh_old[final:le]:
             ce = final
         changed.append((cs, ce))
-    _SHADOWS.put(new, (sh_new, True))
     scanned = _SCANS.get(sh_old)
     if scanned is None:
         return
