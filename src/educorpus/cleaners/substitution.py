@@ -330,7 +330,10 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     left to be made in full.
     """
     sh_old = _SHADOWS.get(old)
-    if sh_old is None:
+    # without a scan of the old page there is nothing to reuse, and the new page may never be
+    # asked for its shadow (a later pass edits it first)
+    scanned = None if sh_old is None else _SCANS.get(sh_old)
+    if scanned is None:
         return
     spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
     try:
@@ -375,9 +378,6 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         if sh_new[nle - (le - final) : nle] == sh_old[final:le]:
             ce = final
         changed.append((cs, ce))
-    scanned = _SCANS.get(sh_old)
-    if scanned is None:
-        return
     reach = _longest_key() - 1
     occ: list[tuple[int, int, str]] = []
     old_occ = scanned[0]
