@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "src"))
 
+from educorpus.cleaners._text import common_ends  # noqa: E402
 from tests.mojibake_damage import samples  # noqa: E402
 
 # the UTF-8 span classes: (class, codec the span was read with)
@@ -45,13 +46,8 @@ codecs.register_error("educorpus-record-lost", _record)
 
 
 def _damaged_span(clean: str, damaged: str) -> str:
-    """The part of ``clean`` that the damage rewrote (common prefix and suffix removed)."""
-    p = 0
-    while p < min(len(clean), len(damaged)) and clean[p] == damaged[p]:
-        p += 1
-    q = 0
-    while q < min(len(clean), len(damaged)) - p and clean[-1 - q] == damaged[-1 - q]:
-        q += 1
+    """The part of ``clean`` that the damage rewrote."""
+    p, q = common_ends(clean, damaged)
     return clean[p : len(clean) - q]
 
 

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from educorpus.cleaners._text import common_ends
+
 ROOT = Path(__file__).resolve().parent.parent
 CLASSES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 _FOLD = str.maketrans("！？，：；（）", "!?,:;()")
@@ -100,12 +102,7 @@ def _shift_damage(rng: random.Random, line: str) -> str | None:
         data.insert(i, rng.randint(0x81, 0xFE))  # gained
     garbled = bytes(data).decode("gb18030", errors="replace")
     # the misread run: where the damaged line differs from the clean one
-    p = 0
-    while p < min(len(line), len(garbled)) and line[p] == garbled[p]:
-        p += 1
-    s = 0
-    while s < min(len(line), len(garbled)) - p and line[-1 - s] == garbled[-1 - s]:
-        s += 1
+    p, s = common_ends(line, garbled)
     run = garbled[p : len(garbled) - s]
     if rng.random() < 0.5:
         run = run.translate(_FOLD)  # a later pass folded full-width punctuation

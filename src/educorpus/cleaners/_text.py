@@ -21,6 +21,25 @@ CJK_PUNCT = "\u3001-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u
 CJK_CONTEXT = HAN + KANA + CJK_PUNCT
 
 
+def common_ends(a: str, b: str) -> tuple[int, int]:
+    """Lengths of the common prefix and of the common suffix of ``a`` and ``b`` (not overlapping
+    in the shorter one): ``a[p:len(a) - s]`` and ``b[p:len(b) - s]`` are the parts that differ.
+
+    >>> common_ends("abXcd", "abYYcd")
+    (2, 2)
+    >>> common_ends("aa", "aaa")
+    (2, 0)
+    """
+    p = 0
+    n = min(len(a), len(b))
+    while p < n and a[p] == b[p]:
+        p += 1
+    s = 0
+    while s < n - p and a[len(a) - 1 - s] == b[len(b) - 1 - s]:
+        s += 1
+    return p, s
+
+
 def diff_spans(a: str, b: str, rule: str) -> list[Span]:
     """Spans that turn ``a`` into ``b``, found by a character diff of the part that differs.
 
@@ -29,13 +48,7 @@ def diff_spans(a: str, b: str, rule: str) -> list[Span]:
     """
     if a == b:
         return []
-    p = 0
-    n = min(len(a), len(b))
-    while p < n and a[p] == b[p]:
-        p += 1
-    s = 0
-    while s < n - p and a[len(a) - 1 - s] == b[len(b) - 1 - s]:
-        s += 1
+    p, s = common_ends(a, b)
     a_mid, b_mid = a[p : len(a) - s], b[p : len(b) - s]
     if len(a_mid) + len(b_mid) > 20000:  # a diff this large would be slow and unreadable anyway
         return [(p, len(a) - s, b_mid, rule)]

@@ -49,7 +49,7 @@ import regex
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
-from ._text import HAN, PhraseMatcher
+from ._text import HAN, PhraseMatcher, common_ends
 
 DEFAULT_SPUN_THRESHOLD = 0.5
 
@@ -1111,12 +1111,7 @@ def _block_bounds(block: str) -> frozenset[int]:
 
 def _changes(variant: str, canonical: str) -> list[tuple[int, int, str]]:
     """The part of ``variant`` that differs from ``canonical``: common prefix and suffix trimmed."""
-    p = 0
-    while p < min(len(variant), len(canonical)) and variant[p] == canonical[p]:
-        p += 1
-    q = 0
-    while q < min(len(variant), len(canonical)) - p and variant[-1 - q] == canonical[-1 - q]:
-        q += 1
+    p, q = common_ends(variant, canonical)
     return [(p, len(variant) - q, canonical[p : len(canonical) - q])]
 
 
