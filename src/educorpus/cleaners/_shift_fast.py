@@ -1,0 +1,341 @@
+"""A direct path for the common ``gbk-shift`` run, tried before the ``mojibake`` step's search.
+
+A GBK text that lost or gained one byte reads one byte off until an ASCII byte realigns it
+(seed 000: ``高興?!弊筒┦凶痛▍^`` for ``高興。”淄博市淄川區``). Once the start of the run and the
+way its first byte went wrong are fixed, its reading is almost determined: every byte is known
+except the destroyed ones (``?``, U+FFFD) and the ASCII characters that may have been full-width
+before a later pass folded them. The full search (:func:`.mojibake._best_repair`) walks a beam
+over every class, start and byte hypothesis, and costs 10-30 ms per run; here each hypothesis the
+search would try for ``gbk-shift`` (same starts, same five ways to lose or gain a byte, same byte
+alternatives per character) is read straight through the two-byte table, a destroyed byte
+filled with its best character by the bigram statistics, at some tens of microseconds each.
+
+The best reading then goes through the search's own judging (:func:`.mojibake._refine`, the word
+statistics' view, :func:`.mojibake._accept`), and is returned only when the answer is clear:
+accepted, far better than the garbled text (the margin at which the full search stops trying
+other classes), far better than any other hypothesis, and no UTF-8 reading is possible (the
+search tries ``utf8-as-gbk`` first). Anything else returns None and the full search runs.
+
+Not handled here (left to the full search): every other damage class, runs with more than a few
+byte alternatives to choose between (:data:`MAX_PATHS`), hypotheses that need a destroyed byte
+at both ends of a character, and any run where two readings come close.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from ..charstats import charstats, is_han, wordstats
+from ._redecode import SCRIPT_PENALTY, W, Exit, two_byte
+
+MAX_PATHS = 16  # byte-alternative combinations read per hypothesis (more: the search decides)
+MARGIN = 8.0  # how far the best reading must rank above every other hypothesis's (log units)
+WILDCARD_PENALTY = 2.0  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
+
+# a UTF-8 sequence of a Chinese character or CJK punctuation (lead E2-E9, two continuation
+# bytes), a destroyed byte ("?", 0x3F in the window's encoding) standing for any of them: without
+# one, no utf8-as-gbk reading of the window can bring Chinese text
+_UTF8_SEQ = re.compile(rb"[\xe2-\xe9?][\x80-\xbf?][\x80-\xbf?]")
+
+
+def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: dict) -> Optional[tuple]:
+    """``(bytes, char)``: the best character for a pair with destroyed bytes, by the bigram from
+    ``pc`` and into ``la`` (the garbled character after it, which the lattice ranks by too) and
+    the script. ``fmemo`` is the document's memo of fills."""
+    key = (pattern, pc, la, script)
+    if key in fmemo:
+        return fmemo[key]
+    cands, _mismatch = lattice._candidates(pattern, None)  # no w_check for gbk-shift: no mismatch
+    logp2, scripts = stats.logp2, stats.scripts
+
+    def exact(j):
+        cb, ch = cands[j]
+        s = logp2(pc, ch)
+        if la:
+            s += logp2(ch, la)
+        k = scripts.get(ch)
+        if script and k is not None and k != script:
+            s -= SCRIPT_PENALTY
+        return s
+
+    if len(cands) > 8 and pc and is_han(pc):
+        # after a Han character, a candidate whose pair with it the statistics do not know scores
+        # its unigram backed off: the lattice's sorted bound (Lattice._order) gives the best of
+        # those at once; only the known pairs and the non-Han candidates are scored one by one
+        order, bound, nonhan, index = lattice._order(pattern, None, la, script)
+        chosen = set(nonhan)
+        for ch in stats.successors(pc):
+            js = index.get(ch)
+            if js:
+                chosen.update(js)
+        look = sorted(chosen)
+        for j in order:
+            if j not in chosen:
+                look.append(j)
+                break
+    else:
+        look = range(len(cands))
+    best = None
+    best_s = None
+    for j in look:
+        s = exact(j)
+        if best_s is None or s > best_s:
+            best, best_s = cands[j], s
+    fmemo[key] = best
+    return best
+
+
+def _read(tokens, choice: dict, prev: str, script: str, right: str, first_gpos: int, end_gpos: int,
+          allow_trailing: bool, codec, stats, branch: list, ctx) -> Optional[Exit]:
+    """Read ``tokens`` with the alternatives in ``choice`` (token index -> alt index; 0 when
+    absent) up to the first point where the reading realigns with the garbled text, as
+    :meth:`Lattice.decode` with ``stop_at_sync`` does. Tokens met with more than one allowed
+    alternative and no choice yet are appended to ``branch`` (the caller tries each)."""
+    logp2, scripts = stats.logp2, stats.scripts
+    n = len(tokens)
+    score = 0.0
+    pc = prev
+    sc = script
+    chars: list = []
+    data = bytearray()
+    guesses: list = []
+    wildcards = 0
+    partial: list = []
+    i = 0
+    while True:
+        if not partial and i > 0:
+            gpos = tokens[i].gpos if i < n else end_gpos
+            break  # the reading realigns here: exit
+        if i >= n:
+            if not partial or not allow_trailing:
+                return None
+            # the run ends inside a character: its last byte was lost
+            if partial[0] != W and partial[0] < 0x80:
+                return None
+            pattern = (partial[0], W)
+            gpos = end_gpos
+            got = _emit(pattern, "", pc, sc, ctx)
+            if got is None:
+                return None
+            cb, ch, s_add, sc = got
+            guesses.append((len(chars), pattern, None, len(data)))
+            score = score - WILDCARD_PENALTY * pattern.count(W) + s_add
+            wildcards += pattern.count(W)
+            chars.append(ch)
+            data += cb
+            pc = ch
+            partial = []
+            break
+        tok = tokens[i]
+        allowed = [
+            a for a, (_d, _p, kind) in enumerate(tok.alts)
+            if not (kind in ("fold", "drop") and not partial) and not (kind == "literal" and partial)
+        ]
+        if not allowed:
+            return None
+        if len(allowed) > 1 and i not in choice:
+            branch.append((i, allowed))  # undecided: the caller reads each alternative
+            return None
+        else:
+            a = choice.get(i, allowed[0])
+            if a not in allowed:
+                return None
+        d, pen, _kind = tok.alts[a]
+        if pen:
+            score -= pen
+        for o, b in enumerate(d):
+            partial.append(b)
+            first = partial[0]
+            need = 2 if first == W or first >= 0x80 else 1
+            if first != W and first >= 0x80 and not codec.is_lead(first):
+                return None
+            if len(partial) < need:
+                continue
+            pattern = tuple(partial)
+            if o + 1 < len(d):
+                nb = d[o + 1]
+                la = ""
+            else:
+                nb = _first_byte(tokens[i + 1]) if i + 1 < n else None
+                g = tokens[i + 1].gpos if i + 1 < n else end_gpos
+                la = right[g - first_gpos : g - first_gpos + 1]
+            if need == 1:
+                ch = chr(first)
+                cb = bytes(pattern)
+                s_add = logp2(pc, ch)
+                k = scripts.get(ch)
+                if k is not None:
+                    if sc and k != sc:
+                        s_add -= SCRIPT_PENALTY
+                    sc = k
+                score += s_add
+            elif W in pattern:
+                got = _emit(pattern, la, pc, sc, ctx)
+                if got is None:
+                    return None
+                cb, ch, s_add, sc = got
+                nw = pattern.count(W)
+                guesses.append((len(chars), pattern, None if nb == W else nb, len(data)))
+                wildcards += nw
+                score = score - WILDCARD_PENALTY * nw + s_add
+            else:
+                ch = codec.pairs.get(pattern)
+                if ch is None:
+                    return None
+                cb = bytes(pattern)
+                s_add = logp2(pc, ch)
+                k = scripts.get(ch)
+                if k is not None:
+                    if sc and k != sc:
+                        s_add -= SCRIPT_PENALTY
+                    sc = k
+                score += s_add
+            chars.append(ch)
+            data += cb
+            pc = ch
+            partial = []
+        i += 1
+    if not chars:
+        return None
+    nxt = right[gpos - first_gpos : gpos - first_gpos + 1]
+    rank = score + (logp2(pc, nxt) if nxt else 0.0)
+    return Exit(gpos, score, "".join(chars), bytes(data), wildcards, rank, tuple(guesses))
+
+
+def _emit(pattern, la, pc, sc, ctx) -> Optional[tuple]:
+    """``(bytes, char, score added, script)`` for a pair with destroyed bytes (as Lattice._emit)."""
+    lattice, stats, fmemo = ctx
+    got = _fill(lattice, pattern, pc, la, sc, stats, fmemo)
+    if got is None:
+        return None
+    cb, ch = got
+    s_add = stats.logp2(pc, ch)
+    k = stats.scripts.get(ch)
+    if k is not None:
+        if sc and k != sc:
+            s_add -= SCRIPT_PENALTY
+        sc = k
+    return cb, ch, s_add, sc
+
+
+def _first_byte(token) -> Optional[int]:
+    firsts = {alt[0][0] for alt in token.alts if alt[0]}
+    return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
+
+
+def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_trailing: bool, ctx) -> Optional[list]:
+    """Every reading of one hypothesis (``tokens`` with its first token already varied), one per
+    combination of byte alternatives; None when there are more than MAX_PATHS combinations."""
+    stats = charstats()
+    codec = two_byte("gb18030")
+    first_gpos = tokens[0].gpos
+    out = []
+    todo: list = [{}]
+    reads = 0
+    while todo:
+        choice = todo.pop()
+        reads += 1
+        if reads > 4 * MAX_PATHS or len(out) > MAX_PATHS:
+            return None
+        branch: list = []
+        x = _read(tokens, choice, prev, script, right, first_gpos, end_gpos, allow_trailing, codec, stats, branch, ctx)
+        if branch:
+            i, allowed = branch[0]
+            todo.extend({**choice, i: a} for a in reversed(allowed))
+        elif x is not None:
+            out.append(x)
+    return out
+
+
+def fast_repair(text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset, memo: dict):
+    """The search's answer for a ``gbk-shift`` run covering ``text[c0]`` when it is clear, else
+    None (the caller runs the full search). See the module docstring."""
+    from . import mojibake as M
+
+    stats = charstats()
+    first = M._first_start(text, max(line_start, c0 - M.START_REACH), c0)
+    lo = max(line_start, c0 - 8)
+    hi = min(line_end, max(c1 + 12, c0 + M.SHIFT_REACH))
+    around = text[max(line_start, c0 - M.CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + M.CONTEXT_REACH)]
+    script = stats.script_of(around)
+    kana = M._KANA.search(text, max(line_start, c0 - M.REFINE_REACH), min(line_end, c1 + M.REFINE_REACH)) is not None
+    ctx = (M._lattice("gb18030", None), stats, memo.setdefault("fill", {}))
+    found: dict = {}
+    s_min = max(lo, first)
+    for start in range(s_min, c0 + 1):
+        if ord(text[start]) < 0x40 and text[start] != "?":
+            continue
+        prev = text[start - 1] if start > line_start else ""
+        toks = M._tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+        if not toks:
+            continue
+        end = M._token_end(text, toks)
+        right = text[start : min(line_end, hi + 1)]
+        for variant, _name in M._shift_starts(toks):
+            got = readings(variant, prev, script, right, end, end == line_end, ctx)
+            if got is None:
+                return None  # too many byte alternatives: the search decides
+            for x in got:
+                if x.end <= c0:
+                    continue
+                garbled = text[start : x.end]
+                if x.text == garbled or not M._plausible_output(x.text, garbled, x, stats):
+                    continue
+                g, quotes = M._gain(stats, text, start, x, line_start, line_end)
+                key = (start, x.end, x.text)
+                if key in found and found[key].gain >= g:
+                    continue
+                c = M._Candidate(start, x.end, x.text, g, "gbk-shift")
+                c.paired = quotes > 0
+                left = text[start - 1] if start > line_start else ""
+                rt = text[x.end] if x.end < line_end else ""
+                c.known = stats.known_pairs(left + x.text + rt)
+                c.signal = bool(M._STRONG.search(garbled) or M._GLUED.search(text, max(line_start, start - 1), x.end))
+                c.exit, c.lattice, c.source = x, M._lattice("gb18030", None), None
+                c.garbled = garbled
+                c.kana = kana
+                c.realigned = x.end >= line_end or ord(text[x.end]) < 0x80
+                found[key] = c
+    if not found:
+        return None
+    ranked = sorted(found.values(), key=lambda c: -c.gain)
+    best = ranked[0]
+    n = best.end - best.start
+    if best.gain < max(2 * M.MIN_GAIN, 3.0 * n):
+        return None  # not the margin at which the search stops trying other classes
+    others = [c for c in ranked[1:] if (c.start, c.end) != (best.start, best.end)]
+    if others and others[0].gain > best.gain - MARGIN:
+        return None  # another place reads almost as well: the search weighs them
+    # a utf8-as-gbk reading (tried first by the search) needs a UTF-8 sequence in the bytes
+    window = text[s_min : best.end]
+    try:
+        raw = window.replace("\ufffd", "?").encode("gb18030")
+    except UnicodeEncodeError:
+        return None
+    if _UTF8_SEQ.search(raw):
+        return None
+    # the same run read other ways (a destroyed byte filled otherwise): judge them as the search
+    # does, refined and ranked with word statistics
+    same = [c for c in ranked if (c.start, c.end) == (best.start, best.end)][: M.RERANK]
+    for c in same:
+        if c.exit.guesses:
+            M._refine(c, text, line_start, line_end, stats, memo)
+    distinct: dict = {}
+    for c in same:
+        key = c.text
+        if key not in distinct or c.gain > distinct[key].gain:
+            distinct[key] = c
+    top = sorted(distinct.values(), key=lambda c: -c.gain)
+    if len(top) > 1 or others:
+        words = wordstats()
+        for c in top:
+            lo_w = max(line_start, c.start - 3)
+            hi_w = min(line_end, c.end + 3)
+            c.wgain = words.score(text[lo_w : c.start] + c.text + text[c.end : hi_w]) - words.score(text[lo_w:hi_w])
+            c.rank = c.gain + M.WORD_WEIGHT * c.wgain
+    top.sort(key=lambda c: -c.rank)
+    for c in top:
+        if M._accept(c) and c.gain >= max(2 * M.MIN_GAIN, 3.0 * n):
+            return c
+    return None
