@@ -248,6 +248,17 @@ def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_tr
     return out
 
 
+def _context(memo: dict) -> tuple:
+    """What a read needs: the search's gbk-shift lattice (its candidate tables), the statistics,
+    and the document's memo of filled bytes (bounded like the rest of the document's memo)."""
+    from .mojibake import MEMO_LIMIT, _lattice
+
+    fills = memo.setdefault("fill", {})
+    if len(fills) > MEMO_LIMIT:
+        fills.clear()
+    return _lattice("gb18030", None), charstats(), fills
+
+
 def fast_repair(text: str, c0: int, c1: int, line_start: int, line_end: int, numbers: frozenset, memo: dict):
     """The search's answer for a ``gbk-shift`` run covering ``text[c0]`` when it is clear, else
     None (the caller runs the full search). See the module docstring."""
@@ -260,7 +271,7 @@ def fast_repair(text: str, c0: int, c1: int, line_start: int, line_end: int, num
     around = text[max(line_start, c0 - M.CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + M.CONTEXT_REACH)]
     script = stats.script_of(around)
     kana = M._KANA.search(text, max(line_start, c0 - M.REFINE_REACH), min(line_end, c1 + M.REFINE_REACH)) is not None
-    ctx = (M._lattice("gb18030", None), stats, memo.setdefault("fill", {}))
+    ctx = _context(memo)
     found: dict = {}
     s_min = max(lo, first)
     for start in range(s_min, c0 + 1):
