@@ -27,7 +27,7 @@ import re
 from typing import Optional
 
 from ..charstats import charstats, is_han, wordstats
-from ._redecode import SCRIPT_PENALTY, W, Exit, two_byte
+from ._redecode import SCRIPT_PENALTY, W, Exit
 
 MAX_PATHS = 16  # byte-alternative combinations read per hypothesis (more: the search decides)
 MARGIN = 8.0  # how far the best reading must rank above every other hypothesis's (log units)
@@ -86,121 +86,163 @@ def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: 
     return best
 
 
-def _read(tokens, choice: dict, prev: str, script: str, right: str, first_gpos: int, end_gpos: int,
-          allow_trailing: bool, codec, stats, branch: list, ctx) -> Optional[Exit]:
-    """Read ``tokens`` with the alternatives in ``choice`` (token index -> alt index; 0 when
-    absent) up to the first point where the reading realigns with the garbled text, as
-    :meth:`Lattice.decode` with ``stop_at_sync`` does. Tokens met with more than one allowed
-    alternative and no choice yet are appended to ``branch`` (the caller tries each)."""
-    logp2, scripts = stats.logp2, stats.scripts
+def _allowed(alts: tuple, pending: bool) -> tuple:
+    """Indices of the alternatives the lattice lets a token take: ``fold`` and ``drop`` only
+    where a two-byte character is half read, ``literal`` only where none is."""
+    return tuple(
+        a for a, (_d, _p, kind) in enumerate(alts)
+        if not (kind in ("fold", "drop") and not pending) and not (kind == "literal" and pending)
+    )
+
+
+def _char(pc: str, sc: str, ch: str, stats) -> tuple:
+    """``(score added, script)`` for reading ``ch`` after ``pc`` (as Lattice._emit scores it)."""
+    s_add = stats.logp2(pc, ch)
+    k = stats.scripts.get(ch)
+    if k is not None:
+        if sc and k != sc:
+            s_add -= SCRIPT_PENALTY
+        sc = k
+    return s_add, sc
+
+
+def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_trailing: bool, ctx) -> Optional[list]:
+    """Every reading of one hypothesis (``tokens``, its first token already varied) up to the
+    first point where it realigns with the garbled text, as :meth:`Lattice.decode` with
+    ``stop_at_sync`` reads it: one reading per combination of the byte alternatives the tokens
+    allow (a destroyed byte filled with its best character). None when there are more than
+    :data:`MAX_PATHS` combinations.
+
+    The readings share their prefixes: a state is forked where a token allows more than one
+    alternative, and each fork reads on from there."""
+    lattice, stats, _fmemo = ctx
+    codec = lattice.codec
+    pairs = codec.pairs
     n = len(tokens)
-    score = 0.0
-    pc = prev
-    sc = script
-    chars: list = []
-    data = bytearray()
-    guesses: list = []
-    wildcards = 0
-    partial: list = []
-    i = 0
-    while True:
-        if not partial and i > 0:
-            gpos = tokens[i].gpos if i < n else end_gpos
-            break  # the reading realigns here: exit
-        if i >= n:
-            if not partial or not allow_trailing:
-                return None
-            # the run ends inside a character: its last byte was lost
-            if partial[0] != W and partial[0] < 0x80:
-                return None
-            pattern = (partial[0], W)
-            gpos = end_gpos
-            got = _emit(pattern, "", pc, sc, ctx)
-            if got is None:
-                return None
-            cb, ch, s_add, sc = got
-            guesses.append((len(chars), pattern, None, len(data)))
-            score = score - WILDCARD_PENALTY * pattern.count(W) + s_add
-            wildcards += pattern.count(W)
-            chars.append(ch)
-            data += cb
-            pc = ch
-            partial = []
-            break
-        tok = tokens[i]
-        allowed = [
-            a for a, (_d, _p, kind) in enumerate(tok.alts)
-            if not (kind in ("fold", "drop") and not partial) and not (kind == "literal" and partial)
-        ]
-        if not allowed:
-            return None
-        if len(allowed) > 1 and i not in choice:
-            branch.append((i, allowed))  # undecided: the caller reads each alternative
-            return None
-        else:
-            a = choice.get(i, allowed[0])
-            if a not in allowed:
-                return None
-        d, pen, _kind = tok.alts[a]
-        if pen:
-            score -= pen
-        for o, b in enumerate(d):
-            partial.append(b)
-            first = partial[0]
-            need = 2 if first == W or first >= 0x80 else 1
-            if first != W and first >= 0x80 and not codec.is_lead(first):
-                return None
-            if len(partial) < need:
-                continue
-            pattern = tuple(partial)
-            if o + 1 < len(d):
-                nb = d[o + 1]
-                la = ""
-            else:
-                nb = _first_byte(tokens[i + 1]) if i + 1 < n else None
-                g = tokens[i + 1].gpos if i + 1 < n else end_gpos
-                la = right[g - first_gpos : g - first_gpos + 1]
-            if need == 1:
-                ch = chr(first)
-                cb = bytes(pattern)
-                s_add = logp2(pc, ch)
-                k = scripts.get(ch)
-                if k is not None:
-                    if sc and k != sc:
-                        s_add -= SCRIPT_PENALTY
-                    sc = k
-                score += s_add
-            elif W in pattern:
-                got = _emit(pattern, la, pc, sc, ctx)
+    first_gpos = tokens[0].gpos
+    allowed_at: dict = {}
+    first_byte_at: dict = {}
+    out: list = []
+    # a state: (token index, forced alternative or None, pending lead byte or None, score,
+    # previous char, script, chain of (char, bytes, guess) items, chars read, bytes read, wildcards)
+    stack: list = [(0, None, None, 0.0, prev, script, None, 0, 0, 0)]
+    forks = 0
+    while stack:
+        i, forced, lead, score, pc, sc, chain, nchars, ndata, wc = stack.pop()
+        gpos = -1
+        while True:
+            if lead is None and i > 0:
+                gpos = tokens[i].gpos if i < n else end_gpos  # the reading realigns here
+                break
+            if i >= n:
+                if lead is None or not allow_trailing:
+                    break
+                # the run ends inside a character: its last byte was lost
+                pattern = (lead, W)
+                got = _emit(pattern, "", pc, sc, ctx)
                 if got is None:
-                    return None
+                    break
                 cb, ch, s_add, sc = got
-                nw = pattern.count(W)
-                guesses.append((len(chars), pattern, None if nb == W else nb, len(data)))
-                wildcards += nw
-                score = score - WILDCARD_PENALTY * nw + s_add
-            else:
-                ch = codec.pairs.get(pattern)
-                if ch is None:
-                    return None
-                cb = bytes(pattern)
-                s_add = logp2(pc, ch)
-                k = scripts.get(ch)
-                if k is not None:
-                    if sc and k != sc:
-                        s_add -= SCRIPT_PENALTY
-                    sc = k
-                score += s_add
-            chars.append(ch)
-            data += cb
-            pc = ch
-            partial = []
-        i += 1
-    if not chars:
-        return None
-    nxt = right[gpos - first_gpos : gpos - first_gpos + 1]
-    rank = score + (logp2(pc, nxt) if nxt else 0.0)
-    return Exit(gpos, score, "".join(chars), bytes(data), wildcards, rank, tuple(guesses))
+                chain = (chain, (ch, cb, (nchars, pattern, None, ndata)))
+                score = score - WILDCARD_PENALTY * pattern.count(W) + s_add
+                wc += pattern.count(W)
+                nchars += 1
+                ndata += len(cb)
+                pc = ch
+                lead = None
+                gpos = end_gpos
+                break
+            tok = tokens[i]
+            if forced is None:
+                key = (i, lead is not None)
+                allowed = allowed_at.get(key)
+                if allowed is None:
+                    allowed = allowed_at[key] = _allowed(tok.alts, lead is not None)
+                if not allowed:
+                    break
+                if len(allowed) > 1:
+                    forks += len(allowed) - 1
+                    if forks > MAX_PATHS:
+                        return None  # too many combinations: the search decides
+                    for a in reversed(allowed[1:]):
+                        stack.append((i, a, lead, score, pc, sc, chain, nchars, ndata, wc))
+                forced = allowed[0]
+            d, pen, _kind = tok.alts[forced]
+            forced = None
+            if pen:
+                score -= pen
+            dead = False
+            for o, b in enumerate(d):
+                if lead is None:
+                    if b == W or b >= 0x80:
+                        if b != W and not codec.is_lead(b):
+                            dead = True
+                            break
+                        lead = b
+                        continue
+                    pattern = (b,)
+                else:
+                    pattern = (lead, b)
+                if o + 1 < len(d):
+                    nb = d[o + 1]
+                    la = ""
+                elif i + 1 < n:
+                    nb = first_byte_at.get(i + 1, -2)
+                    if nb == -2:
+                        nb = first_byte_at[i + 1] = _first_byte(tokens[i + 1])
+                    g = tokens[i + 1].gpos - first_gpos
+                    la = right[g : g + 1]
+                else:
+                    nb = None
+                    la = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
+                guess = None
+                if len(pattern) == 1:
+                    ch = chr(b)
+                    cb = bytes(pattern)
+                    s_add, sc = _char(pc, sc, ch, stats)
+                    score += s_add
+                elif W in pattern:
+                    got = _emit(pattern, la, pc, sc, ctx)
+                    if got is None:
+                        dead = True
+                        break
+                    cb, ch, s_add, sc = got
+                    nw = pattern.count(W)
+                    guess = (nchars, pattern, None if nb == W else nb, ndata)
+                    wc += nw
+                    score = score - WILDCARD_PENALTY * nw + s_add
+                else:
+                    ch = pairs.get(pattern)
+                    if ch is None:
+                        dead = True
+                        break
+                    cb = bytes(pattern)
+                    s_add, sc = _char(pc, sc, ch, stats)
+                    score += s_add
+                chain = (chain, (ch, cb, guess))
+                nchars += 1
+                ndata += len(cb)
+                pc = ch
+                lead = None
+            if dead:
+                break
+            i += 1
+        if gpos < 0 or not nchars:
+            continue
+        items = []
+        while chain is not None:
+            chain, item = chain
+            items.append(item)
+        items.reverse()
+        nxt = right[gpos - first_gpos : gpos - first_gpos + 1]
+        rank = score + (stats.logp2(pc, nxt) if nxt else 0.0)
+        out.append(
+            Exit(
+                gpos, score, "".join(it[0] for it in items), b"".join(it[1] for it in items), wc, rank,
+                tuple(it[2] for it in items if it[2] is not None),
+            )
+        )
+    return out
 
 
 def _emit(pattern, la, pc, sc, ctx) -> Optional[tuple]:
@@ -210,42 +252,13 @@ def _emit(pattern, la, pc, sc, ctx) -> Optional[tuple]:
     if got is None:
         return None
     cb, ch = got
-    s_add = stats.logp2(pc, ch)
-    k = stats.scripts.get(ch)
-    if k is not None:
-        if sc and k != sc:
-            s_add -= SCRIPT_PENALTY
-        sc = k
+    s_add, sc = _char(pc, sc, ch, stats)
     return cb, ch, s_add, sc
 
 
 def _first_byte(token) -> Optional[int]:
     firsts = {alt[0][0] for alt in token.alts if alt[0]}
     return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
-
-
-def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_trailing: bool, ctx) -> Optional[list]:
-    """Every reading of one hypothesis (``tokens`` with its first token already varied), one per
-    combination of byte alternatives; None when there are more than MAX_PATHS combinations."""
-    stats = charstats()
-    codec = two_byte("gb18030")
-    first_gpos = tokens[0].gpos
-    out = []
-    todo: list = [{}]
-    reads = 0
-    while todo:
-        choice = todo.pop()
-        reads += 1
-        if reads > 4 * MAX_PATHS or len(out) > MAX_PATHS:
-            return None
-        branch: list = []
-        x = _read(tokens, choice, prev, script, right, first_gpos, end_gpos, allow_trailing, codec, stats, branch, ctx)
-        if branch:
-            i, allowed = branch[0]
-            todo.extend({**choice, i: a} for a in reversed(allowed))
-        elif x is not None:
-            out.append(x)
-    return out
 
 
 def _context(memo: dict) -> tuple:
