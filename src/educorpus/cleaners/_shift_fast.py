@@ -31,7 +31,9 @@ from ._redecode import SCRIPT_PENALTY, W, Exit
 
 MAX_PATHS = 16  # byte-alternative combinations read per hypothesis (more: the search decides)
 MARGIN = 8.0  # how far the best reading must rank above every other hypothesis's (log units)
-WILDCARD_PENALTY = 2.0  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
+WILDCARD_PENALTY = 2.0
+TOKEN_REACH = 48  # characters past the cluster that the tokens of a hypothesis cover
+_PINYIN_LETTERS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
 
 # a UTF-8 sequence of a Chinese character or CJK punctuation (lead E2-E9, two continuation
 # bytes), a destroyed byte ("?", 0x3F in the window's encoding) standing for any of them: without
@@ -106,12 +108,15 @@ def _char(pc: str, sc: str, ch: str, stats) -> tuple:
     return s_add, sc
 
 
-def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_trailing: bool, ctx) -> Optional[list]:
+def readings(
+    tokens, prev: str, script: str, right: str, end_gpos: int, allow_trailing: bool, ctx, open_end: bool = False
+) -> Optional[list]:
     """Every reading of one hypothesis (``tokens``, its first token already varied) up to the
     first point where it realigns with the garbled text, as :meth:`Lattice.decode` with
     ``stop_at_sync`` reads it: one reading per combination of the byte alternatives the tokens
     allow (a destroyed byte filled with its best character). None when there are more than
-    :data:`MAX_PATHS` combinations.
+    :data:`MAX_PATHS` combinations, or (``open_end``: the tokens were cut short) when a reading
+    gets to the last token.
 
     The readings share their prefixes: a state is forked where a token allows more than one
     alternative, and each fork reads on from there."""
@@ -134,6 +139,8 @@ def readings(tokens, prev: str, script: str, right: str, end_gpos: int, allow_tr
             if lead is None and i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos  # the reading realigns here
                 break
+            if open_end and i >= n - 1:
+                return None  # past the tokens read: the search decides
             if i >= n:
                 if lead is None or not allow_trailing:
                     break
@@ -277,6 +284,19 @@ def fast_repair(text: str, c0: int, c1: int, line_start: int, line_end: int, num
     None (the caller runs the full search). See the module docstring."""
     from . import mojibake as M
 
+    # the step walks a cluster it could not repair one suspicious character at a time: a cluster
+    # where this path was not sure once is left to the search (a matter of speed only: the
+    # search's answer is the reference either way)
+    failed = memo.setdefault("fast_failed", set())
+    if (line_start, c1) in failed:
+        return None
+    got = _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M)
+    if got is None:
+        failed.add((line_start, c1))
+    return got
+
+
+def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
     stats = charstats()
     first = M._first_start(text, max(line_start, c0 - M.START_REACH), c0)
     lo = max(line_start, c0 - 8)
@@ -287,17 +307,24 @@ def fast_repair(text: str, c0: int, c1: int, line_start: int, line_end: int, num
     ctx = _context(memo)
     found: dict = {}
     s_min = max(lo, first)
+    # a reading stops where it realigns, mostly within a few characters of the cluster: the
+    # tokens go that far (and on over ASCII and pinyin, whose tokens look ahead), not to hi
+    cut = min(hi, c1 + TOKEN_REACH)
+    while cut < hi and (ord(text[cut]) < 0x80 or text[cut] in _PINYIN_LETTERS):
+        cut += 1
     for start in range(s_min, c0 + 1):
         if ord(text[start]) < 0x40 and text[start] != "?":
             continue
         prev = text[start - 1] if start > line_start else ""
-        toks = M._tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+        toks = M._tokens(text, start, cut, "gb18030", shift=True, numbers=numbers)
         if not toks:
             continue
         end = M._token_end(text, toks)
+        # tokens cut short of where the search's end: a reading that gets near the cut is unsure
+        open_end = cut < hi and end >= cut
         right = text[start : min(line_end, hi + 1)]
         for variant, _name in M._shift_starts(toks):
-            got = readings(variant, prev, script, right, end, end == line_end, ctx)
+            got = readings(variant, prev, script, right, end, end == line_end, ctx, open_end)
             if got is None:
                 return None  # too many byte alternatives: the search decides
             for x in got:
