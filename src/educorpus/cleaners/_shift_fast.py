@@ -30,15 +30,9 @@ from ..charstats import charstats, is_han, wordstats
 from ._redecode import SCRIPT_PENALTY, W, Exit
 
 MAX_PATHS = 16  # byte-alternative combinations read per hypothesis (more: the search decides)
-MARGIN = 8.0  # how far the best reading must rank above every other hypothesis's (log units)
-WILDCARD_PENALTY = 2.0
+WILDCARD_PENALTY = 2.0  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
 TOKEN_REACH = 48  # characters past the cluster that the tokens of a hypothesis cover
-_PINYIN_LETTERS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
-
-# a UTF-8 sequence of a Chinese character or CJK punctuation (lead E2-E9, two continuation
-# bytes), a destroyed byte ("?", 0x3F in the window's encoding) standing for any of them: without
-# one, no utf8-as-gbk reading of the window can bring Chinese text
-_UTF8_SEQ = re.compile(rb"[\xe2-\xe9?][\x80-\xbf?][\x80-\xbf?]")
+_PINYIN_LETTERS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")
 
 
 def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: dict) -> Optional[tuple]:
@@ -67,10 +61,17 @@ def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: 
         # those at once; only the known pairs and the non-Han candidates are scored one by one
         order, bound, nonhan, index = lattice._order(pattern, None, la, script)
         chosen = set(nonhan)
-        for ch in stats.successors(pc):
-            js = index.get(ch)
-            if js:
-                chosen.update(js)
+        succ = stats.successors(pc)
+        if len(succ) < len(index):
+            for ch in succ:
+                js = index.get(ch)
+                if js:
+                    chosen.update(js)
+        else:
+            bigrams = stats.bigrams
+            for ch, js in index.items():
+                if pc + ch in bigrams:
+                    chosen.update(js)
         look = sorted(chosen)
         for j in order:
             if j not in chosen:
@@ -268,6 +269,75 @@ def _first_byte(token) -> Optional[int]:
     return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
 
 
+def _utf8_possible(text: str, lo: int, c0: int, hi: int) -> bool:
+    """Whether a utf8-as-gbk reading may cover ``text[c0]`` from a start in ``lo..c0`` and end
+    by ``hi`` (False: surely not). Such a reading reads every character from its start as the
+    GBK bytes of UTF-8 text, and ends where a UTF-8 character ends with a garbled one, past
+    ``c0``, having read a Chinese character or CJK punctuation (three bytes in UTF-8). ``?``
+    and U+FFFD may be any byte from 0x80 (``?`` also itself), ``€`` 0x80 or A2 E3, as the
+    search's tokens have them. The check is looser than the search (no overlong or surrogate rules,
+    no statistics), so "may" can be wrong, "surely not" cannot."""
+    for s in range(lo, c0 + 1):
+        if ord(text[s]) < 0x80 and text[s] != "?":
+            continue  # the search starts no confusion at an ASCII character
+        states = {(0, False, False)}  # see _utf8_step
+        for k in range(s, hi):
+            ch = text[k]
+            if ch == "?":
+                alts = ((W,), (0x3F,))
+            elif ch == "\ufffd":
+                alts = ((W,),)
+            elif ch == "€":
+                alts = ((0x80,), (0xA2, 0xE3))
+            elif ord(ch) < 0x80:
+                alts = ((ord(ch),),)
+            else:
+                try:
+                    b = ch.encode("gb18030")
+                except UnicodeEncodeError:
+                    b = b""
+                if len(b) != 2:
+                    break  # the search's run stops before a character GBK cannot write
+                alts = (tuple(b),)
+            new = set()
+            for alt in alts:
+                for st in states:
+                    got = {st}
+                    for byte in alt:
+                        got = {x for g in got for x in _utf8_step(g, byte)}
+                        if not got:
+                            break
+                    new |= got
+            states = new
+            if not states:
+                break
+            if k >= c0 and any(not need and cjk for need, cjk, _t in states):
+                return True
+    return False
+
+
+def _utf8_step(state: tuple, byte: int) -> tuple:
+    """The UTF-8 states after ``byte`` from ``state`` = (continuation bytes needed, a Chinese
+    character or CJK punctuation read, the pending character is one of those). Those are the
+    three-byte characters (lead E2-EF): a reading needs one (see mojibake._plausible_output)."""
+    need, cjk, three = state
+    if need:
+        if byte == W or 0x80 <= byte <= 0xBF:
+            return ((need - 1, cjk or (need == 1 and three), three),)
+        return ()
+    if byte == W:
+        return ((1, cjk, False), (2, cjk, True), (3, cjk, False))  # a destroyed byte: any lead
+    if byte < 0x80:
+        return ((0, cjk, False),)
+    if 0xC2 <= byte <= 0xDF:
+        return ((1, cjk, False),)
+    if 0xE0 <= byte <= 0xEF:
+        return ((2, cjk, 0xE2 <= byte),)
+    if 0xF0 <= byte <= 0xF4:
+        return ((3, cjk, False),)
+    return ()
+
+
 def _context(memo: dict) -> tuple:
     """What a read needs: the search's gbk-shift lattice (its candidate tables), the statistics,
     and the document's memo of filled bytes (bounded like the rest of the document's memo)."""
@@ -352,33 +422,27 @@ def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
         return None
     ranked = sorted(found.values(), key=lambda c: -c.gain)
     best = ranked[0]
-    n = best.end - best.start
-    if best.gain < max(2 * M.MIN_GAIN, 3.0 * n):
+    if best.gain < max(2 * M.MIN_GAIN, 3.0 * (best.end - best.start)):
         return None  # not the margin at which the search stops trying other classes
-    others = [c for c in ranked[1:] if (c.start, c.end) != (best.start, best.end)]
-    if others and others[0].gain > best.gain - MARGIN:
-        return None  # another place reads almost as well: the search weighs them
-    # a utf8-as-gbk reading (tried first by the search) needs a UTF-8 sequence in the bytes
-    window = text[s_min : best.end]
-    try:
-        raw = window.replace("\ufffd", "?").encode("gb18030")
-    except UnicodeEncodeError:
+    # the search tries utf8-as-gbk first: none of its readings may exist
+    if _utf8_possible(text, max(line_start, c0 - 12, first), c0, min(line_end, c1 + 41)):
         return None
-    if _UTF8_SEQ.search(raw):
-        return None
-    # the same run read other ways (a destroyed byte filled otherwise): judge them as the search
-    # does, refined and ranked with word statistics
-    same = [c for c in ranked if (c.start, c.end) == (best.start, best.end)][: M.RERANK]
-    for c in same:
+    # the search's last stage on these readings: the best few refined (a destroyed byte chosen
+    # again with word statistics), ranked again with word statistics, the best accepted
+    distinct: dict = {}
+    for c in ranked[: 2 * M.RERANK]:
         if c.exit.guesses:
             M._refine(c, text, line_start, line_end, stats, memo)
-    distinct: dict = {}
-    for c in same:
-        key = c.text
-        if key not in distinct or c.gain > distinct[key].gain:
-            distinct[key] = c
+        key = (c.start, c.end, c.text)
+        if key in distinct:
+            if c.gain > distinct[key].gain:
+                distinct[key] = c
+            continue
+        distinct[key] = c
+        if len(distinct) >= M.RERANK:
+            break
     top = sorted(distinct.values(), key=lambda c: -c.gain)
-    if len(top) > 1 or others:
+    if len(top) > 1:
         words = wordstats()
         for c in top:
             lo_w = max(line_start, c.start - 3)
@@ -387,6 +451,6 @@ def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
             c.rank = c.gain + M.WORD_WEIGHT * c.wgain
     top.sort(key=lambda c: -c.rank)
     for c in top:
-        if M._accept(c) and c.gain >= max(2 * M.MIN_GAIN, 3.0 * n):
+        if (c.start, c.end) == (top[0].start, top[0].end) and M._accept(c):
             return c
     return None
