@@ -31,14 +31,22 @@ from ._redecode import SCRIPT_PENALTY, W, Exit
 
 MAX_PATHS = 16  # byte-alternative combinations read per hypothesis (more: the search decides)
 WILDCARD_PENALTY = 2.0  # what the lattice charges per destroyed byte (Lattice.wildcard_penalty)
+KEEP = 6  # readings kept per end of a hypothesis, as the lattice's beam keeps (Lattice.beam)
 TOKEN_REACH = 48  # characters past the cluster that the tokens of a hypothesis cover
 _PINYIN_LETTERS = frozenset("āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü")
 
 
 def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: dict) -> Optional[tuple]:
     """``(bytes, char)``: the best character for a pair with destroyed bytes, by the bigram from
-    ``pc`` and into ``la`` (the garbled character after it, which the lattice ranks by too) and
-    the script. ``fmemo`` is the document's memo of fills."""
+    ``pc`` and into ``la`` (the character after it) and the script. ``fmemo`` is the document's
+    memo of fills."""
+    got = _fills(lattice, pattern, pc, la, script, stats, fmemo)
+    return got[0] if got else None
+
+
+def _fills(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: dict) -> list:
+    """The best :data:`KEEP` ``(bytes, char)`` for a pair with destroyed bytes, best first (see
+    :func:`_fill`)."""
     key = (pattern, pc, la, script)
     if key in fmemo:
         return fmemo[key]
@@ -73,18 +81,17 @@ def _fill(lattice, pattern: tuple, pc: str, la: str, script: str, stats, fmemo: 
                 if pc + ch in bigrams:
                     chosen.update(js)
         look = sorted(chosen)
+        taken = 0
         for j in order:
             if j not in chosen:
                 look.append(j)
-                break
+                taken += 1
+                if taken >= KEEP:
+                    break
     else:
         look = range(len(cands))
-    best = None
-    best_s = None
-    for j in look:
-        s = exact(j)
-        if best_s is None or s > best_s:
-            best, best_s = cands[j], s
+    scored = sorted(look, key=lambda j: -exact(j))[:KEEP]
+    best = [cands[j] for j in scored]
     fmemo[key] = best
     return best
 
@@ -130,11 +137,26 @@ def readings(
     first_byte_at: dict = {}
     out: list = []
     # a state: (token index, forced alternative or None, pending lead byte or None, score,
-    # previous char, script, chain of (char, bytes, guess) items, chars read, bytes read, wildcards)
-    stack: list = [(0, None, None, 0.0, prev, script, None, 0, 0, 0)]
+    # previous char, script, chain of (char, bytes, guess) items, chars read, bytes read,
+    # wildcards, a character with destroyed bytes not yet filled or None)
+    stack: list = [(0, None, None, 0.0, prev, script, None, 0, 0, 0, None)]
     forks = 0
+
+    def fill(pend, la, pc, sc, chain, score, nchars, ndata, wc):
+        # a character with destroyed bytes is filled once the character after it is known: the
+        # best path through the lattice picks it by both its neighbours (Viterbi); the garbled
+        # character after it (``pend[2]``) stands in when the next one is itself a guess
+        pattern, nb = pend[0], pend[1]
+        got = _emit(pattern, la, pc, sc, ctx)
+        if got is None:
+            return None
+        cb, ch, s_add, sc = got
+        nw = pattern.count(W)
+        chain = (chain, (ch, cb, (nchars, pattern, None if nb == W else nb, ndata)))
+        return ch, sc, chain, score - WILDCARD_PENALTY * nw + s_add, nchars + 1, ndata + len(cb), wc + nw
+
     while stack:
-        i, forced, lead, score, pc, sc, chain, nchars, ndata, wc = stack.pop()
+        i, forced, lead, score, pc, sc, chain, nchars, ndata, wc, pend = stack.pop()
         gpos = -1
         while True:
             if lead is None and i > 0:
@@ -146,19 +168,15 @@ def readings(
                 if lead is None or not allow_trailing:
                     break
                 # the run ends inside a character: its last byte was lost
-                pattern = (lead, W)
-                got = _emit(pattern, "", pc, sc, ctx)
-                if got is None:
-                    break
-                cb, ch, s_add, sc = got
-                chain = (chain, (ch, cb, (nchars, pattern, None, ndata)))
-                score = score - WILDCARD_PENALTY * pattern.count(W) + s_add
-                wc += pattern.count(W)
-                nchars += 1
-                ndata += len(cb)
-                pc = ch
-                lead = None
+                if pend is not None:
+                    got = fill(pend, pend[2], pc, sc, chain, score, nchars, ndata, wc)
+                    if got is None:
+                        break
+                    pc, sc, chain, score, nchars, ndata, wc = got
+                    pend = None
                 gpos = end_gpos
+                pend = ((lead, W), None, "")
+                lead = None
                 break
             tok = tokens[i]
             if forced is None:
@@ -173,7 +191,7 @@ def readings(
                     if forks > MAX_PATHS:
                         return None  # too many combinations: the search decides
                     for a in reversed(allowed[1:]):
-                        stack.append((i, a, lead, score, pc, sc, chain, nchars, ndata, wc))
+                        stack.append((i, a, lead, score, pc, sc, chain, nchars, ndata, wc, pend))
                 forced = allowed[0]
             d, pen, _kind = tok.alts[forced]
             forced = None
@@ -191,6 +209,7 @@ def readings(
                     pattern = (b,)
                 else:
                     pattern = (lead, b)
+                lead = None
                 if o + 1 < len(d):
                     nb = d[o + 1]
                     la = ""
@@ -203,53 +222,94 @@ def readings(
                 else:
                     nb = None
                     la = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
-                guess = None
-                if len(pattern) == 1:
-                    ch = chr(b)
-                    cb = bytes(pattern)
-                    s_add, sc = _char(pc, sc, ch, stats)
-                    score += s_add
-                elif W in pattern:
-                    got = _emit(pattern, la, pc, sc, ctx)
+                if W in pattern:
+                    if pend is not None:
+                        got = fill(pend, pend[2], pc, sc, chain, score, nchars, ndata, wc)
+                        if got is None:
+                            dead = True
+                            break
+                        pc, sc, chain, score, nchars, ndata, wc = got
+                    pend = (pattern, nb, la)
+                    continue
+                ch = chr(b) if len(pattern) == 1 else pairs.get(pattern)
+                if ch is None:
+                    dead = True
+                    break
+                if pend is not None:
+                    got = fill(pend, ch, pc, sc, chain, score, nchars, ndata, wc)
                     if got is None:
                         dead = True
                         break
-                    cb, ch, s_add, sc = got
-                    nw = pattern.count(W)
-                    guess = (nchars, pattern, None if nb == W else nb, ndata)
-                    wc += nw
-                    score = score - WILDCARD_PENALTY * nw + s_add
-                else:
-                    ch = pairs.get(pattern)
-                    if ch is None:
-                        dead = True
-                        break
-                    cb = bytes(pattern)
-                    s_add, sc = _char(pc, sc, ch, stats)
-                    score += s_add
-                chain = (chain, (ch, cb, guess))
+                    pc, sc, chain, score, nchars, ndata, wc = got
+                    pend = None
+                s_add, sc = _char(pc, sc, ch, stats)
+                score += s_add
+                chain = (chain, (ch, bytes(pattern), None))
                 nchars += 1
-                ndata += len(cb)
+                ndata += len(pattern)
                 pc = ch
-                lead = None
             if dead:
                 break
             i += 1
-        if gpos < 0 or not nchars:
+        if gpos < 0:
+            continue
+        nxt = right[gpos - first_gpos : gpos - first_gpos + 1]
+        if pend is not None:
+            got = fill(pend, nxt, pc, sc, chain, score, nchars, ndata, wc)
+            if got is None:
+                continue
+            pc, sc, chain, score, nchars, ndata, wc = got
+        if not nchars:
             continue
         items = []
         while chain is not None:
             chain, item = chain
             items.append(item)
         items.reverse()
-        nxt = right[gpos - first_gpos : gpos - first_gpos + 1]
         rank = score + (stats.logp2(pc, nxt) if nxt else 0.0)
-        out.append(
-            Exit(
-                gpos, score, "".join(it[0] for it in items), b"".join(it[1] for it in items), wc, rank,
-                tuple(it[2] for it in items if it[2] is not None),
-            )
+        x = Exit(
+            gpos, score, "".join(it[0] for it in items), b"".join(it[1] for it in items), wc, rank,
+            tuple(it[2] for it in items if it[2] is not None),
         )
+        out.append(x)
+        out.extend(_others(x, prev, script, nxt, ctx))
+    return out
+
+
+def _score(text: str, prev: str, script: str, stats) -> float:
+    """What the lattice adds up for reading ``text`` after ``prev``: bigrams and script switches."""
+    total = 0.0
+    pc, sc = prev, script
+    for ch in text:
+        s_add, sc = _char(pc, sc, ch, stats)
+        total += s_add
+        pc = ch
+    return total
+
+
+def _others(x: Exit, prev: str, script: str, nxt: str, ctx) -> list:
+    """The reading ``x`` with one character guessed from destroyed bytes filled otherwise, each
+    of the next best fills between its neighbours: the lattice keeps such readings side by side
+    (its beam), and the search's last stage weighs them (refined, they may win)."""
+    if not x.guesses:
+        return []
+    lattice, stats, fmemo = ctx
+    text = x.text
+    base = None
+    out = []
+    for k, pattern, _nb, offset in x.guesses:
+        left = text[k - 1] if k else prev
+        right = text[k + 1] if k + 1 < len(text) else nxt
+        for cb, ch in _fills(lattice, pattern, left, right, script, stats, fmemo):
+            if ch == text[k]:
+                continue
+            if base is None:
+                base = x.score - _score(text, prev, script, stats)
+            new = text[:k] + ch + text[k + 1 :]
+            score = base + _score(new, prev, script, stats)
+            data = x.data[:offset] + cb + x.data[offset + len(cb) :]
+            rank = score + (stats.logp2(new[-1], nxt) if nxt else 0.0)
+            out.append(Exit(x.end, score, new, data, x.wildcards, rank, x.guesses))
     return out
 
 
@@ -338,6 +398,20 @@ def _utf8_step(state: tuple, byte: int) -> tuple:
     return ()
 
 
+def _beam(exits: list) -> list:
+    """The best :data:`KEEP` readings of distinct text per end, by rank (as Lattice._exit keeps)."""
+    by_end: dict = {}
+    for x in exits:
+        lst = by_end.setdefault(x.end, {})
+        y = lst.get(x.text)
+        if y is None or x.rank > y.rank:
+            lst[x.text] = x
+    out = []
+    for end in sorted(by_end):
+        out.extend(sorted(by_end[end].values(), key=lambda x: -x.rank)[:KEEP])
+    return out
+
+
 def _context(memo: dict) -> tuple:
     """What a read needs: the search's gbk-shift lattice (its candidate tables), the statistics,
     and the document's memo of filled bytes (bounded like the rest of the document's memo)."""
@@ -397,6 +471,7 @@ def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
             got = readings(variant, prev, script, right, end, end == line_end, ctx, open_end)
             if got is None:
                 return None  # too many byte alternatives: the search decides
+            got = _beam(got)
             for x in got:
                 if x.end <= c0:
                     continue
