@@ -4,21 +4,30 @@ A GBK text that lost or gained one byte reads one byte off until an ASCII byte r
 (seed 000: ``高興?!弊筒┦凶痛▍^`` for ``高興。”淄博市淄川區``). Once the start of the run and the
 way its first byte went wrong are fixed, its reading is almost determined: every byte is known
 except the destroyed ones (``?``, U+FFFD) and the ASCII characters that may have been full-width
-before a later pass folded them. The full search (:func:`.mojibake._best_repair`) walks a beam
-over every class, start and byte hypothesis, and costs 10-30 ms per run; here each hypothesis the
-search would try for ``gbk-shift`` (same starts, same five ways to lose or gain a byte, same byte
-alternatives per character) is read straight through the two-byte table, a destroyed byte
-filled with its best character by the bigram statistics, at some tens of microseconds each.
+before a later pass folded them. The full search (:func:`.mojibake._best_repair`) decodes every
+damage class, start and byte hypothesis with a beam over a byte lattice, some 10-30 ms per run.
+Here each hypothesis the search tries for ``gbk-shift`` (same starts, same five ways to lose or
+gain a byte, same byte alternatives per character, :func:`.mojibake._tokens`) is read straight
+through the two-byte table: one reading per combination of alternatives, a destroyed byte filled
+with the character its two neighbours make likeliest, and the next best fills beside it, the best
+six of distinct text per end kept, as the lattice's beam keeps them.
 
-The best reading then goes through the search's own judging (:func:`.mojibake._refine`, the word
-statistics' view, :func:`.mojibake._accept`), and is returned only when the answer is clear:
-accepted, far better than the garbled text (the margin at which the full search stops trying
-other classes), far better than any other hypothesis, and no UTF-8 reading is possible (the
-search tries ``utf8-as-gbk`` first). Anything else returns None and the full search runs.
+Those readings then go through the search's own last stage (:func:`.mojibake._gain`,
+:func:`.mojibake._refine`, the word statistics' ranking, :func:`.mojibake._accept`), and the
+answer is returned only when the search would have stopped at ``gbk-shift`` too: the best
+reading gains at least the margin at which the search stops trying other classes, and no
+``utf8-as-gbk`` reading (the class the search tries first) can cover the run's first suspicious
+character. Anything else returns None and the full search runs; so does a cluster where this path
+was unsure once (the step walks such a cluster one character at a time).
 
-Not handled here (left to the full search): every other damage class, runs with more than a few
-byte alternatives to choose between (:data:`MAX_PATHS`), hypotheses that need a destroyed byte
-at both ends of a character, and any run where two readings come close.
+Checked against the full search on every damaged copy and clean line of
+``scripts/eval_mojibake.py`` and on the seed-derived corpus (``bench/compare_mojibake.py``).
+
+Not handled here (left to the full search): every other damage class, hypotheses with more than
+:data:`MAX_PATHS` combinations of byte alternatives, readings that run past
+:data:`TOKEN_REACH` characters after the cluster, weak clusters (rare but known characters only),
+and runs whose best reading is accepted with less than that margin (a short run accepted by the
+quotation marks it pairs up, ``?!?`` → ``。“``).
 """
 
 from __future__ import annotations
@@ -122,7 +131,8 @@ def readings(
     """Every reading of one hypothesis (``tokens``, its first token already varied) up to the
     first point where it realigns with the garbled text, as :meth:`Lattice.decode` with
     ``stop_at_sync`` reads it: one reading per combination of the byte alternatives the tokens
-    allow (a destroyed byte filled with its best character). None when there are more than
+    allow (a destroyed byte filled with its best character), with the script state each ends in,
+    as ``[(Exit, script)]``, the next best fills too (:func:`_others`). None when there are more than
     :data:`MAX_PATHS` combinations, or (``open_end``: the tokens were cut short) when a reading
     gets to the last token.
 
@@ -271,45 +281,53 @@ def readings(
             gpos, score, "".join(it[0] for it in items), b"".join(it[1] for it in items), wc, rank,
             tuple(it[2] for it in items if it[2] is not None),
         )
-        out.append(x)
+        out.append((x, sc))
         out.extend(_others(x, prev, script, nxt, ctx))
     return out
 
 
-def _score(text: str, prev: str, script: str, stats) -> float:
-    """What the lattice adds up for reading ``text`` after ``prev``: bigrams and script switches."""
+def _score(text: str, prev: str, script: str, stats) -> tuple:
+    """``(score, script)``: what the lattice adds up for reading ``text`` after ``prev`` (bigrams
+    and script switches), and the script state it ends in."""
     total = 0.0
     pc, sc = prev, script
     for ch in text:
         s_add, sc = _char(pc, sc, ch, stats)
         total += s_add
         pc = ch
-    return total
+    return total, sc
 
 
 def _others(x: Exit, prev: str, script: str, nxt: str, ctx) -> list:
-    """The reading ``x`` with one character guessed from destroyed bytes filled otherwise, each
-    of the next best fills between its neighbours: the lattice keeps such readings side by side
-    (its beam), and the search's last stage weighs them (refined, they may win)."""
+    """``[(reading, script state at its end)]``: the reading ``x`` with one character guessed
+    from destroyed bytes filled otherwise, by the next best fills between its neighbours, where
+    the lattice keeps such readings side by side: its beam keeps one reading per last character
+    and script state, so another fill survives to the end only in the last character, or with
+    another script state that no later character resets."""
     if not x.guesses:
         return []
     lattice, stats, fmemo = ctx
+    scripts = stats.scripts
     text = x.text
     base = None
     out = []
     for k, pattern, _nb, offset in x.guesses:
+        last = k + 1 == len(text)
+        if not last and any(scripts.get(ch) is not None for ch in text[k + 1 :]):
+            continue  # merged with the best fill at the next character with a script
         left = text[k - 1] if k else prev
         right = text[k + 1] if k + 1 < len(text) else nxt
         for cb, ch in _fills(lattice, pattern, left, right, script, stats, fmemo):
-            if ch == text[k]:
+            if ch == text[k] or (not last and scripts.get(ch) == scripts.get(text[k])):
                 continue
             if base is None:
-                base = x.score - _score(text, prev, script, stats)
+                base = x.score - _score(text, prev, script, stats)[0]
             new = text[:k] + ch + text[k + 1 :]
-            score = base + _score(new, prev, script, stats)
+            got, sc = _score(new, prev, script, stats)
+            score = base + got
             data = x.data[:offset] + cb + x.data[offset + len(cb) :]
             rank = score + (stats.logp2(new[-1], nxt) if nxt else 0.0)
-            out.append(Exit(x.end, score, new, data, x.wildcards, rank, x.guesses))
+            out.append((Exit(x.end, score, new, data, x.wildcards, rank, x.guesses), sc))
     return out
 
 
@@ -399,9 +417,17 @@ def _utf8_step(state: tuple, byte: int) -> tuple:
 
 
 def _beam(exits: list) -> list:
-    """The best :data:`KEEP` readings of distinct text per end, by rank (as Lattice._exit keeps)."""
+    """The readings of one hypothesis the lattice would end with: one per end, last character
+    and script state (the best: its beam merges the others), then the best :data:`KEEP` of
+    distinct text per end, by rank (as Lattice._exit keeps them)."""
+    states: dict = {}
+    for x, sc in exits:
+        key = (x.end, x.text[-1], sc)
+        y = states.get(key)
+        if y is None or x.score > y.score:
+            states[key] = x
     by_end: dict = {}
-    for x in exits:
+    for x in states.values():
         lst = by_end.setdefault(x.end, {})
         y = lst.get(x.text)
         if y is None or x.rank > y.rank:
