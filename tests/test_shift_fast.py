@@ -92,3 +92,23 @@ def test_too_many_byte_alternatives_defer(monkeypatch):
     monkeypatch.setattr(F, "MAX_PATHS", 1)
     assert F.readings(toks, text[c0 - 1], "", text[c0:], len(text) - 1, True, F._context({})) is None
     assert _fast(text) is None
+
+
+def test_word_index_parts_equal_the_one_pass_index():
+    # _big5's word index is built per first character from a sorted list: each part must be
+    # the one a single pass over the dictionary builds, in the same order (ties follow it)
+    import math
+
+    from educorpus.charstats import wordstats
+    from educorpus.cleaners import _big5
+
+    words = wordstats()
+    ref: dict = {}
+    for w, f in words.freq.items():
+        if 2 <= len(w) <= _big5.MAX_WORD:
+            ref.setdefault(w[0], {}).setdefault(w[1], []).append((w, math.log(f) - words.log_total))
+    index = _big5._word_index()
+    for first, part in ref.items():
+        got = index.get(first)
+        assert list(got) == list(part) and got == part
+    assert index.get("x") is None and index.get("\u3000") is None

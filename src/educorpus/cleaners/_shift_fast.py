@@ -474,6 +474,10 @@ def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
     around = text[max(line_start, c0 - M.CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + M.CONTEXT_REACH)]
     script = stats.script_of(around)
     kana = M._KANA.search(text, max(line_start, c0 - M.REFINE_REACH), min(line_end, c1 + M.REFINE_REACH)) is not None
+    # the search tries utf8-as-gbk first: none of its readings may exist (12 and 41: the stretch
+    # its confusions read around a cluster, see mojibake._try_confusion)
+    if _utf8_possible(text, max(line_start, c0 - 12, first), c0, min(line_end, c1 + 41)):
+        return None
     ctx = _context(memo)
     found: dict = {}
     s_min = max(lo, first)
@@ -525,9 +529,6 @@ def _fast_repair(text, c0, c1, line_start, line_end, numbers, memo, M):
     best = ranked[0]
     if best.gain < max(2 * M.MIN_GAIN, 3.0 * (best.end - best.start)):
         return None  # not the margin at which the search stops trying other classes
-    # the search tries utf8-as-gbk first: none of its readings may exist
-    if _utf8_possible(text, max(line_start, c0 - 12, first), c0, min(line_end, c1 + 41)):
-        return None
     # the search's last stage on these readings: the best few refined (a destroyed byte chosen
     # again with word statistics), ranked again with word statistics, the best accepted
     distinct: dict = {}
