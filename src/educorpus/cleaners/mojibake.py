@@ -53,7 +53,7 @@ from typing import Optional
 from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
-from . import _big5, _shift_fast
+from . import _big5
 from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
@@ -107,7 +107,6 @@ LOSSY_GAIN_PER_CHAR = 3.0
 LOSSY_KNOWN_PAIRS = 0.5
 PRESCREEN_MARGIN = 1.0  # mean log-probability a quick re-reading of a weak cluster must gain
 RERANK = 8  # readings ranked again with word statistics
-FAST = True  # try the direct gbk-shift path (_shift_fast) before the full search
 WORD_WEIGHT = 1.0  # weight of the word statistics' gain in that ranking
 
 
@@ -442,11 +441,6 @@ def _best_repair(
     """
     stats = charstats()
     memo = {} if memo is None else memo
-    if FAST and not _weak_cluster(text, c0, c1, stats):
-        # the common gbk-shift run read directly; None when the answer is not clear
-        fast = _shift_fast.fast_repair(text, c0, c1, line_start, line_end, numbers, memo)
-        if fast is not None:
-            return fast
     found: dict[tuple, _Candidate] = {}
     kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
 
