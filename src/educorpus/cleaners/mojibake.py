@@ -69,6 +69,11 @@ _SAFE_NON_HAN = (
 # one ASCII character of the GBK trail-byte range (0x40-0x7E) right after a Han character and not
 # part of a Latin word: misread traditional text leaves these (``紙F(學區)``, ``在k園``)
 _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?![A-Za-z0-9])")
+# "?" after a Han character, before the line end or an ASCII byte below 0x40 (digits, spaces,
+# punctuation): where a run misread one byte off ends, its last lead byte has no trail and the
+# decoder writes "?" for it (``责任率?`` for 责任落实, ``占比驳陀?50%`` for 占比不低于50%). Clean
+# text has such "?" too (questions): this is one mark of two, and the reading must still win
+_DANGLING = re.compile("(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[?](?=[\x00-\x3e]|$)", re.M)
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
 _STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
@@ -79,6 +84,7 @@ _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 
 # finding clusters: weights of the marks (a cluster needs 2) and how close they must be
 GLUED_WEIGHT = 2.0
+DANGLING_WEIGHT = 1.0  # a "?" where a misaligned gbk-shift run meets the byte that realigns it
 UTF8_PAIR_WEIGHT = 2.0
 CLUSTER_GAP = 3
 
@@ -166,6 +172,7 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
                 continue
         hits.append((i, _weight(text[i], stats)))
     extra = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
+    extra += [(m.start(), DANGLING_WEIGHT) for m in _DANGLING.finditer(text)]
     extra += [(m.start(), UTF8_PAIR_WEIGHT) for m in _utf8_pair().finditer(text)]
     if extra:
         hits = sorted(hits + extra)
@@ -300,7 +307,9 @@ def _shift_starts(tokens: list[Token]) -> list[tuple[list[Token], str]]:
 
 # -- judging ---------------------------------------------------------------------------------------
 
-_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』"}
+# marks that come in pairs in Chinese text (full-width brackets too: a folded or misread "（" leaves
+# its "）" alone in the line)
+_QUOTES = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "（": "）"}
 _CLOSERS = {v: k for k, v in _QUOTES.items()}
 _QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_CLOSERS)
 _QUOTE_FIND = re.compile("[" + "".join(sorted(_QUOTE_CHARS)) + "]").findall
@@ -345,12 +354,21 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         return False
     if 2 * x.wildcards > len(x.data):
         return False
+    if len(text) > 1 and ((_LATIN_LETTER(text[0]) and is_han(text[1])) or (_LATIN_LETTER(text[-1]) and is_han(text[-2]))):
+        # a Latin letter with a diacritic glued to a Chinese character at the edge of a reading is
+        # a wrong run boundary: a sound character whose GBK bytes happen to be valid UTF-8 (每 =
+        # C3 BF, read as "ÿ"), not text (pinyin and names stand apart from the characters)
+        return False
     odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
     if not odd:
         return True
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
+
+
+def _LATIN_LETTER(ch: str) -> bool:
+    return "\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7"
 
 
 class _Candidate:
@@ -407,13 +425,24 @@ _MODES = (
 # decoders that may have produced the garbled text, per source codec: they differ in which byte
 # pairs they reject (GB18030 maps user-defined pairs to private use, GBK rejects them)
 _DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
+_PUA = re.compile("[\ue000-\uf8ff]")
 
 
-def _consistent(data: bytes, garbled: str, source: str) -> bool:
-    """Whether some decoder of ``source`` reads ``data`` back as the garbled text (``?`` = U+FFFD)."""
+def _line_decoders(text: str, line_start: int, line_end: int, source: Optional[str]) -> Optional[tuple]:
+    """The decoders that may have garbled this line: a private-use character in it is a
+    user-defined GBK pair that only GB18030 reads (GBK writes "?" for it), so a line that holds one
+    was decoded with GB18030, and a byte pair GBK alone rejects cannot be one of its "?"."""
+    if source == "gb18030" and _PUA.search(text, line_start, line_end):
+        return ("gb18030",)
+    return None
+
+
+def _consistent(data: bytes, garbled: str, source: str, decoders: Optional[tuple] = None) -> bool:
+    """Whether some decoder of ``source`` (or of ``decoders``) reads ``data`` back as the garbled
+    text (``?`` = U+FFFD)."""
     # Windows code page 936 reads a lone 0x80 as "€"; Python's gbk does not
     target = garbled.replace("\ufffd", "?").replace("€", "?")
-    for codec in _DECODERS[source]:
+    for codec in decoders or _DECODERS[source]:
         back = data.decode(codec, errors="replace").replace("\ufffd", "?").replace("€", "?")
         if back == target:
             return True
@@ -444,6 +473,9 @@ def _best_repair(
     found: dict[tuple, _Candidate] = {}
     kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
 
+    # the line says once which decoders may have garbled it (gb18030 is the only source it narrows)
+    gb_decoders = _line_decoders(text, line_start, line_end, "gb18030")
+
     def consider(start, exits, rule, source=None, lattice=None):
         for x in exits:
             if x.end <= c0:
@@ -451,7 +483,9 @@ def _best_repair(
             garbled = text[start : x.end]
             if x.text == garbled or not _plausible_output(x.text, garbled, x, stats):
                 continue
-            if source is not None and not _consistent(x.data, garbled, source):
+            if source is not None and not _consistent(
+                x.data, garbled, source, gb_decoders if source == "gb18030" else None
+            ):
                 continue
             g, quotes = _gain(stats, text, start, x, line_start, line_end)
             key = (start, x.end, x.text)
@@ -618,6 +652,7 @@ def _refine(
     script = stats.script_from_counts(s_n + counts[0], t_n + counts[1])
     reading = list(c.text)
     data = bytearray(x.data)
+    decoders = _line_decoders(text, line_start, line_end, c.source)
     changed = False
     for k, pattern, next_byte, offset in x.guesses:
         alts = lattice.alternatives(pattern, next_byte)
@@ -676,7 +711,7 @@ def _refine(
         cb = best[0]
         trial = data[:offset] + cb + data[offset + len(cb) :]
         garbled = text[c.start : c.end]
-        if c.source is not None and not _consistent(bytes(trial), garbled, c.source):
+        if c.source is not None and not _consistent(bytes(trial), garbled, c.source, decoders):
             continue
         reading[k] = best[1]
         data = trial
@@ -819,10 +854,11 @@ def _first_start(text: str, lo: int, c0: int) -> int:
 
 
 @lru_cache(maxsize=None)
-def _lattice(target: str, source: Optional[str]) -> Lattice:
-    # one per codec pair and process: a lattice keeps the candidate tables of the byte patterns
-    # it has seen (pure in the pattern), which every run reading the same codecs reuses
-    w_check = failing_byte_check(_DECODERS[source]) if source else None
+def _lattice(target: str, source: Optional[str], decoders: Optional[tuple] = None) -> Lattice:
+    # one per codec pair (and set of decoders) and process: a lattice keeps the candidate tables
+    # of the byte patterns it has seen (pure in the pattern), which every run reading the same
+    # codecs reuses
+    w_check = failing_byte_check(decoders or _DECODERS[source]) if source else None
     return Lattice(charstats(), target, w_check=w_check)
 
 
@@ -838,7 +874,8 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     hi = c1
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
-    lattice = _lattice(target, source)
+    # a destroyed byte is one the line's decoder failed on (see _line_decoders)
+    lattice = _lattice(target, source, _line_decoders(text, line_start, line_end, source))
     for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
