@@ -566,7 +566,7 @@ def _best_repair(
     # the best reading decides where the run is; if it is not acceptable, another reading of the
     # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
     for c in top:
-        if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
+        if (c.start, c.end) == (top[0].start, top[0].end) and (c is top[0] or c.paired) and _accept(c):
             return c
     return top[0]
 
