@@ -487,6 +487,12 @@ def _best_repair(
                 x.data, garbled, source, gb_decoders if source == "gb18030" else None
             ):
                 continue
+            if "?" in x.text and _QUESTION_IN_HAN.search(
+                text[max(line_start, start - 1) : start] + x.text + text[x.end : min(line_end, x.end + 1)]
+            ):
+                # a "?" the reading keeps at its edge, between Han characters once the text around
+                # it is counted, is a destroyed byte it failed to read (鎵? left before 示的)
+                continue
             g, quotes = _gain(stats, text, start, x, line_start, line_end)
             key = (start, x.end, x.text)
             if key not in found or found[key].gain < g:
