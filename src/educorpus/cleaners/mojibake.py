@@ -73,7 +73,7 @@ _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?!
 # punctuation): where a run misread one byte off ends, its last lead byte has no trail and the
 # decoder writes "?" for it (``责任率?`` for 责任落实, ``占比驳陀?50%`` for 占比不低于50%). Clean
 # text has such "?" too (questions): this is one mark of two, and the reading must still win
-_DANGLING = re.compile("(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])[?](?=[\x00-\x3e]|$)", re.M)
+_DANGLING = re.compile("[?](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][?])(?=[\x00-\x3e]|$)", re.M)
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
 _STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
@@ -172,7 +172,8 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
                 continue
         hits.append((i, _weight(text[i], stats)))
     extra = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
-    extra += [(m.start(), DANGLING_WEIGHT) for m in _DANGLING.finditer(text)]
+    if "?" in text:
+        extra += [(m.start(), DANGLING_WEIGHT) for m in _DANGLING.finditer(text) if _dangling_worth(text, m.start())]
     extra += [(m.start(), UTF8_PAIR_WEIGHT) for m in _utf8_pair().finditer(text)]
     if extra:
         hits = sorted(hits + extra)
@@ -457,6 +458,7 @@ def _best_repair(
     line_end: int,
     numbers: frozenset = frozenset(),
     memo: Optional[dict] = None,
+    rules: Optional[tuple] = None,
 ) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
@@ -467,8 +469,14 @@ def _best_repair(
 
     ``memo`` (one per document) keeps the lattice's readings of each start: the next attempt in
     the same cluster tries mostly the same starts, and a decode is pure in its arguments.
+    ``rules`` (default: every damage class) are the classes tried.
     """
     stats = charstats()
+    if rules is _DANGLING_RULES:
+        # clean text has many such "?" (questions): a cheap look first, before any setup
+        rules = _dangling_prescreen(text, c0, _first_start(text, max(line_start, c0 - START_REACH), c0), stats)
+        if not rules:
+            return None
     memo = {} if memo is None else memo
     found: dict[tuple, _Candidate] = {}
     kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
@@ -515,10 +523,10 @@ def _best_repair(
         b = max(found.values(), key=lambda c: c.gain)
         return b.gain >= max(2 * MIN_GAIN, 3.0 * (b.end - b.start))
 
-    rules = _ORDER
+    rules = _ORDER if rules is None else rules
     if _weak_cluster(text, c0, c1, stats):
         window = text[max(line_start, c0 - 2) : min(line_end, c1 + 2)]
-        rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
+        rules = tuple(rule for rule in rules if _prescreen(rule, window, stats))
         if not rules:
             return None
     around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
@@ -572,7 +580,7 @@ def _best_repair(
     # the best reading decides where the run is; if it is not acceptable, another reading of the
     # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
     for c in top:
-        if (c.start, c.end) == (top[0].start, top[0].end) and (c is top[0] or c.paired) and _accept(c):
+        if (c.start, c.end) == (top[0].start, top[0].end) and _accept(c):
             return c
     return top[0]
 
@@ -829,9 +837,54 @@ def _prescreen(rule: str, window: str, stats: CharStats) -> bool:
     return _mean_logp(other, stats) > _mean_logp(window, stats) + PRESCREEN_MARGIN
 
 
+def _dangling_worth(text: str, i: int) -> bool:
+    """Whether the lone "?" at ``i`` (a match of _DANGLING) may end a misread run (see
+    _dangling_prescreen), judged before it makes a cluster: clean text has many such "?"."""
+    stats = charstats()
+    if text[i - 2 : i] in stats.bigrams:
+        # the two characters before it are a pair seen inside a dictionary word (规划, 規劃): a word
+        # ends there, as _first_start would find at more cost, and no run can
+        return False
+    line_start = text.rfind("\n", 0, i) + 1
+    first = _first_start(text, max(line_start, i - START_REACH), i)
+    return first < i - 1 and bool(_dangling_prescreen(text, i, first, stats))
+
+
+def _dangling_prescreen(text: str, c0: int, first: int, stats: CharStats) -> tuple:
+    """The classes worth a full search for a lone "?" at ``c0`` where the stream realigns: a cheap
+    look at the characters before it, from each start the search would try, read again in C.
+
+    A gbk-shift run of k misread characters before its dangling byte holds the bytes of its true
+    characters 2..k from its second byte on, whichever byte was lost or gained at its start: so
+    those bytes, decoded, must read better than the run. A UTF-8 run whose last byte was lost
+    reads back as UTF-8 up to that byte. A run of one character leaves nothing to compare, and
+    is not searched: its reading would be two guessed characters."""
+    out = []
+    for rule in _DANGLING_RULES:
+        for j in range(first, c0 - 1):
+            window = text[j:c0]
+            try:
+                data = window.encode("gb18030")
+            except UnicodeEncodeError:
+                continue
+            if rule == "gbk-shift":
+                other = data[1:].decode("gb18030", "replace")
+            else:
+                other = data.decode("utf-8", "replace")
+            other = other.rstrip("\ufffd?")
+            if not other or "\ufffd" in other:
+                continue
+            # per character, with the pairs the statistics know (匪浅 of 受益匪浅 against 婪饲场)
+            if stats.score(other) / len(other) > stats.score(window) / len(window) + PRESCREEN_MARGIN:
+                out.append(rule)
+                break
+    return tuple(out)
+
+
 # the order damage classes are tried in: the strict ones (UTF-8 must be valid) first
 _ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big5")
 _CODECS = {rule: (source, target) for rule, source, target in _MODES}
+_DANGLING_RULES = ("utf8-as-gbk", "gbk-shift")
 
 
 START_REACH = 12  # characters before a cluster a run may start at (the most any class looks back)
@@ -1031,6 +1084,11 @@ def repair_spans(text: str) -> list[Span]:
         nl = text.find("\n", c1)
         line_end = len(text) if nl < 0 else nl
         c0 = max(c0, done)
+        # a cluster that is one "?" where the stream realigns (see _DANGLING) is the mark of the
+        # two classes that leave one there: a gbk-shift run's dangling lead byte, a UTF-8 run's
+        # lost last byte; clean text has many such "?" (questions), and the other classes'
+        # searches are the costly ones
+        rules = _DANGLING_RULES if c1 - c0 == 1 and text[c0] == "?" else None
         # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
@@ -1038,7 +1096,7 @@ def repair_spans(text: str) -> list[Span]:
             if len(memo) + len(memo.get("windows", ())) + len(memo.get("quick", ())) > MEMO_LIMIT:
                 # a giant document: keep the memo's memory bounded
                 memo.clear()
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo)
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end
