@@ -21,9 +21,12 @@ the bytes that make the most plausible text.
 
 How a run is found and judged: cheap regular expressions find what clean Chinese text rarely has
 (rare or unseen characters, private use, U+FFFD, box drawing, kana, ``?`` next to Chinese, a lone
-Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
-without two such marks close together is left alone at once, and a cluster made only of rare but
-known characters (names, places, classical text) first gets a one-decode look per damage class.
+Latin letter glued between characters, two characters whose GBK bytes look like UTF-8, a ``?``
+after Chinese before ASCII or the line end, where a misread run's dangling byte would be); text
+without two such marks close together is left alone at once, a cluster made only of rare but
+known characters (names, places, classical text) first gets a one-decode look per damage class,
+and a lone ``?`` counts only when no word ends before it and the characters before it read
+better one byte over (or as UTF-8).
 Around a cluster the step tries each damage class, every plausible start of the run (after the
 last dictionary word before it: damage seldom reads as words) and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
@@ -38,7 +41,8 @@ Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flag
 ``CleanConfig(mojibake_remove_unrecoverable=True)`` it is removed instead.
 ``scores["mojibake_repaired"]`` counts repaired runs.
 
-Not handled: damage that spans a line break, two byte losses inside one run, mojibake of other
+Not handled: a misread run of one character before its dangling ``?`` (two characters guessed
+from half their bytes: questions end so too), damage that spans a line break, two byte losses inside one run, mojibake of other
 multi-byte codecs (Shift-JIS, EUC-KR), double mojibake (a repaired run that is itself garbled),
 and runs whose true text is mostly characters the statistics do not know.
 """
