@@ -844,13 +844,19 @@ def _prescreen(rule: str, window: str, stats: CharStats) -> bool:
 def _dangling_worth(text: str, i: int) -> bool:
     """Whether the lone "?" at ``i`` (a match of _DANGLING) may end a misread run (see
     _dangling_prescreen), judged before it makes a cluster: clean text has many such "?"."""
+    # a misread run is non-ASCII up to the "?" (an ASCII byte would have realigned it): the
+    # stretch of such characters before it, at most as far back as a run may start
+    lo = i
+    while lo > 0 and i - lo < START_REACH and ord(text[lo - 1]) >= 0x80:
+        lo -= 1
+    if i - lo < 2:
+        return False  # a run of one character is not searched (see _dangling_prescreen)
     stats = charstats()
     if text[i - 2 : i] in stats.bigrams:
         # the two characters before it are a pair seen inside a dictionary word (规划, 規劃): a word
         # ends there, as _first_start would find at more cost, and no run can
         return False
-    line_start = text.rfind("\n", 0, i) + 1
-    first = _first_start(text, max(line_start, i - START_REACH), i)
+    first = _first_start(text, lo, i)
     return first < i - 1 and bool(_dangling_prescreen(text, i, first, stats))
 
 
@@ -863,13 +869,16 @@ def _dangling_prescreen(text: str, c0: int, first: int, stats: CharStats) -> tup
     those bytes, decoded, must read better than the run. A UTF-8 run whose last byte was lost
     reads back as UTF-8 up to that byte. A run of one character leaves nothing to compare, and
     is not searched: its reading would be two guessed characters."""
-    out = []
-    for rule in _DANGLING_RULES:
-        for j in range(first, c0 - 1):
-            window = text[j:c0]
-            try:
-                data = window.encode("gb18030")
-            except UnicodeEncodeError:
+    passed: set = set()
+    for j in range(first, c0 - 1):
+        window = text[j:c0]
+        try:
+            data = window.encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        mean = None
+        for rule in _DANGLING_RULES:
+            if rule in passed:
                 continue
             if rule == "gbk-shift":
                 other = data[1:].decode("gb18030", "replace")
@@ -878,10 +887,14 @@ def _dangling_prescreen(text: str, c0: int, first: int, stats: CharStats) -> tup
             other = other.rstrip("\ufffd?")
             if not other or "\ufffd" in other:
                 continue
+            if mean is None:
+                mean = stats.score(window) / len(window)
             # per character, with the pairs the statistics know (匪浅 of 受益匪浅 against 婪饲场)
-            if stats.score(other) / len(other) > stats.score(window) / len(window) + PRESCREEN_MARGIN:
-                out.append(rule)
-                break
+            if stats.score(other) / len(other) > mean + PRESCREEN_MARGIN:
+                passed.add(rule)
+        if len(passed) == len(_DANGLING_RULES):
+            break
+    out = [rule for rule in _DANGLING_RULES if rule in passed]
     return tuple(out)
 
 
