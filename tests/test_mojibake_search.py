@@ -22,7 +22,7 @@ def _emit_reference(lattice, entries, pattern, lookahead="", next_byte=None):
     logp2 = lattice.stats.logp2
     scripts = lattice.stats.scripts
     out = []
-    for score, pc, chain, wc, script in entries:
+    for score, pc, chain, wc, script, _pending in entries:
         base = score - lattice.wildcard_penalty * nw
         scored = []
         for cb, ch in cands:
@@ -40,7 +40,9 @@ def _emit_reference(lattice, entries, pattern, lookahead="", next_byte=None):
             else:
                 scored = heapq.nlargest(2 * lattice.beam, scored)
         pat = pattern if nw else None
-        out.extend((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc) for s, ch, cb, sc in scored)
+        # the last field: the character filled a destroyed byte the decoder would have read with
+        # next_byte, so the reading may end after it but not go on
+        out.extend((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch) for s, ch, cb, sc in scored)
     return out
 
 
@@ -64,7 +66,7 @@ def test_emit_keeps_what_the_full_loop_keeps(target, source, pattern, next_byte)
     rng = random.Random(7)
     for lookahead in ("", "育", "，", "x"):
         for script in ("", "s", "t"):
-            entries = [(-rng.uniform(0, 40), pc, None, 0, script) for pc in PREVS]
+            entries = [(-rng.uniform(0, 40), pc, None, 0, script, False) for pc in PREVS]
             got = lattice._emit(entries, pattern, lookahead, next_byte)
             want = _emit_reference(lattice, entries, pattern, lookahead, next_byte)
             assert got == want
@@ -108,3 +110,15 @@ def test_unpaired_counts_marks_only():
     assert M._unpaired("他说“好”。") == 0
     assert M._unpaired("《教育法》”和“") == 2
     assert M._unpaired("没有引号的一行") == 0
+
+
+def test_a_reading_does_not_go_on_past_a_byte_the_decoder_would_have_read():
+    # 所 = E6 89 80: GBK reads E6 89 as 鎵 and fails on 0x80 before 示 (E7 A4 BA). 批 (E6 89 B9)
+    # fills the "?" with B9, which GBK would have read with E7 as one character: 批 may end a
+    # run there, but a reading that goes on into 示 cannot have 批 (批示 is a word, 所示 the text)
+    text = "如图1鎵?绀虹殑瀹為獙装置"
+    lattice = M._lattice("utf-8", "gb18030")
+    toks = M._tokens(text, 3, 11, "gb18030", shift=False)
+    exits = lattice.decode(toks, text[2], 11, script="s", right=text[3:12])
+    assert [x.text for x in exits if x.end == 11][0] == "所示的实验"
+    assert all(not x.text.startswith("批") for x in exits if x.end > 5)

@@ -330,7 +330,7 @@ class Lattice:
             # the future of a reading depends only on its last character and script: of readings
             # that agree on both, keep the best (Viterbi), so the beam holds distinct states
             for k, (r, e) in enumerate(lst):
-                if e[1] == entry[1] and e[4] == entry[4]:
+                if e[1] == entry[1] and e[4] == entry[4] and e[5] == entry[5]:
                     if rank > r:
                         lst[k] = (rank, entry)
                     return
@@ -346,7 +346,11 @@ class Lattice:
             if not partial and i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos
                 self._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
-                if stop_at_sync:
+                if stop_at_sync or entry[5]:
+                    # entry[5]: its last character filled a destroyed byte that the source decoder
+                    # would have read with the next garbled character's first byte; that is only
+                    # possible where the run ends (it was decoded on its own), so the reading
+                    # cannot go on into that character
                     return
             if i >= n:
                 if partial:
@@ -364,7 +368,7 @@ class Lattice:
                     push((i, a, 0, partial), e)
 
         exits: dict[int, list[Exit]] = {}
-        enter(0, (), (0.0, prev, None, 0, script))
+        enter(0, (), (0.0, prev, None, 0, script, False))
         while heap:
             i, o, a, partial = heapq.heappop(heap)
             entries = [e for _r, e in nodes.pop((i, a, o, partial))]
@@ -471,7 +475,7 @@ class Lattice:
         keep = 2 * self.beam
         many = len(cands) > keep
         out = []
-        for score, pc, chain, wc, script in entries:
+        for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
             pick = cands
             if many and pc and is_han(pc):
@@ -490,14 +494,16 @@ class Lattice:
                     if script and k != script:
                         s -= SCRIPT_PENALTY
                     sc = k
-                scored.append((s, ch, cb, sc))
+                scored.append((s, ch, cb, sc, cb in mismatch))
             if len(scored) > keep or pick is not cands:  # (the full loop sorts whenever it has many)
                 if lookahead:
                     scored = heapq.nlargest(keep, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
                 else:
-                    scored = heapq.nlargest(keep, scored)
+                    scored = heapq.nlargest(keep, scored, key=lambda t: t[:4])
             pat = pattern if nw else None
-            out.extend((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc) for s, ch, cb, sc in scored)
+            out.extend(
+                (s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend) for s, ch, cb, sc, pend in scored
+            )
         return out
 
     def _pick(self, pattern, next_byte, lookahead, script, pc, cands, keep) -> list:
@@ -532,7 +538,7 @@ class Lattice:
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
         the character after them)."""
-        score, pc, chain, wc, _script = entry
+        score, pc, chain, wc, _script, _pending = entry
         if chain is None:
             return
         rank = score + (self.stats.logp2(pc, nxt) if nxt else 0.0)

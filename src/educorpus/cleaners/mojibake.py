@@ -21,9 +21,12 @@ the bytes that make the most plausible text.
 
 How a run is found and judged: cheap regular expressions find what clean Chinese text rarely has
 (rare or unseen characters, private use, U+FFFD, box drawing, kana, ``?`` next to Chinese, a lone
-Latin letter glued between characters, two characters whose GBK bytes look like UTF-8); text
-without two such marks close together is left alone at once, and a cluster made only of rare but
-known characters (names, places, classical text) first gets a one-decode look per damage class.
+Latin letter glued between characters, two characters whose GBK bytes look like UTF-8, a ``?``
+after Chinese before ASCII or the line end, where a misread run's dangling byte would be); text
+without two such marks close together is left alone at once, a cluster made only of rare but
+known characters (names, places, classical text) first gets a one-decode look per damage class,
+and a lone ``?`` counts only when no word ends before it and the characters before it read
+better one byte over (or as UTF-8).
 Around a cluster the step tries each damage class, every plausible start of the run (after the
 last dictionary word before it: damage seldom reads as words) and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
@@ -38,7 +41,8 @@ Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flag
 ``CleanConfig(mojibake_remove_unrecoverable=True)`` it is removed instead.
 ``scores["mojibake_repaired"]`` counts repaired runs.
 
-Not handled: damage that spans a line break, two byte losses inside one run, mojibake of other
+Not handled: a misread run of one character before its dangling ``?`` (two characters guessed
+from half their bytes: questions end so too), damage that spans a line break, two byte losses inside one run, mojibake of other
 multi-byte codecs (Shift-JIS, EUC-KR), double mojibake (a repaired run that is itself garbled),
 and runs whose true text is mostly characters the statistics do not know.
 """
@@ -69,6 +73,11 @@ _SAFE_NON_HAN = (
 # one ASCII character of the GBK trail-byte range (0x40-0x7E) right after a Han character and not
 # part of a Latin word: misread traditional text leaves these (``紙F(學區)``, ``在k園``)
 _GLUED = re.compile("[@-~](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][@-~])(?![A-Za-z0-9])")
+# "?" after a Han character, before the line end or an ASCII byte below 0x40 (digits, spaces,
+# punctuation): where a run misread one byte off ends, its last lead byte has no trail and the
+# decoder writes "?" for it (``责任率?`` for 责任落实, ``占比驳陀?50%`` for 占比不低于50%). Clean
+# text has such "?" too (questions): this is one mark of two, and the reading must still win
+_DANGLING = re.compile("[?](?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff][?])(?=[\x00-\x3e]|$)", re.M)
 _UNRECOVERABLE = re.compile("(?:[锟錕]斤拷)+(?:[锟錕]斤?)?|\ufffd+")
 _DIGIT_RUN = re.compile("[0-9]+")
 _STRONG = re.compile("[?\ufffd\ue000-\uf8ff\u2500-\u257f\u25a0-\u25ff]")
@@ -79,6 +88,7 @@ _PINYIN_FRAGMENT = re.compile("\\(?[a-zāáǎàēéěèīíǐìōóǒòūúǔù�
 
 # finding clusters: weights of the marks (a cluster needs 2) and how close they must be
 GLUED_WEIGHT = 2.0
+DANGLING_WEIGHT = 1.0  # a "?" where a misaligned gbk-shift run meets the byte that realigns it
 UTF8_PAIR_WEIGHT = 2.0
 CLUSTER_GAP = 3
 
@@ -166,6 +176,8 @@ def find_clusters(text: str) -> list[tuple[int, int]]:
                 continue
         hits.append((i, _weight(text[i], stats)))
     extra = [(m.start(), GLUED_WEIGHT) for m in _GLUED.finditer(text)]
+    if "?" in text:
+        extra += [(m.start(), DANGLING_WEIGHT) for m in _DANGLING.finditer(text) if _dangling_worth(text, m.start())]
     extra += [(m.start(), UTF8_PAIR_WEIGHT) for m in _utf8_pair().finditer(text)]
     if extra:
         hits = sorted(hits + extra)
@@ -300,7 +312,9 @@ def _shift_starts(tokens: list[Token]) -> list[tuple[list[Token], str]]:
 
 # -- judging ---------------------------------------------------------------------------------------
 
-_QUOTES = {"“": "”", "《": "》", "「": "」", "『": "』"}
+# marks that come in pairs in Chinese text (full-width brackets too: a folded or misread "（" leaves
+# its "）" alone in the line)
+_QUOTES = {"“": "”", "‘": "’", "《": "》", "「": "」", "『": "』", "（": "）"}
 _CLOSERS = {v: k for k, v in _QUOTES.items()}
 _QUOTE_CHARS = frozenset(_QUOTES) | frozenset(_CLOSERS)
 _QUOTE_FIND = re.compile("[" + "".join(sorted(_QUOTE_CHARS)) + "]").findall
@@ -345,12 +359,21 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         return False
     if 2 * x.wildcards > len(x.data):
         return False
+    if len(text) > 1 and ((_LATIN_LETTER(text[0]) and is_han(text[1])) or (_LATIN_LETTER(text[-1]) and is_han(text[-2]))):
+        # a Latin letter with a diacritic glued to a Chinese character at the edge of a reading is
+        # a wrong run boundary: a sound character whose GBK bytes happen to be valid UTF-8 (每 =
+        # C3 BF, read as "ÿ"), not text (pinyin and names stand apart from the characters)
+        return False
     odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
     if not odd:
         return True
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
+
+
+def _LATIN_LETTER(ch: str) -> bool:
+    return "\u00c0" <= ch <= "\u024f" and ch not in "\u00d7\u00f7"
 
 
 class _Candidate:
@@ -407,13 +430,24 @@ _MODES = (
 # decoders that may have produced the garbled text, per source codec: they differ in which byte
 # pairs they reject (GB18030 maps user-defined pairs to private use, GBK rejects them)
 _DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
+_PUA = re.compile("[\ue000-\uf8ff]")
 
 
-def _consistent(data: bytes, garbled: str, source: str) -> bool:
-    """Whether some decoder of ``source`` reads ``data`` back as the garbled text (``?`` = U+FFFD)."""
+def _line_decoders(text: str, line_start: int, line_end: int, source: Optional[str]) -> Optional[tuple]:
+    """The decoders that may have garbled this line: a private-use character in it is a
+    user-defined GBK pair that only GB18030 reads (GBK writes "?" for it), so a line that holds one
+    was decoded with GB18030, and a byte pair GBK alone rejects cannot be one of its "?"."""
+    if source == "gb18030" and _PUA.search(text, line_start, line_end):
+        return ("gb18030",)
+    return None
+
+
+def _consistent(data: bytes, garbled: str, source: str, decoders: Optional[tuple] = None) -> bool:
+    """Whether some decoder of ``source`` (or of ``decoders``) reads ``data`` back as the garbled
+    text (``?`` = U+FFFD)."""
     # Windows code page 936 reads a lone 0x80 as "€"; Python's gbk does not
     target = garbled.replace("\ufffd", "?").replace("€", "?")
-    for codec in _DECODERS[source]:
+    for codec in decoders or _DECODERS[source]:
         back = data.decode(codec, errors="replace").replace("\ufffd", "?").replace("€", "?")
         if back == target:
             return True
@@ -428,6 +462,7 @@ def _best_repair(
     line_end: int,
     numbers: frozenset = frozenset(),
     memo: Optional[dict] = None,
+    rules: Optional[tuple] = None,
 ) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
@@ -438,11 +473,20 @@ def _best_repair(
 
     ``memo`` (one per document) keeps the lattice's readings of each start: the next attempt in
     the same cluster tries mostly the same starts, and a decode is pure in its arguments.
+    ``rules`` (default: every damage class) are the classes tried.
     """
     stats = charstats()
+    if rules is _DANGLING_RULES:
+        # clean text has many such "?" (questions): a cheap look first, before any setup
+        rules = _dangling_prescreen(text, c0, _first_start(text, max(line_start, c0 - START_REACH), c0), stats)
+        if not rules:
+            return None
     memo = {} if memo is None else memo
     found: dict[tuple, _Candidate] = {}
     kana = _KANA.search(text, max(line_start, c0 - REFINE_REACH), min(line_end, c1 + REFINE_REACH)) is not None
+
+    # the line says once which decoders may have garbled it (gb18030 is the only source it narrows)
+    gb_decoders = _line_decoders(text, line_start, line_end, "gb18030")
 
     def consider(start, exits, rule, source=None, lattice=None):
         for x in exits:
@@ -451,7 +495,15 @@ def _best_repair(
             garbled = text[start : x.end]
             if x.text == garbled or not _plausible_output(x.text, garbled, x, stats):
                 continue
-            if source is not None and not _consistent(x.data, garbled, source):
+            if source is not None and not _consistent(
+                x.data, garbled, source, gb_decoders if source == "gb18030" else None
+            ):
+                continue
+            if "?" in x.text and _QUESTION_IN_HAN.search(
+                text[max(line_start, start - 1) : start] + x.text + text[x.end : min(line_end, x.end + 1)]
+            ):
+                # a "?" the reading keeps at its edge, between Han characters once the text around
+                # it is counted, is a destroyed byte it failed to read (鎵? left before 示的)
                 continue
             g, quotes = _gain(stats, text, start, x, line_start, line_end)
             key = (start, x.end, x.text)
@@ -475,10 +527,10 @@ def _best_repair(
         b = max(found.values(), key=lambda c: c.gain)
         return b.gain >= max(2 * MIN_GAIN, 3.0 * (b.end - b.start))
 
-    rules = _ORDER
+    rules = _ORDER if rules is None else rules
     if _weak_cluster(text, c0, c1, stats):
         window = text[max(line_start, c0 - 2) : min(line_end, c1 + 2)]
-        rules = tuple(rule for rule in _ORDER if _prescreen(rule, window, stats))
+        rules = tuple(rule for rule in rules if _prescreen(rule, window, stats))
         if not rules:
             return None
     around = text[max(line_start, c0 - CONTEXT_REACH) : c0] + text[c1 : min(line_end, c1 + CONTEXT_REACH)]
@@ -618,6 +670,7 @@ def _refine(
     script = stats.script_from_counts(s_n + counts[0], t_n + counts[1])
     reading = list(c.text)
     data = bytearray(x.data)
+    decoders = _line_decoders(text, line_start, line_end, c.source)
     changed = False
     for k, pattern, next_byte, offset in x.guesses:
         alts = lattice.alternatives(pattern, next_byte)
@@ -676,7 +729,7 @@ def _refine(
         cb = best[0]
         trial = data[:offset] + cb + data[offset + len(cb) :]
         garbled = text[c.start : c.end]
-        if c.source is not None and not _consistent(bytes(trial), garbled, c.source):
+        if c.source is not None and not _consistent(bytes(trial), garbled, c.source, decoders):
             continue
         reading[k] = best[1]
         data = trial
@@ -788,9 +841,67 @@ def _prescreen(rule: str, window: str, stats: CharStats) -> bool:
     return _mean_logp(other, stats) > _mean_logp(window, stats) + PRESCREEN_MARGIN
 
 
+def _dangling_worth(text: str, i: int) -> bool:
+    """Whether the lone "?" at ``i`` (a match of _DANGLING) may end a misread run (see
+    _dangling_prescreen), judged before it makes a cluster: clean text has many such "?"."""
+    # a misread run is non-ASCII up to the "?" (an ASCII byte would have realigned it): the
+    # stretch of such characters before it, at most as far back as a run may start
+    lo = i
+    while lo > 0 and i - lo < START_REACH and ord(text[lo - 1]) >= 0x80:
+        lo -= 1
+    if i - lo < 2:
+        return False  # a run of one character is not searched (see _dangling_prescreen)
+    stats = charstats()
+    if text[i - 2 : i] in stats.bigrams:
+        # the two characters before it are a pair seen inside a dictionary word (规划, 規劃): a word
+        # ends there, as _first_start would find at more cost, and no run can
+        return False
+    first = _first_start(text, lo, i)
+    return first < i - 1 and bool(_dangling_prescreen(text, i, first, stats))
+
+
+def _dangling_prescreen(text: str, c0: int, first: int, stats: CharStats) -> tuple:
+    """The classes worth a full search for a lone "?" at ``c0`` where the stream realigns: a cheap
+    look at the characters before it, from each start the search would try, read again in C.
+
+    A gbk-shift run of k misread characters before its dangling byte holds the bytes of its true
+    characters 2..k from its second byte on, whichever byte was lost or gained at its start: so
+    those bytes, decoded, must read better than the run. A UTF-8 run whose last byte was lost
+    reads back as UTF-8 up to that byte. A run of one character leaves nothing to compare, and
+    is not searched: its reading would be two guessed characters."""
+    passed: set = set()
+    for j in range(first, c0 - 1):
+        window = text[j:c0]
+        try:
+            data = window.encode("gb18030")
+        except UnicodeEncodeError:
+            continue
+        mean = None
+        for rule in _DANGLING_RULES:
+            if rule in passed:
+                continue
+            if rule == "gbk-shift":
+                other = data[1:].decode("gb18030", "replace")
+            else:
+                other = data.decode("utf-8", "replace")
+            other = other.rstrip("\ufffd?")
+            if not other or "\ufffd" in other:
+                continue
+            if mean is None:
+                mean = stats.score(window) / len(window)
+            # per character, with the pairs the statistics know (匪浅 of 受益匪浅 against 婪饲场)
+            if stats.score(other) / len(other) > mean + PRESCREEN_MARGIN:
+                passed.add(rule)
+        if len(passed) == len(_DANGLING_RULES):
+            break
+    out = [rule for rule in _DANGLING_RULES if rule in passed]
+    return tuple(out)
+
+
 # the order damage classes are tried in: the strict ones (UTF-8 must be valid) first
 _ORDER = ("utf8-as-gbk", "gbk-shift", "big5-as-gbk", "utf8-as-big5", "gbk-as-big5")
 _CODECS = {rule: (source, target) for rule, source, target in _MODES}
+_DANGLING_RULES = ("utf8-as-gbk", "gbk-shift")
 
 
 START_REACH = 12  # characters before a cluster a run may start at (the most any class looks back)
@@ -819,10 +930,11 @@ def _first_start(text: str, lo: int, c0: int) -> int:
 
 
 @lru_cache(maxsize=None)
-def _lattice(target: str, source: Optional[str]) -> Lattice:
-    # one per codec pair and process: a lattice keeps the candidate tables of the byte patterns
-    # it has seen (pure in the pattern), which every run reading the same codecs reuses
-    w_check = failing_byte_check(_DECODERS[source]) if source else None
+def _lattice(target: str, source: Optional[str], decoders: Optional[tuple] = None) -> Lattice:
+    # one per codec pair (and set of decoders) and process: a lattice keeps the candidate tables
+    # of the byte patterns it has seen (pure in the pattern), which every run reading the same
+    # codecs reuses
+    w_check = failing_byte_check(decoders or _DECODERS[source]) if source else None
     return Lattice(charstats(), target, w_check=w_check)
 
 
@@ -838,7 +950,8 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     hi = c1
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
-    lattice = _lattice(target, source)
+    # a destroyed byte is one the line's decoder failed on (see _line_decoders)
+    lattice = _lattice(target, source, _line_decoders(text, line_start, line_end, source))
     for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
@@ -988,6 +1101,11 @@ def repair_spans(text: str) -> list[Span]:
         nl = text.find("\n", c1)
         line_end = len(text) if nl < 0 else nl
         c0 = max(c0, done)
+        # a cluster that is one "?" where the stream realigns (see _DANGLING) is the mark of the
+        # two classes that leave one there: a gbk-shift run's dangling lead byte, a UTF-8 run's
+        # lost last byte; clean text has many such "?" (questions), and the other classes'
+        # searches are the costly ones
+        rules = _DANGLING_RULES if c1 - c0 == 1 and text[c0] == "?" else None
         # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
@@ -995,7 +1113,7 @@ def repair_spans(text: str) -> list[Span]:
             if len(memo) + len(memo.get("windows", ())) + len(memo.get("quick", ())) > MEMO_LIMIT:
                 # a giant document: keep the memo's memory bounded
                 memo.clear()
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo)
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules)
             if cand is not None and _accept(cand):
                 spans.append((cand.start, cand.end, cand.text, cand.rule))
                 done = cand.end
