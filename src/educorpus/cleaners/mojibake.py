@@ -588,6 +588,16 @@ def _refine(
     wmemo = memo.setdefault("windows", {})
     qmemo = memo.setdefault("quick", {})
     x, lattice = c.exit, c.lattice
+    # the outcome depends on the reading (all of its Exit), where it lies and the text only: the
+    # next attempt in the same cluster refines the same readings again, so it reuses the outcome
+    rkey = ("refine", id(lattice), c.source, c.start, c.end, line_start, line_end, x.end, x.score, x.text,
+            x.data, x.wildcards, x.rank, x.guesses)
+    done = memo.get(rkey)
+    if done is not None:
+        if done:
+            c.gain, c.paired, c.rank, c.text, c.exit, c.known = done
+        return
+    memo[rkey] = ()  # (no change; replaced below when the reading changes)
     words = wordstats()
     # the context, its characters and the counts asked of it depend on the run's place only:
     # readings of one run share them
@@ -656,10 +666,21 @@ def _refine(
             qmemo[qkey] = scored
         scored = list(scored)
         current = reading[k]
-        if current not in {ch for _cb, ch, _p in scored}:
+        listed = current in {ch for _cb, ch, _p in scored}
+        if not listed:
             scored += [a for a in alts if a[1] == current][:1]
-        best, best_score = None, None
         quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
+        # the choice depends on the quick look (qkey), the characters the windows see and the
+        # current character (when the quick look did not list it) -- not on the rest of the
+        # reading, unless quotation marks are weighed (the whole line): readings of a run mostly
+        # differ in one guessed character, so most of their choices are the same
+        best, best_score = None, None
+        dkey = None
+        if not quotes:
+            dkey = ("choice", qkey, line[lo:pos], line[pos + 1 : pos + 1 + REFINE_CONTEXT], None if listed else current)
+            chosen = qmemo.get(dkey, qmemo)
+            if chosen is not qmemo:
+                best, scored, dkey = chosen, (), None
         for alt in scored:
             window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
             got = wmemo.get(window)
@@ -671,6 +692,8 @@ def _refine(
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
             if best_score is None or s > best_score:
                 best, best_score = alt, s
+        if dkey is not None:
+            qmemo[dkey] = best
         if best is None or best[1] == current:
             continue
         cb = best[0]
@@ -697,6 +720,7 @@ def _refine(
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
+    memo[rkey] = (c.gain, c.paired, c.rank, c.text, c.exit, c.known)
 
 
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
