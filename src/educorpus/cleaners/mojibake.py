@@ -910,6 +910,10 @@ def _try_shift(
     # look odd: the reading may need to go far past the cluster to reach that point
     hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
     lattice = _lattice("gb18030", None)
+    # a token depends on its own place and the run's end only, not on where the run starts: the
+    # tokens of the first start hold those of every later start that begins at one of them
+    shared: Optional[list] = None
+    at: dict = {}
     for start in range(max(lo, first), c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
         # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
@@ -922,7 +926,12 @@ def _try_shift(
             for exits in done:
                 consider(start, exits, "gbk-shift", None, lattice)
             continue
-        toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+        if start in at:
+            toks = shared[at[start] :]
+        else:
+            toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+            if shared is None:
+                shared, at = toks, {t.gpos: i for i, t in enumerate(toks)}
         if not toks:
             continue
         end = _token_end(text, toks)
