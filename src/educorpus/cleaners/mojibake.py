@@ -657,38 +657,12 @@ def _refine(
         scored = qmemo.get(qkey)
         if scored is None:
             look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
-            # an alternative the document never uses scores the same wherever the run lies (no
-            # cache bonus): those scores and their order are kept per pattern, neighbours and
-            # script, and only the alternatives the document uses are scored for this place; the
-            # best few are the same as scoring every one (ties by index, as the stable sort had)
-            fkey = ("free", id(lattice), pattern, next_byte, script, left, right)
-            free = qmemo.get(fkey)
-            if free is None:
-                fscore = []
-                for _cb, ch, pen in alts:
-                    s = -pen
-                    k_script = scripts.get(ch)
-                    if script and k_script is not None and k_script != script:
-                        s -= SCRIPT_PENALTY
-                    s += logp2(left, ch)
-                    fscore.append(s + logp2(ch, right) if right else s)
-                free = qmemo[fkey] = (fscore, sorted(range(len(alts)), key=lambda j: (-fscore[j], j)))
-            fscore, forder = free
             keys = {}
             for j in look:
                 ch = alts[j][1]
-                if ch in present:
-                    s = bonus(alts[j]) + logp2(left, ch)
-                    keys[j] = s + logp2(ch, right) if right else s
-            inlook = set(look)
-            taken = 0
-            for j in forder:
-                if taken >= REFINE_KEEP:
-                    break
-                if j in inlook and alts[j][1] not in present:
-                    keys[j] = fscore[j]
-                    taken += 1
-            scored = [alts[j] for j in sorted(keys, key=lambda j: (-keys[j], j))[:REFINE_KEEP]]
+                s = bonus(alts[j]) + logp2(left, ch)
+                keys[j] = s + logp2(ch, right) if right else s
+            scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
             qmemo[qkey] = scored
         scored = list(scored)
         current = reading[k]
