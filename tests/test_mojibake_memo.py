@@ -1,0 +1,67 @@
+"""The mojibake step's memos keep its answers: what is reused (a reading's refinement, the choice
+of a guessed character, the tokens of a gbk-shift run) equals what computing it afresh gives."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+
+import pytest
+
+from educorpus.cleaners import mojibake as M
+from tests.mojibake_damage import samples
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _documents() -> list[str]:
+    # several damaged lines per document, so that the memos of one document are shared by many
+    # runs and attempts (as on a page), plus seed 000 (damage whose bytes are partly gone)
+    docs = []
+    for cls in ("gbk-shift", "utf8-as-gbk", "big5-as-gbk"):
+        lines = [s.damaged for s in samples(cls, 24, seed=7)]
+        docs += ["\n".join(lines[i : i + 6]) for i in range(0, len(lines), 6)]
+    docs.append((ROOT / "seeds" / "000_92af0b51e8934e6d.txt").read_text(encoding="utf-8"))
+    return docs
+
+
+def test_refine_with_shared_memo_equals_fresh(monkeypatch):
+    """Every refinement the step does with its document's memo gives the reading a refinement
+    with an empty memo gives (the memo holds earlier readings' choices and outcomes)."""
+    real = M._refine
+    seen = []
+
+    def recording(c, text, line_start, line_end, stats, memo):
+        before = copy.copy(c)
+        real(c, text, line_start, line_end, stats, memo)
+        seen.append((before, text, line_start, line_end, (c.text, c.gain, c.known, c.paired, c.exit.data)))
+
+    monkeypatch.setattr(M, "_refine", recording)
+    for doc in _documents():
+        M.repair_spans(doc)
+    assert len(seen) > 100
+    reused = 0
+    for before, text, line_start, line_end, got in seen:
+        fresh = copy.copy(before)
+        real(fresh, text, line_start, line_end, M.charstats(), {})
+        assert (fresh.text, fresh.gain, fresh.known, fresh.paired, fresh.exit.data) == got
+        reused += got[0] != before.text
+    assert reused > 0  # some refinements changed a reading (the comparison is not vacuous)
+
+
+@pytest.mark.parametrize("cls", ["gbk-shift", "utf8-as-gbk"])
+def test_shift_tokens_do_not_depend_on_the_start(cls):
+    """_try_shift tokenizes once from its first start and gives later starts the tail: that tail
+    must be what tokenizing from the later start gives."""
+    checked = 0
+    for s in samples(cls, 40, seed=3):
+        text = s.damaged
+        hi = len(text)
+        numbers = frozenset(M._NUMBER.findall(text))
+        first = M._tokens(text, 0, hi, "gb18030", shift=True, numbers=numbers)
+        at = {t.gpos: i for i, t in enumerate(first)}
+        for start in range(1, len(text)):
+            if start in at:
+                assert M._tokens(text, start, hi, "gb18030", shift=True, numbers=numbers) == first[at[start] :]
+                checked += 1
+    assert checked > 100
