@@ -49,19 +49,29 @@ def test_refine_with_shared_memo_equals_fresh(monkeypatch):
     assert reused > 0  # some refinements changed a reading (the comparison is not vacuous)
 
 
-@pytest.mark.parametrize("cls", ["gbk-shift", "utf8-as-gbk"])
-def test_shift_tokens_do_not_depend_on_the_start(cls):
-    """_try_shift tokenizes once from its first start and gives later starts the tail: that tail
-    must be what tokenizing from the later start gives."""
+@pytest.mark.parametrize(
+    "cls, source, shift",
+    [
+        ("gbk-shift", "gb18030", True),
+        ("utf8-as-gbk", "gb18030", True),
+        ("utf8-as-gbk", "gb18030", False),
+        ("big5-as-gbk", "gb18030", False),
+        ("gbk-as-big5", "cp950", False),
+    ],
+)
+def test_tokens_do_not_depend_on_the_start(cls, source, shift):
+    """_try_shift and _try_confusion tokenize once from their first start and give later starts
+    the tail: that tail must be what tokenizing from the later start gives."""
     checked = 0
     for s in samples(cls, 40, seed=3):
         text = s.damaged
         hi = len(text)
-        numbers = frozenset(M._NUMBER.findall(text))
-        first = M._tokens(text, 0, hi, "gb18030", shift=True, numbers=numbers)
+        numbers = frozenset(M._NUMBER.findall(text)) if shift else frozenset()
+        first = M._tokens(text, 0, hi, source, shift=shift, numbers=numbers)
         at = {t.gpos: i for i, t in enumerate(first)}
         for start in range(1, len(text)):
             if start in at:
-                assert M._tokens(text, start, hi, "gb18030", shift=True, numbers=numbers) == first[at[start] :]
+                assert M._tokens(text, start, hi, source, shift=shift, numbers=numbers) == first[at[start] :]
                 checked += 1
     assert checked > 100
+

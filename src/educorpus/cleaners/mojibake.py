@@ -871,6 +871,9 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
     while hi < line_end and hi - c1 < 40 and _stretchable(text[hi], codec):
         hi += 1
     lattice = _lattice(target, source)
+    # as in _try_shift: later starts take the tail of the first start's tokens
+    shared: Optional[list] = None
+    at: dict = {}
     for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
@@ -878,7 +881,12 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         key = (rule, start, hi, prev, script, min(line_end, hi + 1))
         exits = memo.get(key)
         if exits is None:
-            toks = _tokens(text, start, hi, source, shift=False)
+            if start in at:
+                toks = shared[at[start] :]
+            else:
+                toks = _tokens(text, start, hi, source, shift=False)
+                if shared is None:
+                    shared, at = toks, {t.gpos: i for i, t in enumerate(toks)}
             if not toks:
                 continue
             end = toks[-1].gpos + 1
