@@ -75,3 +75,42 @@ def test_tokens_do_not_depend_on_the_start(cls, source, shift):
                 checked += 1
     assert checked > 100
 
+
+def test_quick_look_next_to_punctuation_keeps_the_best_alternatives():
+    """The quick look next to punctuation (or another non-Han character, or the line's edge)
+    keeps what scoring every alternative keeps (see test_mojibake_search for Han on both
+    sides)."""
+    from educorpus.charstats import charstats
+    from educorpus.cleaners._redecode import SCRIPT_PENALTY, W
+
+    stats = charstats()
+    lattice = M._lattice("gb18030", None)
+    context = "全市教育系统坚持立德树人根本任务,深入推进教育综合改革。淄博市教育局"
+    present = frozenset(context)
+    pruned = 0
+    for pattern in [(W, 0xD3), (0xC1, W), (W, 0xA1), (W, 0xB5), (0xB9, W), (W, W)]:
+        for next_byte in (None, 0x3F):
+            alts = lattice.alternatives(pattern, next_byte)
+            for left, right in [
+                ("持", "，"), ("教", "。"), ("坚", "?"), ("的", "a"), ("校", "1"), ("市", "の"), ("高", "”"),
+                ("“", "育"), ("，", "局"), ("", "学"), ("", "。"), ("a", "校"), ("（", "）"), ("?", "?"),
+                ("3", "年"), ("２", "，"), ("の", "市"), ("高", ""), ("，", ""),
+            ]:
+                for script in ("", "s", "t"):
+
+                    def key(alt):
+                        _cb, ch, pen = alt
+                        s = -pen
+                        k = stats.scripts.get(ch)
+                        if script and k is not None and k != script:
+                            s -= SCRIPT_PENALTY
+                        s = s + (M._cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+                        s = s + stats.logp2(left, ch)
+                        return s + stats.logp2(ch, right) if right else s
+
+                    want = sorted(alts, key=key, reverse=True)[: M.REFINE_KEEP]
+                    look = M._quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
+                    pruned += len(look) < len(alts)
+                    got = [alts[j] for j in sorted(look, key=lambda j: key(alts[j]), reverse=True)[: M.REFINE_KEEP]]
+                    assert got == want
+    assert pruned > 100  # the shortcut is taken (the comparison is not vacuous)

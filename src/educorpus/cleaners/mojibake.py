@@ -739,10 +739,22 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     neighbours the statistics do not know, scores its unigram backed off twice, its penalty and
     nothing else: those were sorted once for the pattern, so only the best of them need the full
     look, with every alternative that has a known pair, a cache bonus or is not Han.
+
+    Next to a character that is not Han (punctuation: a guess that ends a run before ``?`` or
+    ``，`` or starts one after ``“``), the unknown pair with it scores the guess's word-end or
+    word-start factor on top (``stats.ends``/``stats.starts``, one per character) or nothing (a
+    Latin letter, the line's edge): the sorted order is then right only to within the factors'
+    spread, so every alternative within that spread of the last of the best few is looked at
+    too. After a digit the pair scores what follows numbers, which has no such bound: all.
     """
     n = len(alts)
-    if n <= REFINE_KEEP or not (left and is_han(left)) or (right and not is_han(right)):
+    if n <= REFINE_KEEP or left.isdigit():
         return list(range(n))
+    spread = 0.0
+    if left and not is_han(left):
+        spread += _factor_spread(stats, "starts")
+    if right and not is_han(right):
+        spread += _factor_spread(stats, "ends")
     order, bound, special = _quick_order(lattice, pattern, next_byte, script)
     bigrams = stats.bigrams
     chosen = set(special)
@@ -755,12 +767,23 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
         if j in chosen:
             continue
         b = bound[j]
-        if taken >= REFINE_KEEP and b < last - 1e-6:
+        if taken >= REFINE_KEEP and b < last - spread - 1e-6:
             break
         chosen.add(j)
         taken += 1
-        last = b
+        if not spread or taken <= REFINE_KEEP:
+            # (with a spread, measured from the last of the best few: each of those scores at
+            # least its bound plus the smallest factor, more than anything left can reach)
+            last = b
     return sorted(chosen)
+
+
+@lru_cache(maxsize=2)
+def _factor_spread(stats: CharStats, which: str) -> float:
+    """How far apart two Han characters' scores next to punctuation can be beyond their unigrams:
+    the range of the word-start or word-end factors (0 for a character without one)."""
+    factors = getattr(stats, which).values()
+    return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
 
 
 @lru_cache(maxsize=1024)  # about 4 kB each
