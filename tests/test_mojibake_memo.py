@@ -1,5 +1,7 @@
-"""The mojibake step's memos keep its answers: what is reused (a reading's refinement, the choice
-of a guessed character, the tokens of a gbk-shift run) equals what computing it afresh gives."""
+"""The mojibake step's memos and shortcuts keep its answers: what is reused (a reading's
+refinement, the choice of a guessed character, the tokens of a run) or skipped (alternatives the
+quick look cannot rank among the best, places no dictionary word starts at) gives what computing
+everything afresh gives."""
 
 from __future__ import annotations
 
@@ -114,3 +116,28 @@ def test_quick_look_next_to_punctuation_keeps_the_best_alternatives():
                     got = [alts[j] for j in sorted(look, key=lambda j: key(alts[j]), reverse=True)[: M.REFINE_KEEP]]
                     assert got == want
     assert pruned > 100  # the shortcut is taken (the comparison is not vacuous)
+
+
+class _EveryHead:
+    def __contains__(self, _item) -> bool:
+        return True
+
+
+def test_word_score_skips_only_places_no_word_starts_at():
+    """WordStats.score looks up words only where a word's first two characters are: the same
+    score as looking everywhere, on sound text, garbled text and numbers."""
+    from educorpus.charstats import wordstats
+
+    ws = wordstats()
+    everywhere = copy.copy(ws)
+    everywhere._heads = _EveryHead()
+    texts = [line for line in (ROOT / "seeds" / "001_66d2ff1b538386e8.txt").read_text(encoding="utf-8").splitlines() if line]
+    texts += [s.damaged for s in samples("gbk-shift", 30, seed=5)]
+    texts += ["拨打12377", "5月21日", "中华人民共和国教育部", "高興?!弊筒┦凶痛▍^", "", "的"]
+    windows = 0
+    for text in texts:
+        for i in range(0, max(1, len(text) - 8), 3):
+            window = text[i : i + 9]
+            assert ws.score(window) == everywhere.score(window)
+            windows += 1
+    assert windows > 500
