@@ -291,6 +291,9 @@ class WordStats:
     def __init__(self, freq: dict[str, int]):
         self.freq = freq
         self.log_total = math.log(sum(freq.values()) or 1)
+        # the first two characters of every word: most places of a text start no word, and this
+        # says so with one look instead of one per word length
+        self._heads = frozenset(w[:2] for w in freq if len(w) >= 2)
         import opencc
 
         self._t2s = opencc.OpenCC("t2s")
@@ -330,6 +333,7 @@ class WordStats:
         n = len(text)
         best = [0.0] + [-1e18] * n
         freq = self.freq
+        heads = self._heads
         lt = self.log_total
         for i in range(n):
             b = best[i]
@@ -343,6 +347,8 @@ class WordStats:
                 s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
             if s1 > best[i + 1]:
                 best[i + 1] = s1
+            if text[i : i + 2] not in heads:
+                continue  # no word starts here
             for j in range(i + 2, min(n, i + self.MAX_WORD) + 1):
                 f = freq.get(text[i:j])
                 if f:

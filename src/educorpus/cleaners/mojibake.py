@@ -640,6 +640,16 @@ def _refine(
     wmemo = memo.setdefault("windows", {})
     qmemo = memo.setdefault("quick", {})
     x, lattice = c.exit, c.lattice
+    # the outcome depends on the reading (all of its Exit), where it lies and the text only: the
+    # next attempt in the same cluster refines the same readings again, so it reuses the outcome
+    rkey = ("refine", id(lattice), c.source, c.start, c.end, line_start, line_end, x.end, x.score, x.text,
+            x.data, x.wildcards, x.rank, x.guesses)
+    done = memo.get(rkey)
+    if done is not None:
+        if done:
+            c.gain, c.paired, c.rank, c.text, c.exit, c.known = done
+        return
+    memo[rkey] = ()  # (no change; replaced below when the reading changes)
     words = wordstats()
     # the context, its characters and the counts asked of it depend on the run's place only:
     # readings of one run share them
@@ -701,18 +711,37 @@ def _refine(
         if scored is None:
             look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
             keys = {}
+            # bonus() written out (a hundred-odd alternatives per look: the calls were a third
+            # of its cost), the same sums in the same order
             for j in look:
-                ch = alts[j][1]
-                s = bonus(alts[j]) + logp2(left, ch)
+                _cb, ch, pen = alts[j]
+                s = -pen
+                if script:
+                    k_script = scripts.get(ch)
+                    if k_script is not None and k_script != script:
+                        s -= SCRIPT_PENALTY
+                s += _cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0
+                s += logp2(left, ch)
                 keys[j] = s + logp2(ch, right) if right else s
             scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
             qmemo[qkey] = scored
         scored = list(scored)
         current = reading[k]
-        if current not in {ch for _cb, ch, _p in scored}:
+        listed = current in {ch for _cb, ch, _p in scored}
+        if not listed:
             scored += [a for a in alts if a[1] == current][:1]
-        best, best_score = None, None
         quotes = current in _QUOTE_CHARS or any(a[1] in _QUOTE_CHARS for a in scored)
+        # the choice depends on the quick look (qkey), the characters the windows see and the
+        # current character (when the quick look did not list it) -- not on the rest of the
+        # reading, unless quotation marks are weighed (the whole line): readings of a run mostly
+        # differ in one guessed character, so most of their choices are the same
+        best, best_score = None, None
+        dkey = None
+        if not quotes:
+            dkey = ("choice", qkey, line[lo:pos], line[pos + 1 : pos + 1 + REFINE_CONTEXT], None if listed else current)
+            chosen = qmemo.get(dkey, qmemo)
+            if chosen is not qmemo:
+                best, scored, dkey = chosen, (), None
         for alt in scored:
             window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
             got = wmemo.get(window)
@@ -724,6 +753,8 @@ def _refine(
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
             if best_score is None or s > best_score:
                 best, best_score = alt, s
+        if dkey is not None:
+            qmemo[dkey] = best
         if best is None or best[1] == current:
             continue
         cb = best[0]
@@ -750,6 +781,7 @@ def _refine(
     left = head[-1] if head else ""
     right = tail[:1]
     c.known = stats.known_pairs(left + new_text + right)
+    memo[rkey] = (c.gain, c.paired, c.rank, c.text, c.exit, c.known)
 
 
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
@@ -760,10 +792,22 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     neighbours the statistics do not know, scores its unigram backed off twice, its penalty and
     nothing else: those were sorted once for the pattern, so only the best of them need the full
     look, with every alternative that has a known pair, a cache bonus or is not Han.
+
+    Next to a character that is not Han (punctuation: a guess that ends a run before ``?`` or
+    ``，`` or starts one after ``“``), the unknown pair with it scores the guess's word-end or
+    word-start factor on top (``stats.ends``/``stats.starts``, one per character) or nothing (a
+    Latin letter, the line's edge): the sorted order is then right only to within the factors'
+    spread, so every alternative within that spread of the last of the best few is looked at
+    too. After a digit the pair scores what follows numbers, which has no such bound: all.
     """
     n = len(alts)
-    if n <= REFINE_KEEP or not (left and is_han(left)) or (right and not is_han(right)):
+    if n <= REFINE_KEEP or left.isdigit():
         return list(range(n))
+    spread = 0.0
+    if left and not is_han(left):
+        spread += _factor_spread(stats, "starts")
+    if right and not is_han(right):
+        spread += _factor_spread(stats, "ends")
     order, bound, special = _quick_order(lattice, pattern, next_byte, script)
     bigrams = stats.bigrams
     chosen = set(special)
@@ -776,12 +820,23 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
         if j in chosen:
             continue
         b = bound[j]
-        if taken >= REFINE_KEEP and b < last - 1e-6:
+        if taken >= REFINE_KEEP and b < last - spread - 1e-6:
             break
         chosen.add(j)
         taken += 1
-        last = b
+        if not spread or taken <= REFINE_KEEP:
+            # (with a spread, measured from the last of the best few: each of those scores at
+            # least its bound plus the smallest factor, more than anything left can reach)
+            last = b
     return sorted(chosen)
+
+
+@lru_cache(maxsize=2)
+def _factor_spread(stats: CharStats, which: str) -> float:
+    """How far apart two Han characters' scores next to punctuation can be beyond their unigrams:
+    the range of the word-start or word-end factors (0 for a character without one)."""
+    factors = getattr(stats, which).values()
+    return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
 
 
 @lru_cache(maxsize=1024)  # about 4 kB each
@@ -952,6 +1007,9 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         hi += 1
     # a destroyed byte is one the line's decoder failed on (see _line_decoders)
     lattice = _lattice(target, source, _line_decoders(text, line_start, line_end, source))
+    # as in _try_shift: later starts take the tail of the first start's tokens
+    shared: Optional[list] = None
+    at: dict = {}
     for start in range(max(lo, first), c0 + 1):
         if ord(text[start]) < 0x80 and text[start] != "?":
             continue
@@ -959,7 +1017,12 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         key = (rule, start, hi, prev, script, min(line_end, hi + 1))
         exits = memo.get(key)
         if exits is None:
-            toks = _tokens(text, start, hi, source, shift=False)
+            if start in at:
+                toks = shared[at[start] :]
+            else:
+                toks = _tokens(text, start, hi, source, shift=False)
+                if shared is None:
+                    shared, at = toks, {t.gpos: i for i, t in enumerate(toks)}
             if not toks:
                 continue
             end = toks[-1].gpos + 1
@@ -999,6 +1062,10 @@ def _try_shift(
     # look odd: the reading may need to go far past the cluster to reach that point
     hi = min(line_end, max(c1 + 12, c0 + SHIFT_REACH))
     lattice = _lattice("gb18030", None)
+    # a token depends on its own place and the run's end only, not on where the run starts: the
+    # tokens of the first start hold those of every later start that begins at one of them
+    shared: Optional[list] = None
+    at: dict = {}
     for start in range(max(lo, first), c0 + 1):
         # a run starts at a character GBK writes with two bytes, at "?", or at an ASCII character
         # that was a trail byte (0x40-0x7E: 辦 = DE 6B read from its second byte is "k")
@@ -1011,7 +1078,12 @@ def _try_shift(
             for exits in done:
                 consider(start, exits, "gbk-shift", None, lattice)
             continue
-        toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+        if start in at:
+            toks = shared[at[start] :]
+        else:
+            toks = _tokens(text, start, hi, "gb18030", shift=True, numbers=numbers)
+            if shared is None:
+                shared, at = toks, {t.gpos: i for i, t in enumerate(toks)}
         if not toks:
             continue
         end = _token_end(text, toks)

@@ -1,0 +1,78 @@
+#!/usr/bin/env python3
+"""CPU of the ``mojibake`` step's search, old code against new, in one process.
+
+On a shared machine the CPU time of one run varies far more than a speed change does (the
+same code on the same 1 MB took 2.9 to 5.3 CPU seconds in separate runs on 2026-12-03: the two
+logical cores are shared with other work). Here both versions run in one process, page by page,
+alternating which goes first, so both see the same load; the spans they return are compared.
+
+What is swapped: ``educorpus/cleaners/mojibake.py`` and ``WordStats.score`` of
+``educorpus/charstats.py``, taken from ``--base`` (a checkout of the old code); everything else
+(the character statistics, the byte lattice, ``_big5``) is the current code's, shared by both.
+``_big5``'s cache of windows is emptied before every call so that neither reuses the other's.
+
+    git worktree add /tmp/base <old commit>
+    PYTHONPATH=src python bench/ab_mojibake.py --base /tmp/base --mb 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+
+def _load(name: str, path: Path):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--base", required=True, help="checkout of the old code (its src/ is read)")
+    ap.add_argument("--mb", type=float, default=1.0, help="size of the corpus_gen corpus")
+    args = ap.parse_args()
+
+    from corpus_gen import generate_pages
+
+    from educorpus import charstats as current_stats
+    from educorpus.cleaners import _big5
+    from educorpus.cleaners import mojibake as new
+
+    src = Path(args.base) / "src" / "educorpus"
+    old = _load("educorpus.cleaners.mojibake_base", src / "cleaners" / "mojibake.py")
+    old_stats = _load("educorpus.charstats_base", src / "charstats.py")
+    old_stats.charstats = current_stats.charstats  # one CharStats for both (its class is shared)
+    score = {old: old_stats.WordStats.score, new: current_stats.WordStats.score}
+
+    pages = generate_pages(args.mb)
+    for m in (old, new):  # tables built outside the timing, for both
+        current_stats.WordStats.score = score[m]
+        for p in pages[:5]:
+            m.repair_spans(p)
+    cpu = {old: 0.0, new: 0.0}
+    differ = 0
+    for i, page in enumerate(pages):
+        spans = {}
+        for m in (old, new) if i % 2 == 0 else (new, old):
+            current_stats.WordStats.score = score[m]
+            _big5._CACHE.clear()
+            t = time.process_time()
+            spans[m] = m.repair_spans(page)
+            cpu[m] += time.process_time() - t
+        differ += spans[old] != spans[new]
+    current_stats.WordStats.score = score[new]
+    size = sum(len(p.encode("utf-8")) for p in pages) / 1e6
+    print(f"{len(pages)} pages, {size:.2f} MB; repair_spans CPU s: old {cpu[old]:.2f}, new {cpu[new]:.2f}"
+          f" (new/old {cpu[new] / cpu[old]:.3f}); pages whose spans differ: {differ}")
+
+
+if __name__ == "__main__":
+    main()
