@@ -24,6 +24,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 ENGINES = ("local", "ray")
+_MISSING = object()
 
 
 def _batch_apply(fn: Callable[[Any], Any], batch: list) -> list:
@@ -124,18 +125,27 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
         started_here = True
     try:
         data_ctx = ray.data.DataContext.get_current()
-        data_ctx.execution_options.preserve_order = True  # records come back in input order
+        # the executor may finish blocks in any order (an ordered executor holds finished blocks
+        # back behind a slow one); each record carries its index and the window is put back
+        # in order here
+        data_ctx.execution_options.preserve_order = False
         data_ctx.enable_progress_bars = False
         call = _BatchCall(fn)
 
         def apply_batch(batch: dict) -> dict:
-            return {"out": call(list(batch["item"]))}
+            return {"i": list(batch["i"]), "out": call(list(batch["item"]))}
 
         for chunk in _windows(items, max(batch_size * num_proc * 16, 512)):
-            ds = ray.data.from_items([{"item": x} for x in chunk], override_num_blocks=max(1, min(len(chunk), num_proc * 16)))
+            ds = ray.data.from_items(
+                [{"i": i, "item": x} for i, x in enumerate(chunk)], override_num_blocks=max(1, min(len(chunk), num_proc * 16))
+            )
             ds = ds.map_batches(apply_batch, batch_size=batch_size, batch_format="default")
+            out: list = [_MISSING] * len(chunk)
             for row in ds.iter_rows():
-                yield row["out"]
+                out[row["i"]] = row["out"]
+            if any(x is _MISSING for x in out):  # never seen; a record must not vanish silently
+                raise RuntimeError(f"the ray engine lost {sum(x is _MISSING for x in out)} of {len(chunk)} records of a window")
+            yield from out
     finally:
         if started_here:
             ray.shutdown()
