@@ -12,6 +12,7 @@ import pytest
 
 from educorpus.cleaners import mojibake as M
 from tests.mojibake_damage import samples
+from tests.test_mojibake_search import quick_look_key
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -83,7 +84,7 @@ def test_quick_look_next_to_punctuation_keeps_the_best_alternatives():
     keeps what scoring every alternative keeps (see test_mojibake_search for Han on both
     sides)."""
     from educorpus.charstats import charstats
-    from educorpus.cleaners._redecode import SCRIPT_PENALTY, W
+    from educorpus.cleaners._redecode import W
 
     stats = charstats()
     lattice = M._lattice("gb18030", None)
@@ -99,17 +100,7 @@ def test_quick_look_next_to_punctuation_keeps_the_best_alternatives():
                 ("3", "年"), ("２", "，"), ("の", "市"), ("高", ""), ("，", ""),
             ]:
                 for script in ("", "s", "t"):
-
-                    def key(alt):
-                        _cb, ch, pen = alt
-                        s = -pen
-                        k = stats.scripts.get(ch)
-                        if script and k is not None and k != script:
-                            s -= SCRIPT_PENALTY
-                        s = s + (M._cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
-                        s = s + stats.logp2(left, ch)
-                        return s + stats.logp2(ch, right) if right else s
-
+                    key = quick_look_key(stats, context, present, left, right, script)
                     want = sorted(alts, key=key, reverse=True)[: M.REFINE_KEEP]
                     look = M._quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
                     pruned += len(look) < len(alts)

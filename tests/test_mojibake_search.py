@@ -72,6 +72,23 @@ def test_emit_keeps_what_the_full_loop_keeps(target, source, pattern, next_byte)
             assert got == want
 
 
+def quick_look_key(stats, context: str, present: frozenset, left: str, right: str, script: str):
+    """The full score the quick look ranks an alternative ``(bytes, char, penalty)`` by, written
+    out plainly: the reference its shortcut is checked against."""
+
+    def key(alt):
+        _cb, ch, pen = alt
+        s = -pen
+        k = stats.scripts.get(ch)
+        if script and k is not None and k != script:
+            s -= SCRIPT_PENALTY
+        s = s + (M._cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+        s = s + stats.logp2(left, ch)
+        return s + stats.logp2(ch, right) if right else s
+
+    return key
+
+
 def test_quick_look_keeps_the_best_alternatives():
     stats = charstats()
     lattice = M._lattice("gb18030", None)
@@ -81,16 +98,7 @@ def test_quick_look_keeps_the_best_alternatives():
         alts = lattice.alternatives(pattern, None)
         for left, right in [("持", "德"), ("坚", ""), ("的", "育"), ("教", "局")]:
             for script in ("", "s", "t"):
-                def key(alt):
-                    _cb, ch, pen = alt
-                    s = -pen
-                    k = stats.scripts.get(ch)
-                    if script and k is not None and k != script:
-                        s -= SCRIPT_PENALTY
-                    s = s + (M._cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
-                    s = s + stats.logp2(left, ch)
-                    return s + stats.logp2(ch, right) if right else s
-
+                key = quick_look_key(stats, context, present, left, right, script)
                 want = sorted(alts, key=key, reverse=True)[: M.REFINE_KEEP]
                 look = M._quick_candidates(lattice, alts, pattern, None, script, left, right, present, stats)
                 assert len(look) < len(alts) or not is_han(left)
