@@ -126,8 +126,8 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
     try:
         data_ctx = ray.data.DataContext.get_current()
         # the executor may finish blocks in any order (an ordered executor holds finished blocks
-        # back behind a slow one); each record carries its index and the window is put back
-        # in order here
+        # back behind a slow one); each record carries its index, and results are yielded in
+        # input order as soon as all before them are in
         data_ctx.execution_options.preserve_order = False
         data_ctx.enable_progress_bars = False
         call = _BatchCall(fn)
@@ -141,11 +141,15 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
             )
             ds = ds.map_batches(apply_batch, batch_size=batch_size, batch_format="default")
             out: list = [_MISSING] * len(chunk)
+            ready = 0  # results before this index have been yielded
             for row in ds.iter_rows():
                 out[row["i"]] = row["out"]
-            if any(x is _MISSING for x in out):  # never seen; a record must not vanish silently
+                while ready < len(out) and out[ready] is not _MISSING:
+                    yield out[ready]
+                    out[ready] = None  # the caller has it: free it here
+                    ready += 1
+            if ready < len(out):  # never seen; a record must not vanish silently
                 raise RuntimeError(f"the ray engine lost {sum(x is _MISSING for x in out)} of {len(chunk)} records of a window")
-            yield from out
     finally:
         if started_here:
             ray.shutdown()
