@@ -288,9 +288,14 @@ class WordStats:
 
     MAX_WORD = 6
 
-    def __init__(self, freq: dict[str, int]):
+    def __init__(self, freq: dict[str, int], single: Optional[dict[str, int]] = None):
         self.freq = freq
         self.log_total = math.log(sum(freq.values()) or 1)
+        # how often a character stands alone as a word in running text (jieba's dictionary counts
+        # 的 318,825 times as a word of its own): the character statistics count a character in
+        # every word it is part of, which says little about 的 or 了 between two words
+        lt = self.log_total
+        self.single = {ch: math.log(n) - lt for ch, n in (single or {}).items() if n > 0}
         # the first two characters of every word: most places of a text start no word, and this
         # says so with one look instead of one per word length
         self._heads = frozenset(w[:2] for w in freq if len(w) >= 2)
@@ -306,11 +311,12 @@ class WordStats:
 
         raw = (Path(jieba.__file__).parent / "dict.txt").read_text(encoding="utf-8").split("\n")
         freq: dict[str, int] = {}
+        single: dict[str, int] = {}
         for line in raw:
             parts = line.split(" ", 2)
-            if len(parts) >= 2 and len(parts[0]) > 1:
-                freq[parts[0]] = int(parts[1])
-        return cls(freq)
+            if len(parts) >= 2:
+                (freq if len(parts[0]) > 1 else single)[parts[0]] = int(parts[1])
+        return cls(freq, single)
 
     def simplified(self, text: str) -> str:
         """``text`` in the simplified form the dictionary is written in."""
@@ -335,6 +341,7 @@ class WordStats:
         freq = self.freq
         heads = self._heads
         lt = self.log_total
+        single = self.single
         for i in range(n):
             b = best[i]
             if i and text[i] in _ASCII_DIGITS and text[i - 1] in _ASCII_DIGITS:
@@ -344,7 +351,8 @@ class WordStats:
                 # after a number: what follows numerals (月 年 个 所), as the character statistics know
                 s1 = b + cs.logp2(text[i - 1], text[i]) + _SINGLE_PENALTY
             else:
-                s1 = b + cs.logp1(text[i]) + _SINGLE_PENALTY
+                one = single.get(text[i])
+                s1 = b + (one if one is not None else cs.logp1(text[i]) + _SINGLE_PENALTY)
             if s1 > best[i + 1]:
                 best[i + 1] = s1
             if text[i : i + 2] not in heads:
