@@ -337,6 +337,8 @@ def _unpaired(line: str) -> int:
     return bad + len(stack)
 
 
+# marks after which a paragraph goes on: pauses, opening brackets and quotation marks
+_NOT_FINAL = frozenset("，、；“‘（《「『【〈")
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
 # what a repair of Chinese text brings: a Chinese character or CJK punctuation (a reading into
 # Latin letters alone, 脩脡 → ÑÉ, is no repair of Chinese)
@@ -703,6 +705,10 @@ def _refine(
             k_script = scripts.get(ch)
             if script and k_script is not None and k_script != script:
                 s -= SCRIPT_PENALTY
+            if not right and ch in _NOT_FINAL:
+                # the line ends after it: a paragraph does not end with a mark that asks for more
+                # text (强调，), as improbable as a mark left unpaired, weighed the same way
+                s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT
             # the document's own text says which characters and pairs it uses (one it never
             # uses gains nothing, as _cache_bonus would find after counting)
             return s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
