@@ -98,8 +98,6 @@ MIN_GAIN_PER_CHAR = 1.0  # ... and per garbled character replaced
 MIN_GAIN_SINGLE = 13.0  # ... and when the reading has no two Han characters in a row
 MIN_GAIN_SIGNAL = 7.5  # a gbk-shift reading of text with a mark of damage (?, U+FFFD, glued letter)
 MIN_WORD_GAIN_SHORT = 14.0  # ... or one the word statistics find this much better (all pairs known)
-MIN_RANK_CERTAIN = 5.0  # ... or, holding U+FFFD, one whose character and word gains add up to this,
-# ahead of every other reading by as much
 MIN_GAIN_MARKS = 5.0  # a reading of punctuation (and digits) only that pairs up quotation marks
 MIN_KNOWN_PAIRS = 0.25  # share of the reading's adjacent Han pairs the statistics know ...
 STRONG_GAIN_PER_CHAR = 6.0  # ... unless it wins by this much per garbled character
@@ -383,7 +381,7 @@ def _LATIN_LETTER(ch: str) -> bool:
 class _Candidate:
     __slots__ = (
         "start", "end", "text", "gain", "rule", "known", "rank", "paired", "signal",
-        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned", "leave", "margin",
+        "exit", "lattice", "source", "wgain", "garbled", "kana", "realigned", "leave",
     )
 
     def __init__(self, start, end, text, gain, rule):
@@ -400,7 +398,6 @@ class _Candidate:
         self.lattice = None
         self.source = None
         self.leave = False  # not a reading: damage to leave as it is, all of it (see _try_big5)
-        self.margin = 0.0  # how far its rank is ahead of the best other reading (0 when behind)
 
 
 def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
@@ -586,8 +583,6 @@ def _best_repair(
             c.wgain = new - old
             c.rank = c.gain + WORD_WEIGHT * c.wgain
     top.sort(key=lambda c: -c.rank)
-    if len(top) > 1:
-        top[0].margin = top[0].rank - top[1].rank
     # the best reading decides where the run is; if it is not acceptable, another reading of the
     # same run may be (。。 versus 。“2 for ?!?, where only the second pairs the line's quotes)
     for c in top:
@@ -1145,22 +1140,6 @@ def _accept(c: _Candidate) -> bool:
         # a short misread run at the end of a line or before ASCII (``能帧?`` → ``能手。``) whose
         # character gain is small (a destroyed byte is cheap as ``?``) but which the word
         # statistics read as words, every pair of it known
-        return True
-    if (
-        c.rule == "gbk-shift"
-        and "\ufffd" in c.garbled
-        and not c.kana
-        and c.wgain is not None
-        and c.wgain >= MIN_WORD_GAIN_SHORT
-        and c.rank >= MIN_RANK_CERTAIN
-        and c.margin >= MIN_RANK_CERTAIN
-        and 0 < c.known[1] == c.known[0]
-    ):
-        # U+FFFD is a byte the decoder failed on: the text is damaged for certain, and leaving the
-        # damage costs the reader more than a reading the word statistics find much better, every
-        # pair of it known, even when the character statistics alone do not (a destroyed byte
-        # scores as any character: 效果显怪\ufffd → 效果显著), and no other reading comes close
-        # to it
         return True
     if c.gain < MIN_GAIN_PER_CHAR * n:
         return False
