@@ -294,8 +294,9 @@ class WordStats:
         # how often a character stands alone as a word in running text (jieba's dictionary counts
         # 的 318,825 times as a word of its own): the character statistics count a character in
         # every word it is part of, which says little about 的 or 了 between two words
-        lt = self.log_total
-        self.single = {ch: math.log(n) - lt for ch, n in (single or {}).items() if n > 0}
+        single = single or {}
+        lt = math.log(sum(freq.values()) + sum(single.values()) or 1)
+        self.single = {ch: math.log(n) - lt for ch, n in single.items() if n > 0}
         # the first two characters of every word: most places of a text start no word, and this
         # says so with one look instead of one per word length
         self._heads = frozenset(w[:2] for w in freq if len(w) >= 2)
