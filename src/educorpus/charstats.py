@@ -293,7 +293,10 @@ class WordStats:
         self.log_total = math.log(sum(freq.values()) or 1)
         # how often a character stands alone as a word in running text (jieba's dictionary counts
         # 的 318,825 times as a word of its own): the character statistics count a character in
-        # every word it is part of, which says little about 的 or 了 between two words
+        # every word it is part of, which says little about 的 or 了 between two words. Over the
+        # total of all the dictionary's counts, one-character words included, as jieba's own
+        # segmenter weighs them (the words keep theirs: a constant per word, which the callers'
+        # comparisons of readings of one run mostly cancel)
         single = single or {}
         lt = math.log(sum(freq.values()) + sum(single.values()) or 1)
         self.single = {ch: math.log(n) - lt for ch, n in single.items() if n > 0}
@@ -325,7 +328,8 @@ class WordStats:
 
     def score(self, text: str) -> float:
         """Log-probability of ``text``'s best segmentation: dictionary words of two or more
-        characters, and single characters scored by :class:`CharStats`.
+        characters, and single characters scored by how often jieba counts them as a word of
+        their own (or, for one it does not count, by :class:`CharStats`).
 
         >>> ws = wordstats()
         >>> ws.score("服务许可证") > ws.score("服务许可说")
@@ -333,6 +337,8 @@ class WordStats:
         >>> ws.score("拨打12377") == ws.score("拨打377")  # a number is one token
         True
         >>> ws.score("5月21日") > ws.score("5有21日")  # ... followed by what follows numbers
+        True
+        >>> ws.score("部署了今年") > ws.score("部署于今年")  # 了 stands alone more often than 于
         True
         """
         text = self._t2s.convert(text)
