@@ -31,7 +31,8 @@ Around a cluster the step tries each damage class, every plausible start of the 
 last dictionary word before it: damage seldom reads as words) and (for
 ``gbk-shift``) each way a byte may have been lost or gained, ranks the readings with character
 statistics, chooses each character a reading guessed from destroyed bytes again in its repaired
-line (word statistics, quotation-mark pairing, and the document's own text as a cache), ranks
+line (word statistics, quotation-mark pairing, whether a paragraph may end with it, and the
+document's own text as a cache), ranks
 the best few again with word statistics (:mod:`educorpus.charstats`), and keeps a reading only
 when it beats the garbled text by a clear margin (a short ``gbk-shift`` run that ends where the
 stream realigns may win on word statistics alone).
