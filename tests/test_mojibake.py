@@ -55,8 +55,10 @@ def test_seed_000_loses_no_other_character(seeds):
 
 
 # exact-recovery floors on damaged copies (tests/mojibake_damage.py, fixed seeds); measured rates
-# and the larger evaluation are printed by scripts/eval_mojibake.py
-FLOORS = {"utf8-as-gbk": (40, 0.80), "gbk-shift": (40, 0.55), "big5-as-gbk": (20, 0.90), "gbk-as-big5": (10, 0.40)}
+# and the larger evaluation are printed by scripts/eval_mojibake.py. utf8-as-gbk copies are cheap
+# (about 5 ms), so its floor is taken on all 200 of seed 1's: on 40, one guessed character that
+# goes the other way (立德树人 or 立德树了, 0.3 apart) moved the rate by 0.025
+FLOORS = {"utf8-as-gbk": (200, 0.85), "gbk-shift": (40, 0.55), "big5-as-gbk": (20, 0.90), "gbk-as-big5": (10, 0.40)}
 
 
 @pytest.mark.parametrize("cls", sorted(FLOORS))
