@@ -64,7 +64,9 @@ MAX_WINDOW = 100  # characters a window holds at most (a search costs in proport
 REACH_RIGHT = 40  # characters after the suspicious place a run may run on to
 SCRIPT_PENALTY = 3.0  # a character of the other script (simplified/traditional) than the text around
 MAX_WORD = 4  # longest dictionary word a step of the search reads
-SINGLE_PENALTY = -1.0  # a character outside a dictionary word (as WordStats scores it)
+# a character outside a dictionary word (as WordStats scores one that jieba does not count as a
+# word of its own; this search scores every such character so, the final check with WordStats)
+SINGLE_PENALTY = -1.0
 
 
 @lru_cache(maxsize=1)
