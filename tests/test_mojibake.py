@@ -197,6 +197,16 @@ def test_confusion_does_not_invent_characters_it_cannot_read_surely(frame, phras
     assert mojibake.fix_mojibake(doc.text) == doc.text  # the marks are not guessed on a second pass
 
 
+def test_confusion_with_question_marks_for_lost_bytes_adds_no_replacement_character():
+    # a later pass wrote "?" for the destroyed bytes: a mark there would be a U+FFFD the input did
+    # not have (cleaning adds none), so a run with unsure characters is left as it is
+    damaged = "本校" + _gbk_as_big5("燒杯內盛有適量的水").replace("\ufffd", "?") + "，歡迎參觀。"
+    assert "?" in damaged and "\ufffd" not in damaged
+    out = educorpus.clean(damaged, only=["mojibake"])
+    assert "\ufffd" not in out
+    assert "會" not in out and "爲" not in out  # the guesses it used to write for 燒 and 內
+
+
 CONFUSION_SURE = [
     # every character guessed from a destroyed byte has no rival near it (不收取, 中小學生, 人民滿意)
     ("本校{}，歡迎參觀。", "不收取任何費用"),

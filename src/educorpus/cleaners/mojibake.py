@@ -911,10 +911,10 @@ def _guess_margins(c: _Candidate, text: str, line_start: int, line_end: int, sta
 def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Optional[str]:
     """What an accepted reading may write: for the two confusion rules, each character guessed
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
-    unrecoverable like any other, so the output never holds an invented character; None when
-    fewer than half of the reading's characters would be kept (leave the run as it is: the
-    garbled text still holds every byte that was seen, U+FFFD holds none). Other rules' readings
-    are written as they are.
+    unrecoverable like any other, so the output never holds an invented character; None (leave
+    the run as it is) when fewer than half of the reading's characters would be kept (the garbled
+    text still holds every byte that was seen, U+FFFD holds none) or when the run wrote its
+    destroyed bytes as "?". Other rules' readings are written as they are.
     """
     if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
         return c.text
@@ -922,7 +922,10 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
     if not unsure:
         return c.text
-    if 2 * len(unsure) >= len(c.text):
+    if 2 * len(unsure) >= len(c.text) or "?" in text[c.start : c.end]:
+        # (a "?" for a destroyed byte: a mark written there would be a U+FFFD the input did not
+        # have; cleaning adds none. Where the input has U+FFFD, each mark stands for one or two
+        # of them: the marks of lost bytes move, and none is added)
         return None
     return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
 
@@ -944,10 +947,10 @@ def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_
 def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Optional[str]:
     """What an accepted reading may write: for the two confusion rules, each character guessed
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
-    unrecoverable like any other, so the output never holds an invented character; None when
-    fewer than half of the reading's characters would be kept (leave the run as it is: the
-    garbled text still holds every byte that was seen, U+FFFD holds none). Other rules' readings
-    are written as they are.
+    unrecoverable like any other, so the output never holds an invented character; None (leave
+    the run as it is) when fewer than half of the reading's characters would be kept (the garbled
+    text still holds every byte that was seen, U+FFFD holds none) or when the run wrote its
+    destroyed bytes as "?". Other rules' readings are written as they are.
     """
     if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
         return c.text
@@ -955,7 +958,10 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
     if not unsure:
         return c.text
-    if 2 * len(unsure) >= len(c.text):
+    if 2 * len(unsure) >= len(c.text) or "?" in text[c.start : c.end]:
+        # (a "?" for a destroyed byte: a mark written there would be a U+FFFD the input did not
+        # have; cleaning adds none. Where the input has U+FFFD, each mark stands for one or two
+        # of them: the marks of lost bytes move, and none is added)
         return None
     return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
 
