@@ -913,8 +913,9 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
     unrecoverable like any other, so the output never holds an invented character; None (leave
     the run as it is) when fewer than half of the reading's characters would be kept (the garbled
-    text still holds every byte that was seen, U+FFFD holds none) or when the run wrote its
-    destroyed bytes as "?". Other rules' readings are written as they are.
+    text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
+    than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
+    Other rules' readings are written as they are.
     """
     if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
         return c.text
@@ -922,10 +923,11 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
     if not unsure:
         return c.text
-    if 2 * len(unsure) >= len(c.text) or "?" in text[c.start : c.end]:
-        # (a "?" for a destroyed byte: a mark written there would be a U+FFFD the input did not
-        # have; cleaning adds none. Where the input has U+FFFD, each mark stands for one or two
-        # of them: the marks of lost bytes move, and none is added)
+    garbled = text[c.start : c.end]
+    if 2 * len(unsure) >= len(c.text) or "?" in garbled or len(unsure) > garbled.count("\ufffd"):
+        # (a "?" for a destroyed byte, or a byte lost at the run's end: a mark written for it
+        # would be a U+FFFD the input did not have, and cleaning adds none. Where the input has
+        # U+FFFD, each mark stands for one or two of them: the marks of lost bytes move)
         return None
     return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
 
@@ -949,8 +951,9 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
     unrecoverable like any other, so the output never holds an invented character; None (leave
     the run as it is) when fewer than half of the reading's characters would be kept (the garbled
-    text still holds every byte that was seen, U+FFFD holds none) or when the run wrote its
-    destroyed bytes as "?". Other rules' readings are written as they are.
+    text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
+    than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
+    Other rules' readings are written as they are.
     """
     if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
         return c.text
@@ -958,10 +961,11 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
     if not unsure:
         return c.text
-    if 2 * len(unsure) >= len(c.text) or "?" in text[c.start : c.end]:
-        # (a "?" for a destroyed byte: a mark written there would be a U+FFFD the input did not
-        # have; cleaning adds none. Where the input has U+FFFD, each mark stands for one or two
-        # of them: the marks of lost bytes move, and none is added)
+    garbled = text[c.start : c.end]
+    if 2 * len(unsure) >= len(c.text) or "?" in garbled or len(unsure) > garbled.count("\ufffd"):
+        # (a "?" for a destroyed byte, or a byte lost at the run's end: a mark written for it
+        # would be a U+FFFD the input did not have, and cleaning adds none. Where the input has
+        # U+FFFD, each mark stands for one or two of them: the marks of lost bytes move)
         return None
     return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
 
