@@ -12,7 +12,11 @@ Big5. This step can. Each damage class is a named rule:
 - ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``本站銋���⊥�����栏目`` → ``本站义务教育栏目``),
   with its own search in :mod:`._big5` (about half the bytes of such a run are lost); a run it
   cannot read surely is left as it is, and no other class may guess it;
-- ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages.
+- ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages. A character such
+  a reading guessed from destroyed bytes is written only when it is sure (no rival its seen byte
+  allows comes within :data:`SURE_MARGIN`, see :func:`_guess_margins`), else as U+FFFD, one mark
+  for the U+FFFD the input had there; a run that would keep fewer than half its characters is
+  left as it is.
 
 Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
 text: GB18030 maps them back to their bytes. ``?`` and U+FFFD stand for one destroyed byte each
