@@ -15,8 +15,8 @@ Big5. This step can. Each damage class is a named rule:
 - ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages. A character such
   a reading guessed from destroyed bytes is written only when it is sure (no rival its seen byte
   allows comes within :data:`SURE_MARGIN`, see :func:`_guess_margins`), else as U+FFFD, one mark
-  for the U+FFFD the input had there; a run that would keep fewer than half its characters is
-  left as it is.
+  for the U+FFFD the input had there; a run that would not keep most of its characters is left
+  as it is.
 
 Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
 text: GB18030 maps them back to their bytes. ``?`` and U+FFFD stand for one destroyed byte each
@@ -916,7 +916,7 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     """What an accepted reading may write: for the two confusion rules, each character guessed
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
     unrecoverable like any other, so the output never holds an invented character; None (leave
-    the run as it is) when fewer than half of the reading's characters would be kept (the garbled
+    the run as it is) when half of the reading's characters or more would be marks (the garbled
     text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
     than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
     Other rules' readings are written as they are.
@@ -954,7 +954,7 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     """What an accepted reading may write: for the two confusion rules, each character guessed
     from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
     unrecoverable like any other, so the output never holds an invented character; None (leave
-    the run as it is) when fewer than half of the reading's characters would be kept (the garbled
+    the run as it is) when half of the reading's characters or more would be marks (the garbled
     text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
     than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
     Other rules' readings are written as they are.
