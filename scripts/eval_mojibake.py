@@ -6,6 +6,11 @@ under ``tests/cases``; random damage positions and seeds). A copy counts as reco
 step's output equals the clean line exactly. Clean lines are also run through the step: every
 changed one is damage.
 
+Columns: ``exact`` (the clean line), ``marked`` (the clean line except that some characters are
+U+FFFD: characters the step could not read surely, marked as lost, nothing invented),
+``untouched`` (the damaged line as it was) and ``wrong`` (anything else: a character invented or
+garbled text left inside a repair; precision: worse than untouched or marked).
+
 Run from the repository root::
 
     PYTHONPATH=src python scripts/eval_mojibake.py            # 200 copies per class
@@ -27,6 +32,15 @@ from educorpus.cleaners.mojibake import fix_mojibake  # noqa: E402
 from tests.mojibake_damage import CLASSES, clean_lines, samples  # noqa: E402
 
 
+def _marked(out: str, clean: str) -> bool:
+    """``out`` is ``clean`` except at U+FFFD positions (and differs from it at one at least)."""
+    return (
+        len(out) == len(clean)
+        and "\ufffd" in out
+        and all(a == b or a == "\ufffd" for a, b in zip(out, clean))
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="exact-recovery rate of the mojibake step per damage class")
     ap.add_argument("-n", type=int, default=200, help="damaged copies per class (default 200)")
@@ -44,10 +58,10 @@ def main() -> None:
         print(f"  CHANGED {line!r}\n       -> {fix_mojibake(line)!r}")
 
     # wrong: changed into something that is not the clean line (precision: worse than untouched)
-    print(f"{'class':<14} {'copies':>6} {'exact':>6} {'rate':>6} {'untouched':>9} {'wrong':>6} {'s/copy':>7}")
+    print(f"{'class':<14} {'copies':>6} {'exact':>6} {'rate':>6} {'marked':>6} {'untouched':>9} {'wrong':>6} {'s/copy':>7}")
     for cls in args.classes.split(","):
         batch = samples(cls, args.n, args.seed)
-        ok = untouched = 0
+        ok = marked = untouched = 0
         failures = []
         t = time.perf_counter()
         for s in batch:
@@ -57,10 +71,15 @@ def main() -> None:
             else:
                 if out == s.damaged:
                     untouched += 1
+                elif _marked(out, s.clean):
+                    marked += 1
                 failures.append((s, out))
         dt = time.perf_counter() - t
-        wrong = len(batch) - ok - untouched
-        print(f"{cls:<14} {len(batch):>6} {ok:>6} {ok / max(1, len(batch)):>6.3f} {untouched:>9} {wrong:>6} {dt / max(1, len(batch)):>7.3f}")
+        wrong = len(batch) - ok - marked - untouched
+        print(
+            f"{cls:<14} {len(batch):>6} {ok:>6} {ok / max(1, len(batch)):>6.3f} {marked:>6} {untouched:>9} {wrong:>6}"
+            f" {dt / max(1, len(batch)):>7.3f}"
+        )
         for s, out in failures[: args.show]:
             print(f"  seed={s.seed}\n    clean   {s.clean!r}\n    damaged {s.damaged!r}\n    output  {out!r}")
 

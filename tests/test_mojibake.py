@@ -160,3 +160,110 @@ def test_utf8_read_as_big5_is_rarely_misread():
     batch = samples("utf8-as-big5", 20, seed=1)
     wrong = [s for s in batch if mojibake.fix_mojibake(s.damaged) not in (s.clean, s.damaged)]
     assert len(wrong) <= 2, [s.seed for s in wrong]
+
+
+# -- big5-as-gbk / gbk-as-big5: characters guessed from destroyed bytes ----------------------------
+
+def _gbk_as_big5(phrase: str) -> str:
+    # GBK bytes read as CP950: a GBK trail byte 80-A0 is no Big5 trail, so its lead is destroyed
+    return phrase.encode("gbk").decode("cp950", errors="replace")
+
+
+CONFUSION_UNSURE = [
+    # (frame, phrase, what the step writes); each of these was read as fluent wrong text before
+    # (國有, 會杯爲, 加爲, 組會): the characters it guessed for destroyed bytes had rivals as good
+    ("加強{}建設，提高質量。", "書記", None),  # 書記 and 國有 fit the bytes alike: left as it is
+    ("本校{}，歡迎參觀。", "燒杯內盛有適量的水", "�杯�盛有適量的水"),  # 燒, 內: both bytes destroyed
+    ("本校{}，歡迎參觀。", "關於進一步加強", "關於進一步加�"),
+    ("加強{}建設，提高質量。", "組織學生參加", "組�學生參加"),
+]
+
+
+@pytest.mark.parametrize("frame,phrase,written", CONFUSION_UNSURE)
+def test_confusion_does_not_invent_characters_it_cannot_read_surely(frame, phrase, written):
+    damaged = frame.format(_gbk_as_big5(phrase))
+    assert "\ufffd" in damaged
+    doc = educorpus.clean_and_explain(damaged, only=["mojibake"])
+    if written is None:
+        assert doc.text == damaged
+        assert doc.edits == [] or all(e.rule == "unrecoverable" for e in doc.edits)
+        return
+    assert doc.text == frame.format(written)
+    # every character is the true one or a mark of a lost one; the marks are counted and flagged
+    clean = frame.format(phrase)
+    assert len(doc.text) == len(clean)
+    assert all(a == b or a == "\ufffd" for a, b in zip(doc.text, clean))
+    assert [e.rule for e in doc.edits if e.rule != "unrecoverable"] == ["gbk-as-big5"]
+    assert doc.scores["mojibake_unrecoverable"] >= 1
+    assert "unrecoverable" in doc.meta["flags"]
+    assert mojibake.fix_mojibake(doc.text) == doc.text  # the marks are not guessed on a second pass
+
+
+def test_confusion_with_question_marks_for_lost_bytes_adds_no_replacement_character():
+    # a later pass wrote "?" for the destroyed bytes: a mark there would be a U+FFFD the input did
+    # not have (cleaning adds none), so a run with unsure characters is left as it is
+    damaged = "本校" + _gbk_as_big5("燒杯內盛有適量的水").replace("\ufffd", "?") + "，歡迎參觀。"
+    assert "?" in damaged and "\ufffd" not in damaged
+    out = educorpus.clean(damaged, only=["mojibake"])
+    assert "\ufffd" not in out
+    assert "會" not in out and "爲" not in out  # the guesses it used to write for 燒 and 內
+
+
+CONFUSION_SURE = [
+    # every character guessed from a destroyed byte has no rival near it (不收取, 中小學生, 人民滿意)
+    ("本校{}，歡迎參觀。", "不收取任何費用"),
+    ("加強{}建設，提高質量。", "中小學生"),
+    ("本校{}，歡迎參觀。", "人民滿意的教育"),
+    ("加強{}建設，提高質量。", "全市教育系統"),
+]
+
+
+@pytest.mark.parametrize("frame,phrase", CONFUSION_SURE)
+def test_confusion_whose_guesses_are_all_sure_is_repaired_exactly(frame, phrase):
+    damaged = frame.format(_gbk_as_big5(phrase))
+    assert "\ufffd" in damaged  # bytes were destroyed: the reading guesses
+    doc = educorpus.clean_and_explain(damaged, only=["mojibake"])
+    assert doc.text == frame.format(phrase)
+    assert [e.rule for e in doc.edits] == ["gbk-as-big5"]
+    assert "mojibake_unrecoverable" not in doc.scores
+
+
+@pytest.mark.parametrize(
+    "phrase,reading,sure,unsure",
+    [
+        # 取 (C8 A1) lost its lead byte: of the characters with trail A1, only 取 reads well here
+        ("不收取任何費用", "不收取任何費用", {2}, set()),
+        # 燒 (9F 9D) and 內 (83 C8) lost both bytes: the statistics guessed 會 and 爲, never sure
+        ("燒杯內盛有適量的水", "會杯爲盛有適量的水", set(), {0, 2}),
+    ],
+)
+def test_guess_margins_judge_each_guessed_character(monkeypatch, phrase, reading, sure, unsure):
+    text = "本校" + _gbk_as_big5(phrase) + "，歡迎參觀。"
+    seen = {}
+    real = mojibake._guess_margins
+
+    def recording(c, *args):
+        seen[c.text] = got = real(c, *args)
+        return got
+
+    monkeypatch.setattr(mojibake, "_guess_margins", recording)
+    mojibake.repair_spans(text)
+    margins = seen[reading]
+    assert set(margins) == sure | unsure
+    assert all(margins[k] >= mojibake.SURE_MARGIN for k in sure)
+    assert all(margins[k] == float("-inf") for k in unsure)
+
+
+def test_confusion_classes_rarely_invent():
+    # precision first: a fluent wrong reading is worse than visible damage. Output that is the
+    # clean line with lost characters marked U+FFFD invents nothing; anything else but the damaged
+    # line as it was is wrong (gbk-as-big5: 18 of these 30 when every guess was written, 5 now)
+    for cls, most in (("gbk-as-big5", 6), ("big5-as-gbk", 2)):
+        batch = samples(cls, 30, seed=1)
+        wrong = []
+        for s in batch:
+            out = mojibake.fix_mojibake(s.damaged)
+            marked = len(out) == len(s.clean) and all(a == b or a == "\ufffd" for a, b in zip(out, s.clean))
+            if out != s.damaged and not marked:
+                wrong.append(s.seed)
+        assert len(wrong) <= most, (cls, wrong)

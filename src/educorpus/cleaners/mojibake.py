@@ -12,7 +12,11 @@ Big5. This step can. Each damage class is a named rule:
 - ``utf8-as-big5``: UTF-8 bytes read as Big5/CP950 (``本站銋���⊥�����栏目`` → ``本站义务教育栏目``),
   with its own search in :mod:`._big5` (about half the bytes of such a run are lost); a run it
   cannot read surely is left as it is, and no other class may guess it;
-- ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages.
+- ``big5-as-gbk`` and ``gbk-as-big5``: the two confusions of traditional pages. A character such
+  a reading guessed from destroyed bytes is written only when it is sure (no rival its seen byte
+  allows comes within :data:`SURE_MARGIN`, see :func:`_guess_margins`), else as U+FFFD, one mark
+  for the U+FFFD the input had there; a run that would not keep most of its characters is left
+  as it is.
 
 Private-use characters (U+E000–U+F8FF) inside such runs are GBK user-defined byte pairs, not
 text: GB18030 maps them back to their bytes. ``?`` and U+FFFD stand for one destroyed byte each
@@ -50,6 +54,7 @@ and runs whose true text is mostly characters the statistics do not know.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from functools import lru_cache
@@ -791,6 +796,212 @@ def _refine(
     memo[rkey] = (c.gain, c.paired, c.rank, c.text, c.exit, c.known)
 
 
+# -- sure guesses ----------------------------------------------------------------------------------
+
+# a character guessed from destroyed bytes is sure when it scores (as _refine scores it) this much
+# better than every other character its known bytes allow: the margin the utf8-as-big5 search asks
+# of its runner-up (_big5.MIN_MARGIN), e^2 ~ 7 times as likely by the statistics
+SURE_MARGIN = 2.0
+SURE_KEEP = 40  # readings of a group of guesses side by side (by character pairs) weighed in full
+_CONFUSIONS = frozenset({"big5-as-gbk", "gbk-as-big5"})
+
+
+def _guess_margins(c: _Candidate, text: str, line_start: int, line_end: int, stats: CharStats) -> dict:
+    """``{k: margin}`` for each character ``c.text[k]`` guessed from destroyed bytes: how much
+    better the reading scores with it than with the best other character that its known bytes
+    allow and the garbled text is consistent with (``inf``: there is none; ``-inf``: no byte of
+    it was seen, so every character of the codec is allowed).
+
+    The score is :func:`_refine`'s: the document's cache, the script, character and word
+    statistics of the guess with :data:`REFINE_CONTEXT` characters on either side, quotation
+    marks. The context holds only characters read from bytes that were seen: guesses side by
+    side would vouch for each other (``時間`` read for ``冊，`` is a word, each character sure given
+    the other), so guesses side by side are weighed together: the best :data:`SURE_KEEP` readings
+    of the group under character pairs (a beam over every alternative of each), weighed in full,
+    and a character is sure when the best of them with it beats the best without it.
+    """
+    x, lattice = c.exit, c.lattice
+    words = wordstats()
+    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    present = frozenset(context)
+    head = text[max(line_start, c.start - REFINE_REACH) : c.start]
+    tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
+    line = head + c.text + tail
+    script = stats.script_of(line)
+    decoders = _line_decoders(text, line_start, line_end, c.source)
+    garbled = text[c.start : c.end]
+    info = {k: (pattern, next_byte, offset) for k, pattern, next_byte, offset in x.guesses}
+    out: dict = {}
+    groups: list[list[int]] = []
+    for k in sorted(info):
+        if all(b == W for b in info[k][0]):
+            # nothing of it was seen: the statistics alone chose among thousands (and of the few
+            # hundred most frequent the search may guess, the favourites 爲, 會, 人 come first)
+            out[k] = -math.inf
+        elif groups and groups[-1][-1] == k - 1:
+            groups[-1].append(k)
+        else:
+            groups.append([k])
+
+    def bonus(ch: str, left: str, right: str) -> float:
+        # (no penalty for a filled byte the decoder would have read with the next byte: where
+        # the reading goes on, the garbled text rules such a byte out (_consistent below);
+        # where it ends, the run may have been decoded on its own, and the text cannot tell)
+        s = 0.0
+        k_script = stats.scripts.get(ch)
+        if script and k_script is not None and k_script != script:
+            s -= SCRIPT_PENALTY
+        return s + (_cache_bonus(stats, context, left, ch, right) if ch in present else 0.0)
+
+    for group in groups:
+        first, last = len(head) + group[0], len(head) + group[-1]
+        lo = first
+        while lo > max(0, first - REFINE_CONTEXT) and (lo - 1 - len(head)) not in info:
+            lo -= 1
+        hi = last + 1
+        while hi < min(len(line), last + 1 + REFINE_CONTEXT) and (hi - len(head)) not in info:
+            hi += 1
+        before, after = line[lo:first], line[last + 1 : hi]
+        alts = [lattice.alternatives(info[k][0], info[k][1]) for k in group]
+        quotes = any(a[1] in _QUOTE_CHARS for lst in alts for a in lst) or any(
+            c.text[k] in _QUOTE_CHARS for k in group
+        )
+
+        def score(chars: tuple) -> float:
+            window = before + "".join(chars) + after
+            s = stats.score(window) + WORD_WEIGHT * words.score(window)
+            for i, ch in enumerate(chars):
+                j = len(before) + i
+                s += bonus(ch, window[j - 1 : j], window[j + 1 : j + 2])
+            if quotes:
+                s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:first] + "".join(chars) + line[last + 1 :])
+            return s
+
+        held = tuple(next((a for a in alts[i] if a[1] == c.text[k]), None) for i, k in enumerate(group))
+        if None in held:
+            out.update((k, -math.inf) for k in group)  # (a character its bytes do not allow)
+            continue
+        # the group's readings by character pairs and script (what the search itself weighs)
+        beam = [(0.0, ())]
+        for i, lst in enumerate(alts):
+            grown = []
+            nxt = after[:1] if i == len(alts) - 1 else ""
+            for sc, combo in beam:
+                prev = combo[-1][1] if combo else before[-1:]
+                for a in lst:
+                    k_script = stats.scripts.get(a[1])
+                    s = sc + stats.logp2(prev, a[1]) + (stats.logp2(a[1], nxt) if nxt else 0.0)
+                    if script and k_script is not None and k_script != script:
+                        s -= SCRIPT_PENALTY
+                    grown.append((s, combo + (a,)))
+            beam = heapq.nlargest(SURE_KEEP, grown, key=lambda t: t[0])
+        keep = {combo for _sc, combo in beam} | {held}
+        combos = sorted(((score(tuple(a[1] for a in combo)), combo) for combo in keep), key=lambda t: -t[0])
+        for i, k in enumerate(group):
+            current = c.text[k]
+            mine = next(s for s, combo in combos if combo[i][1] == current)
+            rival = -math.inf
+            # the best without it the garbled text is consistent with (one a clear margin below
+            # needs no check: the guess is sure whatever follows)
+            for s, combo in combos:
+                if combo[i][1] == current:
+                    continue
+                if mine - s < SURE_MARGIN and c.source is not None:
+                    trial = bytearray(x.data)
+                    for j, kk in enumerate(group):
+                        offset = info[kk][2]
+                        trial[offset : offset + len(combo[j][0])] = combo[j][0]
+                    if not _consistent(bytes(trial), garbled, c.source, decoders):
+                        continue
+                rival = s
+                break
+            out[k] = mine - rival
+    return out
+
+
+def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Optional[str]:
+    """What an accepted reading may write: for the two confusion rules, each character guessed
+    from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
+    unrecoverable like any other, so the output never holds an invented character; None (leave
+    the run as it is) when half of the reading's characters or more would be marks (the garbled
+    text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
+    than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
+    Other rules' readings are written as they are.
+    """
+    if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
+        return c.text
+    margins = _guess_margins(c, text, line_start, line_end, charstats())
+    unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
+    if not unsure:
+        return c.text
+    garbled = text[c.start : c.end]
+    if 2 * len(unsure) >= len(c.text) or "?" in garbled or len(unsure) > garbled.count("\ufffd"):
+        # (a "?" for a destroyed byte, or a byte lost at the run's end: a mark written for it
+        # would be a U+FFFD the input did not have, and cleaning adds none. Where the input has
+        # U+FFFD, each mark stands for one or two of them: the marks of lost bytes move)
+        return None
+    return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
+
+
+def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_start: int, line_end: int) -> bool:
+    """Whether the step run again over the line, with the repairs so far and ``marked`` in place
+    of ``text[start:end]``, would leave ``marked`` as it is. U+FFFD is a mark of damage: the step
+    run again (the pipeline does, after later steps) reads the marks as destroyed bytes and may
+    guess them after all; marks it would read again are not written (the run is left as it is,
+    which the step leaves again)."""
+    before = [(s, e, t, r) for s, e, t, r in spans if s >= line_start]
+    line = apply_spans(text[line_start:start], [(s - line_start, e - line_start, t, r) for s, e, t, r in before])
+    a = len(line)
+    b = a + len(marked)
+    line += marked + text[end:line_end]
+    return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
+
+
+def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Optional[str]:
+    """What an accepted reading may write: for the two confusion rules, each character guessed
+    from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
+    unrecoverable like any other, so the output never holds an invented character; None (leave
+    the run as it is) when half of the reading's characters or more would be marks (the garbled
+    text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
+    than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
+    Other rules' readings are written as they are.
+    """
+    if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
+        return c.text
+    margins = _guess_margins(c, text, line_start, line_end, charstats())
+    unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
+    if not unsure:
+        return c.text
+    garbled = text[c.start : c.end]
+    if 2 * len(unsure) >= len(c.text) or "?" in garbled or len(unsure) > garbled.count("\ufffd"):
+        # (a "?" for a destroyed byte, or a byte lost at the run's end: a mark written for it
+        # would be a U+FFFD the input did not have, and cleaning adds none. Where the input has
+        # U+FFFD, each mark stands for one or two of them: the marks of lost bytes move)
+        return None
+    return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
+
+
+def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_start: int, line_end: int) -> bool:
+    """Whether the step run again over the line, with the repairs so far and ``marked`` in place
+    of ``text[start:end]``, would leave ``marked`` as it is. U+FFFD is a mark of damage: the step
+    run again (the pipeline does, after later steps) reads the marks as destroyed bytes and may
+    guess them after all; marks it would read again are not written (the run is left as it is,
+    which the step leaves again)."""
+    before = [(s, e, t, r) for s, e, t, r in spans if s >= line_start]
+    line = apply_spans(text[line_start:start], [(s - line_start, e - line_start, t, r) for s, e, t, r in before])
+    a = len(line)
+    b = a + len(marked)
+    line += marked + text[end:line_end]
+    return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
+
+
+def _product(pools: list) -> list:
+    out = [()]
+    for pool in pools:
+        out = [combo + (a,) for combo in out for a in pool]
+    return out
+
+
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
     """Indices of the alternatives of a guessed character that can be among the
     :data:`REFINE_KEEP` best in :func:`_refine`'s quick look, in their order.
@@ -1163,8 +1374,10 @@ def _accept(c: _Candidate) -> bool:
     return seen >= MIN_KNOWN_PAIRS * pairs or c.gain >= STRONG_GAIN_PER_CHAR * n
 
 
-def repair_spans(text: str) -> list[Span]:
-    """Spans replacing each garbled run by its repaired reading, named by damage class."""
+def repair_spans(text: str, check: bool = True) -> list[Span]:
+    """Spans replacing each garbled run by its repaired reading, named by damage class
+    (``check``: marks of characters that could not be read surely are written only where the
+    step run again leaves them, see :func:`_marks_stay`)."""
     clusters = find_clusters(text)
     if not clusters:
         return []
@@ -1193,11 +1406,17 @@ def repair_spans(text: str) -> list[Span]:
                 # a giant document: keep the memo's memory bounded
                 memo.clear()
             cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules)
-            if cand is not None and _accept(cand):
-                spans.append((cand.start, cand.end, cand.text, cand.rule))
+            accepted = cand is not None and _accept(cand)
+            # (a confusion reading with too few sure characters is None: left as it is)
+            sure = _sure_text(cand, text, line_start, line_end) if accepted else None
+            if sure is not None and check and sure != cand.text:
+                if not _marks_stay(text, spans, cand.start, cand.end, sure, line_start, line_end):
+                    sure = None
+            if sure is not None:
+                spans.append((cand.start, cand.end, sure, cand.rule))
                 done = cand.end
                 nxt = done
-            elif cand is not None and cand.leave:
+            elif accepted or (cand is not None and cand.leave):
                 nxt = cand.end  # damage that cannot be read surely: no other reading of it either
             else:
                 nxt = c0 + 1  # nothing reads better here: this character may be sound text
