@@ -197,6 +197,7 @@ class Lattice:
         self._cand_cache: dict = {}
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
+        self._succ_cache: dict = {}
 
     # -- characters for a complete byte pattern --------------------------------------------------
     def chars_for(self, pattern: tuple) -> list:
@@ -427,12 +428,14 @@ class Lattice:
         return got
 
     def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
-        """For the many candidates of a pattern with destroyed bytes, read after a Han character:
-        ``(order, bound, nonhan, index)``. ``bound[j]`` is what candidate ``j`` adds to an entry's
-        score (plus the bigram into ``lookahead``) when the statistics do not know the pair it
-        makes with the character before it, which is also a lower bound when they do; ``order``
-        lists the Han candidates by it, best first; ``nonhan`` the others (scored exactly always);
-        ``index`` maps a character to its candidates."""
+        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, nonhan,
+        index, chars, info)``. ``bound[j]`` is what candidate ``j`` adds to an entry's score (plus
+        the bigram into ``lookahead``) when read after a Han character whose pair with it the
+        statistics do not know, which is also a lower bound when they do; ``order`` lists the Han
+        candidates by it, best first; ``nonhan`` the others (scored exactly always); ``index``
+        maps a character to its candidates and ``chars`` is the set of its keys. ``info[j]`` is
+        what :meth:`_emit` needs of candidate ``j`` that does not depend on the character before
+        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead)``."""
         key = (pattern, next_byte, lookahead, script)
         got = self._order_cache.get(key)
         if got is None:
@@ -442,8 +445,12 @@ class Lattice:
             bound = []
             nonhan = []
             index: dict = {}
+            info = []
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
+                # (0.0 without a lookahead: unused then, the ranking key is the score itself)
+                info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
+                             logp2(ch, lookahead) if lookahead else 0.0))
                 if not is_han(ch):
                     nonhan.append(j)
                     bound.append(0.0)
@@ -456,9 +463,9 @@ class Lattice:
                     b += logp2(ch, lookahead)
                 bound.append(b)
             order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
-            if len(self._order_cache) > 2048:  # about 15 kB each
+            if len(self._order_cache) > 2048:  # about 25 kB each
                 self._order_cache.clear()
-            got = self._order_cache[key] = (order, bound, nonhan, index)
+            got = self._order_cache[key] = (order, bound, frozenset(nonhan), index, frozenset(index), info)
         return got
 
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
@@ -473,20 +480,48 @@ class Lattice:
         logp2 = stats.logp2
         scripts = stats.scripts
         keep = 2 * self.beam
-        many = len(cands) > keep
+        pat = pattern if nw else None
         out = []
+        if len(cands) > keep:
+            # many candidates (a destroyed byte): what does not depend on the entry is looked up
+            # once per pattern, lookahead and script (see _order), the same values the plain loop
+            # below computes, combined in the same order, so the scores are the same floats
+            for score, pc, chain, wc, script, _pending in entries:
+                base = score - self.wildcard_penalty * nw
+                order = self._order(pattern, next_byte, lookahead, script)
+                info = order[5]
+                if pc and is_han(pc):
+                    # Most of a wildcard's hundred-odd candidates make a pair the statistics do
+                    # not know with the Han character before them, and then score a fixed amount
+                    # (their unigram, backed off) that was sorted once for the pattern: score
+                    # exactly only the best of those, the candidates whose pair is known (which
+                    # only score higher) and the non-Han ones. The kept few are the ones the full
+                    # loop keeps.
+                    pick = self._pick(order, pc, keep)
+                else:
+                    pick = range(len(cands))
+                scored = []
+                keys = []
+                for j in pick:
+                    cb, ch, mm, k, pend, la = info[j]
+                    s = base + logp2(pc, ch) - mm
+                    sc = script
+                    if k is not None:
+                        if script and k != script:
+                            s -= SCRIPT_PENALTY
+                        sc = k
+                    scored.append((s, ch, cb, sc, pend))
+                    keys.append(s + la if lookahead else (s, ch, cb, sc))
+                # the best few, ties in candidate order (heapq.nlargest's order, which this was)
+                best = sorted(range(len(scored)), key=keys.__getitem__, reverse=True)[:keep]
+                out.extend(
+                    (s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend)
+                    for s, ch, cb, sc, pend in map(scored.__getitem__, best)
+                )
+            return out
         for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
-            pick = cands
-            if many and pc and is_han(pc):
-                # Most of a wildcard's hundred-odd candidates make a pair the statistics do not
-                # know with the Han character before them, and then score a fixed amount (their
-                # unigram, backed off) that was sorted once for the pattern: score exactly only
-                # the best of those, the candidates whose pair is known (which only score
-                # higher) and the non-Han ones. The kept few are the ones the full loop keeps.
-                pick = self._pick(pattern, next_byte, lookahead, script, pc, cands, keep)
-            scored = []
-            for cb, ch in pick:
+            for cb, ch in cands:
                 s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
                 k = scripts.get(ch)
                 sc = script
@@ -494,34 +529,24 @@ class Lattice:
                     if script and k != script:
                         s -= SCRIPT_PENALTY
                     sc = k
-                scored.append((s, ch, cb, sc, cb in mismatch))
-            if len(scored) > keep or pick is not cands:  # (the full loop sorts whenever it has many)
-                if lookahead:
-                    scored = heapq.nlargest(keep, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
-                else:
-                    scored = heapq.nlargest(keep, scored, key=lambda t: t[:4])
-            pat = pattern if nw else None
-            out.extend(
-                (s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend) for s, ch, cb, sc, pend in scored
-            )
+                out.append((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch))
         return out
 
-    def _pick(self, pattern, next_byte, lookahead, script, pc, cands, keep) -> list:
-        """The candidates that can be among the ``keep`` best after ``pc`` (a Han character), in
-        their original order (ties are broken by it, as in the full loop)."""
-        order, bound, nonhan, index = self._order(pattern, next_byte, lookahead, script)
-        bigrams = self.stats.bigrams
-        succ = self.stats.successors(pc)
+    def _pick(self, order: tuple, pc: str, keep: int) -> list:
+        """Indices of the candidates (of :meth:`_order`) that can be among the ``keep`` best after
+        ``pc`` (a Han character), in their original order (ties are broken by it, as in the full
+        loop)."""
+        order, bound, nonhan, index, chars, _info = order
+        succ = self._succ_cache.get(pc)
+        if succ is None:
+            if len(self._succ_cache) > 8192:  # bounded: one set per character before a wildcard
+                self._succ_cache.clear()
+            succ = self._succ_cache[pc] = frozenset(self.stats.successors(pc))
         chosen = set(nonhan)
-        if len(succ) < len(index):
-            for ch in succ:
-                js = index.get(ch)
-                if js:
-                    chosen.update(js)
-        else:
-            for ch, js in index.items():
-                if pc + ch in bigrams:
-                    chosen.update(js)
+        # the candidates whose pair with pc the statistics know (a set intersection instead of a
+        # look-up per successor or per candidate)
+        for ch in chars & succ:
+            chosen.update(index[ch])
         taken = 0
         last = None
         for j in order:
@@ -533,7 +558,7 @@ class Lattice:
             chosen.add(j)
             taken += 1
             last = b
-        return [cands[j] for j in sorted(chosen)]
+        return sorted(chosen)
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
