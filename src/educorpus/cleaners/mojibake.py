@@ -808,12 +808,17 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
         spread += _factor_spread(stats, "starts")
     if right and not is_han(right):
         spread += _factor_spread(stats, "ends")
-    order, bound, special = _quick_order(lattice, pattern, next_byte, script)
-    bigrams = stats.bigrams
+    order, bound, special, index, chars = _quick_order(lattice, pattern, next_byte, script)
     chosen = set(special)
-    for j, (_cb, ch, _pen) in enumerate(alts):
-        if ch in present or left + ch in bigrams or (right and ch + right in bigrams):
-            chosen.add(j)
+    # the alternatives the document uses or whose pair with a neighbour the statistics know: set
+    # intersections with the pattern's characters instead of three look-ups per alternative
+    hit = chars & present
+    if left:
+        hit |= chars & _neighbours(stats, left, True)
+    if right:
+        hit |= chars & _neighbours(stats, right, False)
+    for ch in hit:
+        chosen.update(index[ch])
     taken = 0
     last = 0.0
     for j in order:
@@ -839,14 +844,36 @@ def _factor_spread(stats: CharStats, which: str) -> float:
     return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
 
 
-@lru_cache(maxsize=1024)  # about 4 kB each
+@lru_cache(maxsize=4096)  # one set per character next to a guessed one
+def _neighbours(stats: CharStats, ch: str, after: bool) -> frozenset:
+    """The characters the bigram statistics know after ``ch`` (``after``) or before it."""
+    if after:
+        return frozenset(stats.successors(ch))
+    return frozenset(_predecessors(stats).get(ch, ""))
+
+
+@lru_cache(maxsize=1)
+def _predecessors(stats: CharStats) -> dict:
+    """``ch -> the characters the bigram statistics know before it``, indexed once per process
+    (0.2 s, as CharStats.successors is)."""
+    index: dict = {}
+    for ab in stats.bigrams:
+        index.setdefault(ab[1], []).append(ab[0])
+    return {b: "".join(a) for b, a in index.items()}
+
+
+@lru_cache(maxsize=1024)  # about 6 kB each
 def _quick_order(lattice, pattern, next_byte, script) -> tuple:
-    """``(order, bound, special)`` for :func:`_quick_candidates`: the Han alternatives by what
-    they score with no known pair and no cache bonus (less a constant), the non-Han ones apart."""
+    """``(order, bound, special, index, chars)`` for :func:`_quick_candidates`: the Han
+    alternatives by what they score with no known pair and no cache bonus (less a constant), the
+    non-Han ones apart, each character's alternatives and the set of those characters."""
     stats = charstats()
     alts = lattice.alternatives(pattern, next_byte)
     bound = []
     special = []
+    index: dict = {}
+    for j, (_cb, ch, _pen) in enumerate(alts):
+        index.setdefault(ch, []).append(j)
     for j, (_cb, ch, pen) in enumerate(alts):
         if not is_han(ch):
             special.append(j)
@@ -858,7 +885,7 @@ def _quick_order(lattice, pattern, next_byte, script) -> tuple:
             b -= SCRIPT_PENALTY
         bound.append(b + stats.logp1(ch))
     order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
-    return order, bound, special
+    return order, bound, special, index, frozenset(index)
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
