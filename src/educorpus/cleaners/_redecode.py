@@ -198,6 +198,9 @@ class Lattice:
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
         self._succ_cache: dict = {}
+        # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
+        # last entry
+        self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
 
     # -- characters for a complete byte pattern --------------------------------------------------
     def chars_for(self, pattern: tuple) -> list:
@@ -307,46 +310,65 @@ class Lattice:
         first_gpos = tokens[0].gpos if tokens else 0
         n = len(tokens)
         beam = self.beam
-        # node key: (token index, alt index, offset, partial bytes) -> list of entries
-        # entry: (score, prev_char, chain, wildcards, script) where chain is a linked list of
-        # (char, bytes)
+        # node key: (token index, offset, alt index, partial bytes), the order the heap pops them
+        # in -> list of (rank, entry)
+        # entry: (score, prev_char, chain, wildcards, script, pending) where chain is a linked
+        # list of (char, bytes, pattern, next byte)
         nodes: dict = {}
         heap: list = []
 
         logp2 = self.stats.logp2
+        heappush = heapq.heappush
+        lens = self._lens
+        # per token index (n: the run's end), on first use: the garbled character there, and the
+        # first byte of the token (None unless all its alternatives agree)
+        after: dict = {}
+        firsts: dict = {}
+
+        def char_at(i):
+            c = after.get(i)
+            if c is None:
+                g = (tokens[i].gpos if i < n else end_gpos) - first_gpos
+                c = after[i] = right[g : g + 1]
+            return c
 
         def push(key, entry):
             # at a character boundary of the garbled text, rank by the bigram into the garbled
             # character that follows: where the run ends, that is the true right context
             rank = entry[0]
-            if key[2] == 0 and not key[3] and key[0] < n:
-                nxt = right[tokens[key[0]].gpos - first_gpos : tokens[key[0]].gpos - first_gpos + 1]
+            if not key[1] and not key[3] and key[0] < n:
+                nxt = char_at(key[0])
                 if nxt:
                     rank += logp2(entry[1], nxt)
             lst = nodes.get(key)
             if lst is None:
                 nodes[key] = [(rank, entry)]
-                heapq.heappush(heap, (key[0], key[2], key[1], key[3]))
+                heappush(heap, key)
                 return
             # the future of a reading depends only on its last character and script: of readings
             # that agree on both, keep the best (Viterbi), so the beam holds distinct states
+            pc, sc, pend = entry[1], entry[4], entry[5]
             for k, (r, e) in enumerate(lst):
-                if e[1] == entry[1] and e[4] == entry[4] and e[5] == entry[5]:
+                if e[1] == pc and e[4] == sc and e[5] == pend:
                     if rank > r:
                         lst[k] = (rank, entry)
                     return
             if len(lst) < beam:
                 lst.append((rank, entry))
             else:
-                worst = min(range(len(lst)), key=lambda k: lst[k][0])
-                if rank > lst[worst][0]:
+                # the first of the worst
+                worst, wr = 0, lst[0][0]
+                for k in range(1, len(lst)):
+                    if lst[k][0] < wr:
+                        worst, wr = k, lst[k][0]
+                if rank > wr:
                     lst[worst] = (rank, entry)
 
         def enter(i, partial, entry):
             """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
             if not partial and i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos
-                self._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
+                self._exit(exits, gpos, entry, char_at(i))
                 if stop_at_sync or entry[5]:
                     # entry[5]: its last character filled a destroyed byte that the source decoder
                     # would have read with the next garbled character's first byte; that is only
@@ -358,53 +380,62 @@ class Lattice:
                     push((n, 0, 0, partial), entry)
                 return
             for a, (data, pen, kind) in enumerate(tokens[i].alts):
-                if kind in ("fold", "drop") and not partial:
-                    continue
-                if kind == "literal" and partial:
-                    continue
+                if kind != "plain":
+                    if kind in ("fold", "drop") and not partial:
+                        continue
+                    if kind == "literal" and partial:
+                        continue
                 e = (entry[0] - pen,) + entry[1:] if pen else entry
                 if not data:
                     enter(i + 1, partial, e)
                 else:
-                    push((i, a, 0, partial), e)
+                    push((i, 0, a, partial), e)
 
         exits: dict[int, list[Exit]] = {}
         enter(0, (), (0.0, prev, None, 0, script, False))
         while heap:
-            i, o, a, partial = heapq.heappop(heap)
-            entries = [e for _r, e in nodes.pop((i, a, o, partial))]
+            key = heapq.heappop(heap)
+            i, o, a, partial = key
+            entries = [e for _r, e in nodes.pop(key)]
             if i >= n:
                 if allow_trailing_wildcard:
                     # the run ends inside a character: its last byte(s) were lost
-                    need = self.char_len(partial)
+                    need = lens[partial[0]]
                     if need > len(partial):
                         filled = partial + (W,) * (need - len(partial))
-                        nxt = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
+                        nxt = char_at(n)
                         for entry in self._emit(entries, filled):
                             self._exit(exits, end_gpos, entry, nxt)
                 continue
             data = tokens[i].alts[a][0]
-            new_partial = partial + (data[o],)
-            need = self.char_len(new_partial)
+            b = data[o]
+            new_partial = partial + (b,)
+            need = lens[partial[0] if partial else b]
             if need == 0:
                 continue
             o2 = o + 1
+            ends = o2 >= len(data)  # the character read so far ends where a garbled one does
             if len(new_partial) < need:
                 follow, np_ = entries, new_partial
             else:
                 la = ""
-                if o2 >= len(data):  # the character ends where a garbled one does: look ahead
-                    g = tokens[i + 1].gpos if i + 1 < n else end_gpos
-                    la = right[g - first_gpos : g - first_gpos + 1]
-                    nb = _first_byte(tokens[i + 1]) if i + 1 < n else None
+                if ends:  # look ahead
+                    la = char_at(i + 1)
+                    if i + 1 < n:
+                        nb = firsts.get(i + 1, firsts)
+                        if nb is firsts:
+                            nb = firsts[i + 1] = _first_byte(tokens[i + 1])
+                    else:
+                        nb = None
                 else:
                     nb = data[o2]
                 follow, np_ = self._emit(entries, new_partial, la, None if nb == W else nb), ()
-            for e in follow:
-                if o2 >= len(data):
+            if ends:
+                for e in follow:
                     enter(i + 1, np_, e)
-                else:
-                    push((i, a, o2, np_), e)
+            else:
+                for e in follow:
+                    push((i, o2, a, np_), e)
         return [x for end in sorted(exits) for x in exits[end]]
 
     def _candidates(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
