@@ -814,9 +814,9 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     # intersections with the pattern's characters instead of three look-ups per alternative
     hit = chars & present
     if left:
-        hit |= chars & _neighbours(stats, left, True)
+        hit |= chars & _successors(stats, left)
     if right:
-        hit |= chars & _neighbours(stats, right, False)
+        hit |= _before(chars, right)
     for ch in hit:
         chosen.update(index[ch])
     taken = 0
@@ -844,22 +844,19 @@ def _factor_spread(stats: CharStats, which: str) -> float:
     return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
 
 
-@lru_cache(maxsize=4096)  # one set per character next to a guessed one
-def _neighbours(stats: CharStats, ch: str, after: bool) -> frozenset:
-    """The characters the bigram statistics know after ``ch`` (``after``) or before it."""
-    if after:
-        return frozenset(stats.successors(ch))
-    return frozenset(_predecessors(stats).get(ch, ""))
+@lru_cache(maxsize=1024)  # one set per character next to a guessed one
+def _successors(stats: CharStats, ch: str) -> frozenset:
+    """The characters the bigram statistics know after ``ch``."""
+    return frozenset(stats.successors(ch))
 
 
-@lru_cache(maxsize=1)
-def _predecessors(stats: CharStats) -> dict:
-    """``ch -> the characters the bigram statistics know before it``, indexed once per process
-    (0.2 s, as CharStats.successors is)."""
-    index: dict = {}
-    for ab in stats.bigrams:
-        index.setdefault(ab[1], []).append(ab[0])
-    return {b: "".join(a) for b, a in index.items()}
+@lru_cache(maxsize=4096)
+def _before(chars: frozenset, right: str) -> frozenset:
+    """The characters of ``chars`` (a pattern's alternatives) whose pair with ``right`` the bigram
+    statistics know: one look-up per character, kept per pattern and neighbour (an index of
+    predecessors would cost 0.2 s per process to build)."""
+    bigrams = charstats().bigrams
+    return frozenset(ch for ch in chars if ch + right in bigrams)
 
 
 @lru_cache(maxsize=1024)  # about 6 kB each
