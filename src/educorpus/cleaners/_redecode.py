@@ -466,7 +466,10 @@ class Lattice:
         candidates by it, best first; ``nonhan`` the others (scored exactly always); ``index``
         maps a character to its candidates and ``chars`` is the set of its keys. ``info[j]`` is
         what :meth:`_emit` needs of candidate ``j`` that does not depend on the character before
-        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead)``."""
+        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead,
+        bigram after a Han character that makes no known pair with it)``. The last is the float
+        ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever the character
+        before), None for a candidate that is not Han."""
         key = (pattern, next_byte, lookahead, script)
         got = self._order_cache.get(key)
         if got is None:
@@ -480,9 +483,11 @@ class Lattice:
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
                 # (0.0 without a lookahead: unused then, the ranking key is the score itself)
+                han = is_han(ch)
                 info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
-                             logp2(ch, lookahead) if lookahead else 0.0))
-                if not is_han(ch):
+                             logp2(ch, lookahead) if lookahead else 0.0,
+                             logp1(ch) + _LOG_BACKOFF if han else None))
+                if not han:
                     nonhan.append(j)
                     bound.append(0.0)
                     continue
@@ -528,14 +533,16 @@ class Lattice:
                     # exactly only the best of those, the candidates whose pair is known (which
                     # only score higher) and the non-Han ones. The kept few are the ones the full
                     # loop keeps.
-                    pick = self._pick(order, pc, keep)
+                    pick, exact = self._pick(order, pc, keep)
                 else:
-                    pick = range(len(cands))
+                    pick, exact = range(len(cands)), None
                 scored = []
                 keys = []
                 for j in pick:
-                    cb, ch, mm, k, pend, la = info[j]
-                    s = base + logp2(pc, ch) - mm
+                    cb, ch, mm, k, pend, la, unknown = info[j]
+                    # (a Han candidate _pick did not find among pc's successors makes a pair the
+                    # statistics do not know: its bigram is the per-pattern float, no look-up)
+                    s = base + (logp2(pc, ch) if exact is None or j in exact else unknown) - mm
                     sc = script
                     if k is not None:
                         if script and k != script:
@@ -563,10 +570,11 @@ class Lattice:
                 out.append((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch))
         return out
 
-    def _pick(self, order: tuple, pc: str, keep: int) -> list:
-        """Indices of the candidates (of :meth:`_order`) that can be among the ``keep`` best after
-        ``pc`` (a Han character), in their original order (ties are broken by it, as in the full
-        loop)."""
+    def _pick(self, order: tuple, pc: str, keep: int) -> tuple:
+        """``(indices, exact)``: the candidates (of :meth:`_order`) that can be among the ``keep``
+        best after ``pc`` (a Han character), in their original order (ties are broken by it, as in
+        the full loop), and the set of those that are not Han or make a known pair with ``pc``
+        (the others are Han candidates whose pair with it the statistics do not know)."""
         order, bound, nonhan, index, chars, _info = order
         succ = self._succ_cache.get(pc)
         if succ is None:
@@ -578,6 +586,7 @@ class Lattice:
         # look-up per successor or per candidate)
         for ch in chars & succ:
             chosen.update(index[ch])
+        exact = frozenset(chosen)
         taken = 0
         last = None
         for j in order:
@@ -589,7 +598,7 @@ class Lattice:
             chosen.add(j)
             taken += 1
             last = b
-        return sorted(chosen)
+        return sorted(chosen), exact
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
