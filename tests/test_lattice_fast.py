@@ -197,3 +197,25 @@ def test_an_unknown_han_pair_scores_its_unigram_backed_off():
             assert stats.logp2(a, b) == stats.logp1(b) + _LOG_BACKOFF
             checked += 1
     assert checked > 10000
+
+
+def test_quick_look_keeps_the_best_next_to_punctuation_letters_and_edges():
+    """_quick_candidates orders the alternatives with the word-start/word-end factor their unknown
+    pair with punctuation adds: the best few it looks at are the best few of all, on every side."""
+    from tests.test_mojibake_search import quick_look_key
+
+    stats = charstats()
+    lattice = M._lattice("gb18030", None)
+    context = "全市教育系统坚持立德树人根本任务,深入推进“教育综合改革”。淄博市教育局、学校"
+    neighbours = ["", "，", "“", "”", "。", "、", "（", "?", "a", "B", "3", "持", "的", "ア"]
+    for pattern in [(W, 0xD3), (0xC1, W), (W, 0xA1), (W, W), (0xBD, W)]:
+        alts = lattice.alternatives(pattern, None)
+        for present in (frozenset(context), frozenset()):
+            for left in neighbours:
+                for right in neighbours:
+                    for script in ("", "s", "t"):
+                        key = quick_look_key(stats, context, present, left, right, script)
+                        want = sorted(alts, key=key, reverse=True)[: M.REFINE_KEEP]
+                        look = M._quick_candidates(lattice, alts, pattern, None, script, left, right, present, stats)
+                        got = [alts[j] for j in sorted(look, key=lambda j: key(alts[j]), reverse=True)[: M.REFINE_KEEP]]
+                        assert got == want, (pattern, left, right, script)

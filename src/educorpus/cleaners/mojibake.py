@@ -796,19 +796,16 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     Next to a character that is not Han (punctuation: a guess that ends a run before ``?`` or
     ``，`` or starts one after ``“``), the unknown pair with it scores the guess's word-end or
     word-start factor on top (``stats.ends``/``stats.starts``, one per character) or nothing (a
-    Latin letter, the line's edge): the sorted order is then right only to within the factors'
-    spread, so every alternative within that spread of the last of the best few is looked at
-    too. After a digit the pair scores what follows numbers, which has no such bound: all.
+    Latin letter, the line's edge): next to punctuation the order is sorted with the factor
+    (one order per pattern and side), so it holds there too. After a digit the pair scores what
+    follows numbers, which has no such bound: all.
     """
     n = len(alts)
     if n <= REFINE_KEEP or left.isdigit():
         return list(range(n))
-    spread = 0.0
-    if left and not is_han(left):
-        spread += _factor_spread(stats, "starts")
-    if right and not is_han(right):
-        spread += _factor_spread(stats, "ends")
-    order, bound, special, index, chars = _quick_order(lattice, pattern, next_byte, script)
+    starts = bool(left) and not is_han(left) and not left.isalnum()
+    ends = bool(right) and not is_han(right) and not right.isalnum()
+    order, bound, special, index, chars = _quick_order(lattice, pattern, next_byte, script, starts, ends)
     chosen = set(special)
     # the alternatives the document uses or whose pair with a neighbour the statistics know: set
     # intersections with the pattern's characters instead of three look-ups per alternative
@@ -825,23 +822,12 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
         if j in chosen:
             continue
         b = bound[j]
-        if taken >= REFINE_KEEP and b < last - spread - 1e-6:
+        if taken >= REFINE_KEEP and b < last - 1e-6:
             break
         chosen.add(j)
         taken += 1
-        if not spread or taken <= REFINE_KEEP:
-            # (with a spread, measured from the last of the best few: each of those scores at
-            # least its bound plus the smallest factor, more than anything left can reach)
-            last = b
+        last = b
     return sorted(chosen)
-
-
-@lru_cache(maxsize=2)
-def _factor_spread(stats: CharStats, which: str) -> float:
-    """How far apart two Han characters' scores next to punctuation can be beyond their unigrams:
-    the range of the word-start or word-end factors (0 for a character without one)."""
-    factors = getattr(stats, which).values()
-    return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
 
 
 @lru_cache(maxsize=1024)  # one set per character next to a guessed one
@@ -860,10 +846,12 @@ def _before(chars: frozenset, right: str) -> frozenset:
 
 
 @lru_cache(maxsize=1024)  # about 6 kB each
-def _quick_order(lattice, pattern, next_byte, script) -> tuple:
+def _quick_order(lattice, pattern, next_byte, script, starts: bool = False, ends: bool = False) -> tuple:
     """``(order, bound, special, index, chars)`` for :func:`_quick_candidates`: the Han
-    alternatives by what they score with no known pair and no cache bonus (less a constant), the
-    non-Han ones apart, each character's alternatives and the set of those characters."""
+    alternatives by what they score with no known pair and no cache bonus (less a constant; with
+    ``starts``/``ends`` after/before punctuation, whose unknown pair adds the alternative's
+    word-start/word-end factor), the non-Han ones apart, each character's alternatives and the
+    set of those characters."""
     stats = charstats()
     alts = lattice.alternatives(pattern, next_byte)
     bound = []
@@ -880,7 +868,12 @@ def _quick_order(lattice, pattern, next_byte, script) -> tuple:
         k_script = stats.scripts.get(ch)
         if script and k_script is not None and k_script != script:
             b -= SCRIPT_PENALTY
-        bound.append(b + stats.logp1(ch))
+        b += stats.logp1(ch)
+        if starts:
+            b += stats.starts.get(ch, 0.0)
+        if ends:
+            b += stats.ends.get(ch, 0.0)
+        bound.append(b)
     order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
     return order, bound, special, index, frozenset(index)
 
