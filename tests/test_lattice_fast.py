@@ -217,5 +217,6 @@ def test_quick_look_keeps_the_best_next_to_punctuation_letters_and_edges():
                         key = quick_look_key(stats, context, present, left, right, script)
                         want = sorted(alts, key=key, reverse=True)[: M.REFINE_KEEP]
                         look = M._quick_candidates(lattice, alts, pattern, None, script, left, right, present, stats)
-                        got = [alts[j] for j in sorted(look, key=lambda j: key(alts[j]), reverse=True)[: M.REFINE_KEEP]]
+                        ranked = sorted(look, key=lambda j: key(alts[j]), reverse=True)
+                        got = [alts[j] for j in ranked[: M.REFINE_KEEP]]
                         assert got == want, (pattern, left, right, script)

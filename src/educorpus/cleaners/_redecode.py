@@ -536,26 +536,22 @@ class Lattice:
                     pick, exact = self._pick(order, pc, keep)
                 else:
                     pick, exact = range(len(cands)), None
-                scored = []
+                scores = []
                 keys = []
                 for j in pick:
                     cb, ch, mm, k, pend, la, unknown = info[j]
                     # (a Han candidate _pick did not find among pc's successors makes a pair the
                     # statistics do not know: its bigram is the per-pattern float, no look-up)
                     s = base + (logp2(pc, ch) if exact is None or j in exact else unknown) - mm
-                    sc = script
-                    if k is not None:
-                        if script and k != script:
-                            s -= SCRIPT_PENALTY
-                        sc = k
-                    scored.append((s, ch, cb, sc, pend))
-                    keys.append(s + la if lookahead else (s, ch, cb, sc))
+                    if k is not None and script and k != script:
+                        s -= SCRIPT_PENALTY
+                    scores.append(s)
+                    keys.append(s + la if lookahead else (s, ch, cb, script if k is None else k))
                 # the best few, ties in candidate order (heapq.nlargest's order, which this was)
-                best = sorted(range(len(scored)), key=keys.__getitem__, reverse=True)[:keep]
-                out.extend(
-                    (s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend)
-                    for s, ch, cb, sc, pend in map(scored.__getitem__, best)
-                )
+                for b in sorted(range(len(scores)), key=keys.__getitem__, reverse=True)[:keep]:
+                    cb, ch, _mm, k, pend, _la, _unknown = info[pick[b]]
+                    sc = script if k is None else k
+                    out.append((scores[b], ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend))
             return out
         for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
