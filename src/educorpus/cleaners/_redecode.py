@@ -482,8 +482,9 @@ class Lattice:
             info = []
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
-                # (0.0 without a lookahead: unused then, the ranking key is the score itself)
                 han = is_han(ch)
+                # (the bigram into the lookahead is 0.0 without one: unused then, the ranking key
+                # is the score itself)
                 info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
                              logp2(ch, lookahead) if lookahead else 0.0,
                              logp1(ch) + _LOG_BACKOFF if han else None))
