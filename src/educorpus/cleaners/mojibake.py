@@ -707,10 +707,11 @@ def _refine(
         # _quick_candidates); the look depends on the pattern, the neighbours, the script and the
         # context (the run's place), so readings of the same run share it
         qkey = ("quick", id(lattice), c.start, c.end, pattern, next_byte, script, left, right)
-        scored = qmemo.get(qkey)
-        if scored is None:
+        looked = qmemo.get(qkey)
+        if looked is None:
             look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
             keys = {}
+            bonuses = {}
             # bonus() written out (a hundred-odd alternatives per look: the calls were a third
             # of its cost), the same sums in the same order
             for j in look:
@@ -721,10 +722,12 @@ def _refine(
                     if k_script is not None and k_script != script:
                         s -= SCRIPT_PENALTY
                 s += _cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0
+                bonuses[j] = s  # bonus(alts[j]): the windows below add it again
                 s += logp2(left, ch)
                 keys[j] = s + logp2(ch, right) if right else s
-            scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
-            qmemo[qkey] = scored
+            top = sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]
+            looked = qmemo[qkey] = ([alts[j] for j in top], {alts[j]: bonuses[j] for j in top})
+        scored, known_bonus = looked
         scored = list(scored)
         current = reading[k]
         listed = current in {ch for _cb, ch, _p in scored}
@@ -747,7 +750,8 @@ def _refine(
             got = wmemo.get(window)
             if got is None:
                 got = wmemo[window] = (stats.score(window), words.score(window))
-            s = bonus(alt) + got[0] + WORD_WEIGHT * got[1]
+            b = known_bonus.get(alt)
+            s = (bonus(alt) if b is None else b) + got[0] + WORD_WEIGHT * got[1]
             if quotes:
                 # character and word statistics both weigh the context: pairing weighs for both
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
