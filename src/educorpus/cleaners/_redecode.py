@@ -500,7 +500,7 @@ class Lattice:
                     b += logp2(ch, lookahead)
                 bound.append(b)
             order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
-            if len(self._order_cache) > 2048:  # about 25 kB each
+            if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
             got = self._order_cache[key] = (order, bound, frozenset(nonhan), index, frozenset(index), info)
         return got
