@@ -197,7 +197,6 @@ class Lattice:
         self._cand_cache: dict = {}
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
-        self._succ_cache: dict = {}
         # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
         # last entry
         self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
@@ -573,15 +572,10 @@ class Lattice:
         the full loop), and the set of those that are not Han or make a known pair with ``pc``
         (the others are Han candidates whose pair with it the statistics do not know)."""
         order, bound, nonhan, index, chars, _info = order
-        succ = self._succ_cache.get(pc)
-        if succ is None:
-            if len(self._succ_cache) > 8192:  # bounded: one set per character before a wildcard
-                self._succ_cache.clear()
-            succ = self._succ_cache[pc] = frozenset(self.stats.successors(pc))
         chosen = set(nonhan)
         # the candidates whose pair with pc the statistics know (a set intersection instead of a
         # look-up per successor or per candidate)
-        for ch in chars & succ:
+        for ch in chars & successor_set(self.stats, pc):
             chosen.update(index[ch])
         exact = frozenset(chosen)
         taken = 0
@@ -626,6 +620,18 @@ class Lattice:
         lst.append(Exit(gpos, score, text, data, wc, rank, guesses))
         lst.sort(key=lambda x: -x.rank)
         del lst[self.beam :]
+
+
+_ONE_CHAR: dict = {}  # one str object per character, which the sets below refer to
+
+
+@lru_cache(maxsize=256)
+def successor_set(stats: CharStats, ch: str) -> frozenset:
+    """The characters the bigram statistics know after ``ch``, as a set (for the byte decoder's
+    and the mojibake step's intersections with a pattern's candidates). The most recent 256 are
+    kept, at most some 7 MB: the characters are shared objects, the sets hold references only."""
+    succ = stats.successors(ch)
+    return frozenset(map(_ONE_CHAR.setdefault, succ, succ))
 
 
 @lru_cache(maxsize=None)

@@ -58,7 +58,7 @@ from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
 from . import _big5
-from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
+from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, successor_set, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 
@@ -815,7 +815,7 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     # intersections with the pattern's characters instead of three look-ups per alternative
     hit = chars & present
     if left:
-        hit |= chars & _successors(stats, left)
+        hit |= chars & successor_set(stats, left)
     if right:
         hit |= _before(chars, right)
     for ch in hit:
@@ -832,12 +832,6 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
         taken += 1
         last = b
     return sorted(chosen)
-
-
-@lru_cache(maxsize=1024)  # one set per character next to a guessed one
-def _successors(stats: CharStats, ch: str) -> frozenset:
-    """The characters the bigram statistics know after ``ch``."""
-    return frozenset(stats.successors(ch))
 
 
 @lru_cache(maxsize=4096)
