@@ -6,9 +6,10 @@ same code on the same 1 MB took 2.9 to 5.3 CPU seconds in separate runs on 2026-
 logical cores are shared with other work). Here both versions run in one process, page by page,
 alternating which goes first, so both see the same load; the spans they return are compared.
 
-What is swapped: ``educorpus/cleaners/mojibake.py`` and ``WordStats.score`` of
-``educorpus/charstats.py``, taken from ``--base`` (a checkout of the old code); everything else
-(the character statistics, the byte lattice, ``_big5``) is the current code's, shared by both.
+What is swapped: ``educorpus/cleaners/mojibake.py``, the byte lattice it imports
+(``educorpus/cleaners/_redecode.py``) and ``WordStats.score`` of ``educorpus/charstats.py``, taken
+from ``--base`` (a checkout of the old code); everything else (the character statistics,
+``_big5``) is the current code's, shared by both.
 ``_big5``'s cache of windows is emptied before every call so that neither reuses the other's.
 
     git worktree add /tmp/base <old commit>
@@ -30,6 +31,7 @@ sys.path.insert(0, str(HERE))
 def _load(name: str, path: Path):
     spec = importlib.util.spec_from_file_location(name, path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # (dataclasses look their module up while it loads)
     spec.loader.exec_module(module)
     return module
 
@@ -47,7 +49,14 @@ def main() -> None:
     from educorpus.cleaners import mojibake as new
 
     src = Path(args.base) / "src" / "educorpus"
-    old = _load("educorpus.cleaners.mojibake_base", src / "cleaners" / "mojibake.py")
+    # the old step reads the old lattice: its module stands in for the current one while the old
+    # step is imported (``from ._redecode import ...`` binds the names then)
+    here = sys.modules["educorpus.cleaners._redecode"]
+    sys.modules["educorpus.cleaners._redecode"] = _load("educorpus.cleaners._redecode_base", src / "cleaners" / "_redecode.py")
+    try:
+        old = _load("educorpus.cleaners.mojibake_base", src / "cleaners" / "mojibake.py")
+    finally:
+        sys.modules["educorpus.cleaners._redecode"] = here
     old_stats = _load("educorpus.charstats_base", src / "charstats.py")
     old_stats.charstats = current_stats.charstats  # one CharStats for both (its class is shared)
     score = {old: old_stats.WordStats.score, new: current_stats.WordStats.score}

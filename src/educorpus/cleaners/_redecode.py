@@ -197,6 +197,9 @@ class Lattice:
         self._cand_cache: dict = {}
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
+        # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
+        # last entry
+        self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
 
     # -- characters for a complete byte pattern --------------------------------------------------
     def chars_for(self, pattern: tuple) -> list:
@@ -306,46 +309,65 @@ class Lattice:
         first_gpos = tokens[0].gpos if tokens else 0
         n = len(tokens)
         beam = self.beam
-        # node key: (token index, alt index, offset, partial bytes) -> list of entries
-        # entry: (score, prev_char, chain, wildcards, script) where chain is a linked list of
-        # (char, bytes)
+        # node key: (token index, offset, alt index, partial bytes), the order the heap pops them
+        # in -> list of (rank, entry)
+        # entry: (score, prev_char, chain, wildcards, script, pending) where chain is a linked
+        # list of (char, bytes, pattern, next byte)
         nodes: dict = {}
         heap: list = []
 
         logp2 = self.stats.logp2
+        heappush = heapq.heappush
+        lens = self._lens
+        # per token index (n: the run's end), on first use: the garbled character there, and the
+        # first byte of the token (None unless all its alternatives agree)
+        after: dict = {}
+        firsts: dict = {}
+
+        def char_at(i):
+            c = after.get(i)
+            if c is None:
+                g = (tokens[i].gpos if i < n else end_gpos) - first_gpos
+                c = after[i] = right[g : g + 1]
+            return c
 
         def push(key, entry):
             # at a character boundary of the garbled text, rank by the bigram into the garbled
             # character that follows: where the run ends, that is the true right context
             rank = entry[0]
-            if key[2] == 0 and not key[3] and key[0] < n:
-                nxt = right[tokens[key[0]].gpos - first_gpos : tokens[key[0]].gpos - first_gpos + 1]
+            if not key[1] and not key[3] and key[0] < n:
+                nxt = char_at(key[0])
                 if nxt:
                     rank += logp2(entry[1], nxt)
             lst = nodes.get(key)
             if lst is None:
                 nodes[key] = [(rank, entry)]
-                heapq.heappush(heap, (key[0], key[2], key[1], key[3]))
+                heappush(heap, key)
                 return
             # the future of a reading depends only on its last character and script: of readings
             # that agree on both, keep the best (Viterbi), so the beam holds distinct states
+            pc, sc, pend = entry[1], entry[4], entry[5]
             for k, (r, e) in enumerate(lst):
-                if e[1] == entry[1] and e[4] == entry[4] and e[5] == entry[5]:
+                if e[1] == pc and e[4] == sc and e[5] == pend:
                     if rank > r:
                         lst[k] = (rank, entry)
                     return
             if len(lst) < beam:
                 lst.append((rank, entry))
             else:
-                worst = min(range(len(lst)), key=lambda k: lst[k][0])
-                if rank > lst[worst][0]:
+                # the first of the worst
+                worst, wr = 0, lst[0][0]
+                for k in range(1, len(lst)):
+                    if lst[k][0] < wr:
+                        worst, wr = k, lst[k][0]
+                if rank > wr:
                     lst[worst] = (rank, entry)
 
         def enter(i, partial, entry):
             """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
             if not partial and i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos
-                self._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
+                self._exit(exits, gpos, entry, char_at(i))
                 if stop_at_sync or entry[5]:
                     # entry[5]: its last character filled a destroyed byte that the source decoder
                     # would have read with the next garbled character's first byte; that is only
@@ -357,53 +379,62 @@ class Lattice:
                     push((n, 0, 0, partial), entry)
                 return
             for a, (data, pen, kind) in enumerate(tokens[i].alts):
-                if kind in ("fold", "drop") and not partial:
-                    continue
-                if kind == "literal" and partial:
-                    continue
+                if kind != "plain":
+                    if kind in ("fold", "drop") and not partial:
+                        continue
+                    if kind == "literal" and partial:
+                        continue
                 e = (entry[0] - pen,) + entry[1:] if pen else entry
                 if not data:
                     enter(i + 1, partial, e)
                 else:
-                    push((i, a, 0, partial), e)
+                    push((i, 0, a, partial), e)
 
         exits: dict[int, list[Exit]] = {}
         enter(0, (), (0.0, prev, None, 0, script, False))
         while heap:
-            i, o, a, partial = heapq.heappop(heap)
-            entries = [e for _r, e in nodes.pop((i, a, o, partial))]
+            key = heapq.heappop(heap)
+            i, o, a, partial = key
+            entries = [e for _r, e in nodes.pop(key)]
             if i >= n:
                 if allow_trailing_wildcard:
                     # the run ends inside a character: its last byte(s) were lost
-                    need = self.char_len(partial)
+                    need = lens[partial[0]]
                     if need > len(partial):
                         filled = partial + (W,) * (need - len(partial))
-                        nxt = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
+                        nxt = char_at(n)
                         for entry in self._emit(entries, filled):
                             self._exit(exits, end_gpos, entry, nxt)
                 continue
             data = tokens[i].alts[a][0]
-            new_partial = partial + (data[o],)
-            need = self.char_len(new_partial)
+            b = data[o]
+            new_partial = partial + (b,)
+            need = lens[partial[0] if partial else b]
             if need == 0:
                 continue
             o2 = o + 1
+            ends = o2 >= len(data)  # the character read so far ends where a garbled one does
             if len(new_partial) < need:
                 follow, np_ = entries, new_partial
             else:
                 la = ""
-                if o2 >= len(data):  # the character ends where a garbled one does: look ahead
-                    g = tokens[i + 1].gpos if i + 1 < n else end_gpos
-                    la = right[g - first_gpos : g - first_gpos + 1]
-                    nb = _first_byte(tokens[i + 1]) if i + 1 < n else None
+                if ends:  # look ahead
+                    la = char_at(i + 1)
+                    if i + 1 < n:
+                        nb = firsts.get(i + 1, firsts)
+                        if nb is firsts:
+                            nb = firsts[i + 1] = _first_byte(tokens[i + 1])
+                    else:
+                        nb = None
                 else:
                     nb = data[o2]
                 follow, np_ = self._emit(entries, new_partial, la, None if nb == W else nb), ()
-            for e in follow:
-                if o2 >= len(data):
+            if ends:
+                for e in follow:
                     enter(i + 1, np_, e)
-                else:
-                    push((i, a, o2, np_), e)
+            else:
+                for e in follow:
+                    push((i, o2, a, np_), e)
         return [x for end in sorted(exits) for x in exits[end]]
 
     def _candidates(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
@@ -427,12 +458,17 @@ class Lattice:
         return got
 
     def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
-        """For the many candidates of a pattern with destroyed bytes, read after a Han character:
-        ``(order, bound, nonhan, index)``. ``bound[j]`` is what candidate ``j`` adds to an entry's
-        score (plus the bigram into ``lookahead``) when the statistics do not know the pair it
-        makes with the character before it, which is also a lower bound when they do; ``order``
-        lists the Han candidates by it, best first; ``nonhan`` the others (scored exactly always);
-        ``index`` maps a character to its candidates."""
+        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, nonhan,
+        index, chars, info)``. ``bound[j]`` is what candidate ``j`` adds to an entry's score (plus
+        the bigram into ``lookahead``) when read after a Han character whose pair with it the
+        statistics do not know, which is also a lower bound when they do; ``order`` lists the Han
+        candidates by it, best first; ``nonhan`` the others (scored exactly always); ``index``
+        maps a character to its candidates and ``chars`` is the set of its keys. ``info[j]`` is
+        what :meth:`_emit` needs of candidate ``j`` that does not depend on the character before
+        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead,
+        bigram after a Han character that makes no known pair with it)``. The last is the float
+        ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever the character
+        before), None for a candidate that is not Han."""
         key = (pattern, next_byte, lookahead, script)
         got = self._order_cache.get(key)
         if got is None:
@@ -442,9 +478,16 @@ class Lattice:
             bound = []
             nonhan = []
             index: dict = {}
+            info = []
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
-                if not is_han(ch):
+                han = is_han(ch)
+                # (the bigram into the lookahead is 0.0 without one: unused then, the ranking key
+                # is the score itself)
+                info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
+                             logp2(ch, lookahead) if lookahead else 0.0,
+                             logp1(ch) + _LOG_BACKOFF if han else None))
+                if not han:
                     nonhan.append(j)
                     bound.append(0.0)
                     continue
@@ -456,9 +499,9 @@ class Lattice:
                     b += logp2(ch, lookahead)
                 bound.append(b)
             order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
-            if len(self._order_cache) > 2048:  # about 15 kB each
+            if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
-            got = self._order_cache[key] = (order, bound, nonhan, index)
+            got = self._order_cache[key] = (order, bound, frozenset(nonhan), index, frozenset(index), info)
         return got
 
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
@@ -473,20 +516,46 @@ class Lattice:
         logp2 = stats.logp2
         scripts = stats.scripts
         keep = 2 * self.beam
-        many = len(cands) > keep
+        pat = pattern if nw else None
         out = []
+        if len(cands) > keep:
+            # many candidates (a destroyed byte): what does not depend on the entry is looked up
+            # once per pattern, lookahead and script (see _order), the same values the plain loop
+            # below computes, combined in the same order, so the scores are the same floats
+            for score, pc, chain, wc, script, _pending in entries:
+                base = score - self.wildcard_penalty * nw
+                order = self._order(pattern, next_byte, lookahead, script)
+                info = order[5]
+                if pc and is_han(pc):
+                    # Most of a wildcard's hundred-odd candidates make a pair the statistics do
+                    # not know with the Han character before them, and then score a fixed amount
+                    # (their unigram, backed off) that was sorted once for the pattern: score
+                    # exactly only the best of those, the candidates whose pair is known (which
+                    # only score higher) and the non-Han ones. The kept few are the ones the full
+                    # loop keeps.
+                    pick, exact = self._pick(order, pc, keep)
+                else:
+                    pick, exact = range(len(cands)), None
+                scores = []
+                keys = []
+                for j in pick:
+                    cb, ch, mm, k, pend, la, unknown = info[j]
+                    # (a Han candidate _pick did not find among pc's successors makes a pair the
+                    # statistics do not know: its bigram is the per-pattern float, no look-up)
+                    s = base + (logp2(pc, ch) if exact is None or j in exact else unknown) - mm
+                    if k is not None and script and k != script:
+                        s -= SCRIPT_PENALTY
+                    scores.append(s)
+                    keys.append(s + la if lookahead else (s, ch, cb, script if k is None else k))
+                # the best few, ties in candidate order (heapq.nlargest's order, which this was)
+                for b in sorted(range(len(scores)), key=keys.__getitem__, reverse=True)[:keep]:
+                    cb, ch, _mm, k, pend, _la, _unknown = info[pick[b]]
+                    sc = script if k is None else k
+                    out.append((scores[b], ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend))
+            return out
         for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
-            pick = cands
-            if many and pc and is_han(pc):
-                # Most of a wildcard's hundred-odd candidates make a pair the statistics do not
-                # know with the Han character before them, and then score a fixed amount (their
-                # unigram, backed off) that was sorted once for the pattern: score exactly only
-                # the best of those, the candidates whose pair is known (which only score
-                # higher) and the non-Han ones. The kept few are the ones the full loop keeps.
-                pick = self._pick(pattern, next_byte, lookahead, script, pc, cands, keep)
-            scored = []
-            for cb, ch in pick:
+            for cb, ch in cands:
                 s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
                 k = scripts.get(ch)
                 sc = script
@@ -494,34 +563,21 @@ class Lattice:
                     if script and k != script:
                         s -= SCRIPT_PENALTY
                     sc = k
-                scored.append((s, ch, cb, sc, cb in mismatch))
-            if len(scored) > keep or pick is not cands:  # (the full loop sorts whenever it has many)
-                if lookahead:
-                    scored = heapq.nlargest(keep, scored, key=lambda t: t[0] + logp2(t[1], lookahead))
-                else:
-                    scored = heapq.nlargest(keep, scored, key=lambda t: t[:4])
-            pat = pattern if nw else None
-            out.extend(
-                (s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend) for s, ch, cb, sc, pend in scored
-            )
+                out.append((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch))
         return out
 
-    def _pick(self, pattern, next_byte, lookahead, script, pc, cands, keep) -> list:
-        """The candidates that can be among the ``keep`` best after ``pc`` (a Han character), in
-        their original order (ties are broken by it, as in the full loop)."""
-        order, bound, nonhan, index = self._order(pattern, next_byte, lookahead, script)
-        bigrams = self.stats.bigrams
-        succ = self.stats.successors(pc)
+    def _pick(self, order: tuple, pc: str, keep: int) -> tuple:
+        """``(indices, exact)``: the candidates (of :meth:`_order`) that can be among the ``keep``
+        best after ``pc`` (a Han character), in their original order (ties are broken by it, as in
+        the full loop), and the set of those that are not Han or make a known pair with ``pc``
+        (the others are Han candidates whose pair with it the statistics do not know)."""
+        order, bound, nonhan, index, chars, _info = order
         chosen = set(nonhan)
-        if len(succ) < len(index):
-            for ch in succ:
-                js = index.get(ch)
-                if js:
-                    chosen.update(js)
-        else:
-            for ch, js in index.items():
-                if pc + ch in bigrams:
-                    chosen.update(js)
+        # the candidates whose pair with pc the statistics know (a set intersection instead of a
+        # look-up per successor or per candidate)
+        for ch in chars & successor_set(self.stats, pc):
+            chosen.update(index[ch])
+        exact = frozenset(chosen)
         taken = 0
         last = None
         for j in order:
@@ -533,7 +589,7 @@ class Lattice:
             chosen.add(j)
             taken += 1
             last = b
-        return [cands[j] for j in sorted(chosen)]
+        return sorted(chosen), exact
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
@@ -564,6 +620,18 @@ class Lattice:
         lst.append(Exit(gpos, score, text, data, wc, rank, guesses))
         lst.sort(key=lambda x: -x.rank)
         del lst[self.beam :]
+
+
+_ONE_CHAR: dict = {}  # one str object per character, which the sets below refer to
+
+
+@lru_cache(maxsize=256)
+def successor_set(stats: CharStats, ch: str) -> frozenset:
+    """The characters the bigram statistics know after ``ch``, as a set (for the byte decoder's
+    and the mojibake step's intersections with a pattern's candidates). The most recent 256 are
+    kept, at most some 7 MB: the characters are shared objects, the sets hold references only."""
+    succ = stats.successors(ch)
+    return frozenset(map(_ONE_CHAR.setdefault, succ, succ))
 
 
 @lru_cache(maxsize=None)

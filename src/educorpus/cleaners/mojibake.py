@@ -64,7 +64,7 @@ from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
 from . import _big5
-from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, two_byte
+from ._redecode import SCRIPT_PENALTY, W, Exit, Lattice, Token, failing_byte_check, successor_set, two_byte
 
 RULES = ("utf8-as-gbk", "gbk-shift", "utf8-as-big5", "big5-as-gbk", "gbk-as-big5")
 
@@ -719,10 +719,11 @@ def _refine(
         # _quick_candidates); the look depends on the pattern, the neighbours, the script and the
         # context (the run's place), so readings of the same run share it
         qkey = ("quick", id(lattice), c.start, c.end, pattern, next_byte, script, left, right)
-        scored = qmemo.get(qkey)
-        if scored is None:
+        looked = qmemo.get(qkey)
+        if looked is None:
             look = _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats)
             keys = {}
+            bonuses = {}
             # bonus() written out (a hundred-odd alternatives per look: the calls were a third
             # of its cost), the same sums in the same order
             for j in look:
@@ -733,10 +734,12 @@ def _refine(
                     if k_script is not None and k_script != script:
                         s -= SCRIPT_PENALTY
                 s += _cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0
+                bonuses[j] = s  # bonus(alts[j]): the windows below add it again
                 s += logp2(left, ch)
                 keys[j] = s + logp2(ch, right) if right else s
-            scored = [alts[j] for j in sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]]
-            qmemo[qkey] = scored
+            top = sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]
+            looked = qmemo[qkey] = ([alts[j] for j in top], {alts[j]: bonuses[j] for j in top})
+        scored, known_bonus = looked
         scored = list(scored)
         current = reading[k]
         listed = current in {ch for _cb, ch, _p in scored}
@@ -759,7 +762,8 @@ def _refine(
             got = wmemo.get(window)
             if got is None:
                 got = wmemo[window] = (stats.score(window), words.score(window))
-            s = bonus(alt) + got[0] + WORD_WEIGHT * got[1]
+            b = known_bonus.get(alt)
+            s = (bonus(alt) if b is None else b) + got[0] + WORD_WEIGHT * got[1]
             if quotes:
                 # character and word statistics both weigh the context: pairing weighs for both
                 s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT * _unpaired(line[:pos] + alt[1] + line[pos + 1 :])
@@ -1014,57 +1018,63 @@ def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, pr
     Next to a character that is not Han (punctuation: a guess that ends a run before ``?`` or
     ``，`` or starts one after ``“``), the unknown pair with it scores the guess's word-end or
     word-start factor on top (``stats.ends``/``stats.starts``, one per character) or nothing (a
-    Latin letter, the line's edge): the sorted order is then right only to within the factors'
-    spread, so every alternative within that spread of the last of the best few is looked at
-    too. After a digit the pair scores what follows numbers, which has no such bound: all.
+    Latin letter, the line's edge): next to punctuation the order is sorted with the factor
+    (one order per pattern and side), so it holds there too. After a digit the pair scores what
+    follows numbers, which has no such bound: all.
     """
     n = len(alts)
     if n <= REFINE_KEEP or left.isdigit():
         return list(range(n))
-    spread = 0.0
-    if left and not is_han(left):
-        spread += _factor_spread(stats, "starts")
-    if right and not is_han(right):
-        spread += _factor_spread(stats, "ends")
-    order, bound, special = _quick_order(lattice, pattern, next_byte, script)
-    bigrams = stats.bigrams
+    starts = bool(left) and not is_han(left) and not left.isalnum()
+    ends = bool(right) and not is_han(right) and not right.isalnum()
+    order, bound, special, index, chars = _quick_order(lattice, pattern, next_byte, script, starts, ends)
     chosen = set(special)
-    for j, (_cb, ch, _pen) in enumerate(alts):
-        if ch in present or left + ch in bigrams or (right and ch + right in bigrams):
-            chosen.add(j)
+    # the alternatives the document uses or whose pair with a neighbour the statistics know: set
+    # intersections with the pattern's characters instead of three look-ups per alternative
+    hit = chars & present
+    if left:
+        hit |= chars & successor_set(stats, left)
+    if right:
+        hit |= _before(chars, right)
+    for ch in hit:
+        chosen.update(index[ch])
     taken = 0
     last = 0.0
     for j in order:
         if j in chosen:
             continue
         b = bound[j]
-        if taken >= REFINE_KEEP and b < last - spread - 1e-6:
+        if taken >= REFINE_KEEP and b < last - 1e-6:
             break
         chosen.add(j)
         taken += 1
-        if not spread or taken <= REFINE_KEEP:
-            # (with a spread, measured from the last of the best few: each of those scores at
-            # least its bound plus the smallest factor, more than anything left can reach)
-            last = b
+        last = b
     return sorted(chosen)
 
 
-@lru_cache(maxsize=2)
-def _factor_spread(stats: CharStats, which: str) -> float:
-    """How far apart two Han characters' scores next to punctuation can be beyond their unigrams:
-    the range of the word-start or word-end factors (0 for a character without one)."""
-    factors = getattr(stats, which).values()
-    return max(0.0, max(factors, default=0.0)) - min(0.0, min(factors, default=0.0))
+@lru_cache(maxsize=4096)
+def _before(chars: frozenset, right: str) -> frozenset:
+    """The characters of ``chars`` (a pattern's alternatives) whose pair with ``right`` the bigram
+    statistics know: one look-up per character, kept per pattern and neighbour (an index of
+    predecessors would cost 0.2 s per process to build)."""
+    bigrams = charstats().bigrams
+    return frozenset(ch for ch in chars if ch + right in bigrams)
 
 
-@lru_cache(maxsize=1024)  # about 4 kB each
-def _quick_order(lattice, pattern, next_byte, script) -> tuple:
-    """``(order, bound, special)`` for :func:`_quick_candidates`: the Han alternatives by what
-    they score with no known pair and no cache bonus (less a constant), the non-Han ones apart."""
+@lru_cache(maxsize=1024)  # about 6 kB each
+def _quick_order(lattice, pattern, next_byte, script, starts: bool = False, ends: bool = False) -> tuple:
+    """``(order, bound, special, index, chars)`` for :func:`_quick_candidates`: the Han
+    alternatives by what they score with no known pair and no cache bonus (less a constant; with
+    ``starts``/``ends`` after/before punctuation, whose unknown pair adds the alternative's
+    word-start/word-end factor), the non-Han ones apart, each character's alternatives and the
+    set of those characters."""
     stats = charstats()
     alts = lattice.alternatives(pattern, next_byte)
     bound = []
     special = []
+    index: dict = {}
+    for j, (_cb, ch, _pen) in enumerate(alts):
+        index.setdefault(ch, []).append(j)
     for j, (_cb, ch, pen) in enumerate(alts):
         if not is_han(ch):
             special.append(j)
@@ -1074,9 +1084,14 @@ def _quick_order(lattice, pattern, next_byte, script) -> tuple:
         k_script = stats.scripts.get(ch)
         if script and k_script is not None and k_script != script:
             b -= SCRIPT_PENALTY
-        bound.append(b + stats.logp1(ch))
+        b += stats.logp1(ch)
+        if starts:
+            b += stats.starts.get(ch, 0.0)
+        if ends:
+            b += stats.ends.get(ch, 0.0)
+        bound.append(b)
     order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
-    return order, bound, special
+    return order, bound, special, index, frozenset(index)
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
