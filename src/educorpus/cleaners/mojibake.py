@@ -343,6 +343,14 @@ def _unpaired(line: str) -> int:
 
 # marks after which a paragraph goes on: pauses, opening brackets and quotation marks
 _NOT_FINAL = frozenset("，、；“‘（《「『【〈")
+
+
+def _final_cost(ch: str, right: str) -> float:
+    """What a guessed mark costs when the line ends after it: a paragraph does not end with a mark
+    that asks for more text (强调，), as improbable as a mark left unpaired, weighed the same way."""
+    return (1 + WORD_WEIGHT) * QUOTE_WEIGHT if not right and ch in _NOT_FINAL else 0.0
+
+
 _BAD_OUTPUT = re.compile("[\ufffd\ue000-\uf8ff\x00-\x08\x0a-\x1f]")
 # what a repair of Chinese text brings: a Chinese character or CJK punctuation (a reading into
 # Latin letters alone, 脩脡 → ÑÉ, is no repair of Chinese)
@@ -706,10 +714,7 @@ def _refine(
             k_script = scripts.get(ch)
             if script and k_script is not None and k_script != script:
                 s -= SCRIPT_PENALTY
-            if not right and ch in _NOT_FINAL:
-                # the line ends after it: a paragraph does not end with a mark that asks for more
-                # text (强调，), as improbable as a mark left unpaired, weighed the same way
-                s -= (1 + WORD_WEIGHT) * QUOTE_WEIGHT
+            s -= _final_cost(ch, right)
             # the document's own text says which characters and pairs it uses (one it never
             # uses gains nothing, as _cache_bonus would find after counting)
             return s + (_cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0)
@@ -734,7 +739,9 @@ def _refine(
                     if k_script is not None and k_script != script:
                         s -= SCRIPT_PENALTY
                 s += _cache_bonus(stats, context, left, ch, right, count) if ch in present else 0.0
-                bonuses[j] = s  # bonus(alts[j]): the windows below add it again
+                # bonus(alts[j]) for the windows below (with the line-end cost, which the quick
+                # look's ranking leaves out)
+                bonuses[j] = s - _final_cost(ch, right)
                 s += logp2(left, ch)
                 keys[j] = s + logp2(ch, right) if right else s
             top = sorted(look, key=keys.__getitem__, reverse=True)[:REFINE_KEEP]
