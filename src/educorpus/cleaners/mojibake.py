@@ -968,44 +968,6 @@ def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_
     return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
 
 
-def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Optional[str]:
-    """What an accepted reading may write: for the two confusion rules, each character guessed
-    from destroyed bytes that is not sure (see :func:`_guess_margins`) becomes U+FFFD, counted as
-    unrecoverable like any other, so the output never holds an invented character; None (leave
-    the run as it is) when half of the reading's characters or more would be marks (the garbled
-    text still holds every byte that was seen, U+FFFD holds none) or when the marks would be more
-    than the U+FFFD the run holds (its destroyed bytes written as "?", or lost at its end).
-    Other rules' readings are written as they are.
-    """
-    if c.rule not in _CONFUSIONS or c.exit is None or not c.exit.guesses:
-        return c.text
-    margins = _guess_margins(c, text, line_start, line_end, charstats())
-    unsure = {k for k, m in margins.items() if m < SURE_MARGIN}
-    if not unsure:
-        return c.text
-    garbled = text[c.start : c.end]
-    if 2 * len(unsure) >= len(c.text) or "?" in garbled or len(unsure) > garbled.count("\ufffd"):
-        # (a "?" for a destroyed byte, or a byte lost at the run's end: a mark written for it
-        # would be a U+FFFD the input did not have, and cleaning adds none. Where the input has
-        # U+FFFD, each mark stands for one or two of them: the marks of lost bytes move)
-        return None
-    return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
-
-
-def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_start: int, line_end: int) -> bool:
-    """Whether the step run again over the line, with the repairs so far and ``marked`` in place
-    of ``text[start:end]``, would leave ``marked`` as it is. U+FFFD is a mark of damage: the step
-    run again (the pipeline does, after later steps) reads the marks as destroyed bytes and may
-    guess them after all; marks it would read again are not written (the run is left as it is,
-    which the step leaves again)."""
-    before = [(s, e, t, r) for s, e, t, r in spans if s >= line_start]
-    line = apply_spans(text[line_start:start], [(s - line_start, e - line_start, t, r) for s, e, t, r in before])
-    a = len(line)
-    b = a + len(marked)
-    line += marked + text[end:line_end]
-    return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
-
-
 def _product(pools: list) -> list:
     out = [()]
     for pool in pools:
