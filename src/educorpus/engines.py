@@ -2,7 +2,8 @@
 
 - ``local``: in this process (``num_proc=1``) or in a pool of ``num_proc`` worker processes.
 - ``ray``: Ray Data (``pip install "educorpus[ray]"``) on a local Ray (started on demand with
-  ``num_proc`` CPUs) or an existing cluster (``address="auto"`` or ``"ray://host:10001"``).
+  ``num_proc`` CPUs) or an existing cluster (``address="auto"`` or ``"ray://host:10001"``),
+  through a pool of one actor per CPU.
 
 Both yield results in input order, and both work through the input in windows of bounded size,
 so memory stays bounded however long the stream is. The function must be picklable (a
