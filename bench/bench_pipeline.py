@@ -189,10 +189,15 @@ def main() -> None:
         for r in results:
             cpu_by_pid[r[4]] += r[3]
         cpus = ", ".join(f"{v:.2f}" for v in sorted(cpu_by_pid.values(), reverse=True))
+        # wall time inside tasks over workers x window: what the engine leaves idle (gaps between
+        # tasks, a worker starting late, the tail), which other load on the machine moves little,
+        # unlike the window itself
+        busy = sum(r[2] - r[1] for r in results) / (len(cpu_by_pid) * window)
         say(
             f"pipeline, {args.num_proc} processes ({engine}): {mb / window:.2f} MB/s over the cleaning window "
             f"({window:.2f} s), speed-up x{wall1 / window:.2f} over 1 process; {mb / total_wall:.2f} MB/s "
-            f"including start-up ({total_wall:.2f} s); CPU s per worker: {cpus}; output {same} 1 process"
+            f"including start-up ({total_wall:.2f} s); CPU s per worker: {cpus}; workers busy {busy:.0%} of the window; "
+            f"output {same} 1 process"
         )
         return window
 
