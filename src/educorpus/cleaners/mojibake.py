@@ -968,13 +968,6 @@ def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_
     return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
 
 
-def _product(pools: list) -> list:
-    out = [()]
-    for pool in pools:
-        out = [combo + (a,) for combo in out for a in pool]
-    return out
-
-
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
     """Indices of the alternatives of a guessed character that can be among the
     :data:`REFINE_KEEP` best in :func:`_refine`'s quick look, in their order.
