@@ -612,6 +612,12 @@ CACHE_REACH = 2000  # characters of the document on either side of a run that co
 CACHE_WEIGHT = 0.3  # weight of the context's own counts against the statistics
 
 
+def _context(text: str, start: int, end: int) -> str:
+    """The document around a run (:data:`CACHE_REACH` characters on either side) whose own
+    counts weigh a guess (:func:`_cache_bonus`)."""
+    return text[max(0, start - CACHE_REACH) : start] + "\n" + text[end : end + CACHE_REACH]
+
+
 def _cache_bonus(stats: CharStats, context: str, left: str, ch: str, right: str, count=None) -> float:
     """What the document's own text adds to the log-probability of ``ch`` between ``left`` and
     ``right``: a cache model, the context's counts interpolated with the statistics, so a
@@ -672,7 +678,7 @@ def _refine(
     ckey = ("context", c.start, c.end)
     got = memo.get(ckey)
     if got is None:
-        context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+        context = _context(text, c.start, c.end)
         got = memo[ckey] = (context, frozenset(context), {})
     context, present, counted = got
 
@@ -833,7 +839,7 @@ def _guess_margins(c: _Candidate, text: str, line_start: int, line_end: int, sta
     """
     x, lattice = c.exit, c.lattice
     words = wordstats()
-    context = text[max(0, c.start - CACHE_REACH) : c.start] + "\n" + text[c.end : c.end + CACHE_REACH]
+    context = _context(text, c.start, c.end)
     present = frozenset(context)
     head = text[max(line_start, c.start - REFINE_REACH) : c.start]
     tail = text[c.end : min(line_end, c.end + REFINE_REACH)]
