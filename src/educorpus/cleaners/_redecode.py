@@ -437,6 +437,81 @@ class Lattice:
                     push((i, o2, a, np_), e)
         return [x for end in sorted(exits) for x in exits[end]]
 
+    def may_exit_past(
+        self,
+        tokens: Sequence[Token],
+        end_gpos: int,
+        beyond: int,
+        allow_trailing_wildcard: bool = True,
+        stop_at_sync: bool = False,
+    ) -> bool:
+        """Whether :meth:`decode` (same tokens and flags) can return an :class:`Exit` that ends
+        past garbled position ``beyond``: False only when it surely cannot.
+
+        The decode's paths through the byte lattice, without scores or beams: which bytes may be
+        pending at each character boundary of the garbled text. A path dies where its bytes start
+        no character or complete one the target codec does not have (a pattern with a destroyed
+        byte is taken to have one); with ``stop_at_sync`` it ends at its first exit. Everything
+        the decode prunes by score is kept here, so a reading the decode returns is a path here:
+        when no path reaches a boundary past ``beyond``, no reading ends there. A gbk-shift run's
+        later starts mostly realign (an ASCII byte, a trail byte read on its own) before the
+        attempt's first garbled character, and their readings are all thrown away unread.
+        """
+        n = len(tokens)
+        lens = self._lens
+        codec = self.codec
+        pairs = codec.pairs if codec is not None else None
+        frontier = {()}  # bytes pending at the boundary before token i (() only at i = 0 here)
+        for i in range(n + 1):
+            gpos = tokens[i].gpos if i < n else end_gpos
+            if i > 0:
+                if gpos > beyond:
+                    # a live path past `beyond`: it may yet end there (or exit right here)
+                    if i < n or () in frontier:
+                        return True
+                    if allow_trailing_wildcard and any(lens[p[0]] > len(p) for p in frontier):
+                        return True
+                    return False
+                if stop_at_sync:
+                    frontier.discard(())  # those paths exited here, at or before `beyond`
+            if i >= n or not frontier:
+                return False
+            nxt: set = set()
+            for partial in frontier:
+                for data, _pen, kind in tokens[i].alts:
+                    if kind != "plain":
+                        if kind in ("fold", "drop") and not partial:
+                            continue
+                        if kind == "literal" and partial:
+                            continue
+                    cur = partial
+                    for b in data:
+                        cur = cur + (b,)
+                        need = lens[cur[0]]
+                        if need == 0:
+                            break
+                        if len(cur) >= need:
+                            if W not in cur and not self._has_char(cur, pairs):
+                                break
+                            cur = ()
+                    else:
+                        nxt.add(cur)
+            frontier = nxt
+        return False
+
+    def _has_char(self, pattern: tuple, pairs: Optional[dict]) -> bool:
+        # a complete byte pattern without destroyed bytes: whether the target has a character for
+        # it (as chars_for finds; a one-byte pattern is ASCII in every target)
+        if len(pattern) == 1:
+            return True
+        if pairs is not None:
+            return pattern in pairs
+        try:
+            bytes(pattern).decode("utf-8")
+        except UnicodeDecodeError:
+            return False
+        return True
+
     def _candidates(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
         """``(cands, mismatch)`` for :meth:`_emit`: the characters ``pattern`` may be and the
         penalty of each filled byte the source decoder would have read with ``next_byte``. Pure in

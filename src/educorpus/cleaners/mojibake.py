@@ -504,7 +504,37 @@ def _best_repair(
     # the line says once which decoders may have garbled it (gb18030 is the only source it narrows)
     gb_decoders = _line_decoders(text, line_start, line_end, "gb18030")
 
+    # what consider() finds in one list of readings depends on that list, its start, the source
+    # codec (and so the line's decoders) and the line's bounds, not on the attempt: the walk of a
+    # cluster (see repair_spans) meets the same memoized readings at each of its attempts, so the
+    # document's memo keeps the outcome (the list itself is kept with it: its id is the key).
+    # Only readings that end past the attempt's first character count; attempts come in text
+    # order, so the outcome is kept for those past the first attempt that asked (``after``)
+    cmemo = memo.setdefault("consider", {})
+
     def consider(start, exits, rule, source=None, lattice=None):
+        ckey = (id(exits), start, source, line_start, line_end)
+        got = cmemo.get(ckey)
+        if got is None or c0 < got[1]:
+            got = cmemo[ckey] = (exits, c0, _considered(start, exits, source))
+        for x, g, quotes, known, signal, garbled, realigned in got[2]:
+            if x.end <= c0:
+                continue
+            key = (start, x.end, x.text)
+            if key not in found or found[key].gain < g:
+                c = found[key] = _Candidate(start, x.end, x.text, g, rule)
+                c.paired = quotes > 0
+                c.known = known
+                c.signal = signal
+                c.exit, c.lattice, c.source = x, lattice, source
+                c.garbled = garbled
+                c.kana = kana
+                c.realigned = realigned
+
+    def _considered(start, exits, source) -> list:
+        """The readings of ``exits`` that may replace the text they read, with what is known of
+        each: ``(exit, gain, quotes, known pairs, signal, garbled, realigned)``."""
+        out = []
         for x in exits:
             if x.end <= c0:
                 continue
@@ -522,19 +552,14 @@ def _best_repair(
                 # it is counted, is a destroyed byte it failed to read (鎵? left before 示的)
                 continue
             g, quotes = _gain(stats, text, start, x, line_start, line_end)
-            key = (start, x.end, x.text)
-            if key not in found or found[key].gain < g:
-                c = found[key] = _Candidate(start, x.end, x.text, g, rule)
-                c.paired = quotes > 0
-                # pairs the reading makes, with the characters on either side of it
-                left = text[start - 1] if start > line_start else ""
-                right = text[x.end] if x.end < line_end else ""
-                c.known = stats.known_pairs(left + x.text + right)
-                c.signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
-                c.exit, c.lattice, c.source = x, lattice, source
-                c.garbled = garbled
-                c.kana = kana
-                c.realigned = x.end >= line_end or ord(text[x.end]) < 0x80
+            # pairs the reading makes, with the characters on either side of it
+            left = text[start - 1] if start > line_start else ""
+            right = text[x.end] if x.end < line_end else ""
+            known = stats.known_pairs(left + x.text + right)
+            signal = bool(_STRONG.search(garbled) or _GLUED.search(text, max(line_start, start - 1), x.end))
+            realigned = x.end >= line_end or ord(text[x.end]) < 0x80
+            out.append((x, g, quotes, known, signal, garbled, realigned))
+        return out
 
     def strong() -> bool:
         # a reading this much better is not beaten by another damage class: stop early
@@ -1275,10 +1300,12 @@ def _try_shift(
         prev = text[start - 1] if start > line_start else ""
         key = ("gbk-shift", start, hi, prev, script, line_end)
         done = memo.get(key)
-        if done is not None:
+        if done is not None and c0 >= memo.get(("unread",) + key, c0):
             for exits in done:
-                consider(start, exits, "gbk-shift", None, lattice)
+                if exits:
+                    consider(start, exits, "gbk-shift", None, lattice)
             continue
+        memo.pop(("unread",) + key, None)
         if start in at:
             toks = shared[at[start] :]
         else:
@@ -1288,13 +1315,21 @@ def _try_shift(
         if not toks:
             continue
         end = _token_end(text, toks)
+        trailing = end == line_end
         done = []
         for variant, _name in _shift_starts(toks):
+            if not lattice.may_exit_past(variant, end, c0, trailing, stop_at_sync=True):
+                # every reading of this start ends by the attempt's first garbled character, where
+                # consider() throws it away (and so would every later attempt, which starts further
+                # on): not decoded. The memo says up to where that holds
+                done.append(())
+                memo[("unread",) + key] = c0
+                continue
             exits = lattice.decode(
                 variant,
                 prev,
                 end,
-                allow_trailing_wildcard=end == line_end,
+                allow_trailing_wildcard=trailing,
                 script=script,
                 right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
@@ -1385,7 +1420,7 @@ def repair_spans(text: str, check: bool = True) -> list[Span]:
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
             attempts += 1
-            if len(memo) + len(memo.get("windows", ())) + len(memo.get("quick", ())) > MEMO_LIMIT:
+            if len(memo) + sum(len(memo.get(k, ())) for k in ("windows", "quick", "consider")) > MEMO_LIMIT:
                 # a giant document: keep the memo's memory bounded
                 memo.clear()
             cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules)
