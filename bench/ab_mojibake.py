@@ -40,6 +40,11 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--base", required=True, help="checkout of the old code (its src/ is read)")
     ap.add_argument("--mb", type=float, default=1.0, help="size of the corpus_gen corpus")
+    ap.add_argument(
+        "--split",
+        action="store_true",
+        help="also split each version's CPU by what its search (_best_repair) ends in: a repair, or a cluster left alone",
+    )
     args = ap.parse_args()
 
     from corpus_gen import generate_pages
@@ -62,11 +67,24 @@ def main() -> None:
     score = {old: old_stats.WordStats.score, new: current_stats.WordStats.score}
 
     pages = generate_pages(args.mb)
+    split = {old: [0.0, 0.0, 0, 0], new: [0.0, 0.0, 0, 0]}  # CPU repaired, left alone; their calls
+    if args.split:
+        for m in (old, new):
+            def timed(*a, _m=m, _search=m._best_repair, **k):
+                t = time.process_time()
+                cand = _search(*a, **k)
+                left = cand is None or not _m._accept(cand)
+                split[_m][left] += time.process_time() - t
+                split[_m][2 + left] += 1
+                return cand
+
+            m._best_repair = timed
     for m in (old, new):  # tables built outside the timing, for both
         current_stats.WordStats.score = score[m]
         for p in pages[:5]:
             m.repair_spans(p)
     cpu = {old: 0.0, new: 0.0}
+    split[old][:] = split[new][:] = [0.0, 0.0, 0, 0]
     differ = 0
     for i, page in enumerate(pages):
         spans = {}
@@ -81,6 +99,10 @@ def main() -> None:
     size = sum(len(p.encode("utf-8")) for p in pages) / 1e6
     print(f"{len(pages)} pages, {size:.2f} MB; repair_spans CPU s: old {cpu[old]:.2f}, new {cpu[new]:.2f}"
           f" (new/old {cpu[new] / cpu[old]:.3f}); pages whose spans differ: {differ}")
+    if args.split:
+        (ro, lo, nro, nlo), (rn, ln, nrn, nln) = split[old], split[new]
+        print(f"  searches that end in a repair: old {ro:.2f} ({nro} calls), new {rn:.2f} ({nrn}) (new/old {rn / max(ro, 1e-9):.3f})")
+        print(f"  searches that leave their cluster alone: old {lo:.2f} ({nlo}), new {ln:.2f} ({nln}) (new/old {ln / max(lo, 1e-9):.3f})")
 
 
 if __name__ == "__main__":

@@ -453,28 +453,30 @@ class Lattice:
         no character or complete one the target codec does not have (a pattern with a destroyed
         byte is taken to have one); with ``stop_at_sync`` it ends at its first exit. Everything
         the decode prunes by score is kept here, so a reading the decode returns is a path here:
-        when no path reaches a boundary past ``beyond``, no reading ends there. A gbk-shift run's
+        when no path exits past ``beyond``, no reading ends there. A gbk-shift run's
         later starts mostly realign (an ASCII byte, a trail byte read on its own) before the
         attempt's first garbled character, and their readings are all thrown away unread.
         """
         n = len(tokens)
+        if not n:
+            return False
         lens = self._lens
         codec = self.codec
         pairs = codec.pairs if codec is not None else None
         frontier = {()}  # bytes pending at the boundary before token i (() only at i = 0 here)
         for i in range(n + 1):
-            gpos = tokens[i].gpos if i < n else end_gpos
             if i > 0:
-                if gpos > beyond:
-                    # a live path past `beyond`: it may yet end there (or exit right here)
-                    if i < n or () in frontier:
+                gpos = tokens[i].gpos if i < n else end_gpos
+                if () in frontier:
+                    # paths at a character boundary of the garbled text exit here
+                    if gpos > beyond:
                         return True
-                    if allow_trailing_wildcard and any(lens[p[0]] > len(p) for p in frontier):
-                        return True
-                    return False
-                if stop_at_sync:
-                    frontier.discard(())  # those paths exited here, at or before `beyond`
-            if i >= n or not frontier:
+                    if stop_at_sync:
+                        frontier.discard(())  # ... and end
+                if i == n:
+                    # the run ends inside a character: its last byte(s) were lost
+                    return gpos > beyond and allow_trailing_wildcard and any(lens[p[0]] > len(p) for p in frontier)
+            if not frontier:
                 return False
             nxt: set = set()
             for partial in frontier:

@@ -1242,7 +1242,8 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
         prev = text[start - 1] if start > line_start else ""
         key = (rule, start, hi, prev, script, min(line_end, hi + 1))
         exits = memo.get(key)
-        if exits is None:
+        if exits is None or c0 < memo.get(("unread",) + key, c0):
+            memo.pop(("unread",) + key, None)
             if start in at:
                 toks = shared[at[start] :]
             else:
@@ -1252,9 +1253,16 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
             if not toks:
                 continue
             end = toks[-1].gpos + 1
+            if not lattice.may_exit_past(toks, end, c0):
+                # no reading of this start gets past the attempt's first garbled character (the
+                # target codec has no character for its bytes before that): see _try_shift
+                exits = memo[key] = ()
+                memo[("unread",) + key] = c0
+                continue
             right = text[start : min(line_end, hi + 1)]
             exits = memo[key] = lattice.decode(toks, prev, end, script=script, right=right)
-        consider(start, exits, rule, source, lattice)
+        if exits:
+            consider(start, exits, rule, source, lattice)
 
 
 def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tuple]:
