@@ -45,6 +45,11 @@ def main() -> None:
         action="store_true",
         help="also split each version's CPU by what its search (_best_repair) ends in: a repair, or a cluster left alone",
     )
+    ap.add_argument(
+        "--cleaned",
+        action="store_true",
+        help="search the pipeline's output instead of the raw pages (what the pipeline's recheck searches)",
+    )
     args = ap.parse_args()
 
     from corpus_gen import generate_pages
@@ -67,6 +72,10 @@ def main() -> None:
     score = {old: old_stats.WordStats.score, new: current_stats.WordStats.score}
 
     pages = generate_pages(args.mb)
+    if args.cleaned:
+        import educorpus
+
+        pages = [educorpus.clean(p) for p in pages]
     split = {old: [0.0, 0.0, 0, 0], new: [0.0, 0.0, 0, 0]}  # CPU repaired, left alone; their calls
     if args.split:
         for m in (old, new):
