@@ -371,7 +371,8 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
     """
     if _BAD_OUTPUT.search(text) or not _CJK.search(text) or _QUESTION_IN_HAN.search(text):
         return False
-    if not set(text) - set(garbled):
+    chars = set(text)
+    if not chars - set(garbled):
         return False
     if 2 * x.wildcards > len(x.data):
         return False
@@ -380,9 +381,12 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         # a wrong run boundary: a sound character whose GBK bytes happen to be valid UTF-8 (每 =
         # C3 BF, read as "ÿ"), not text (pinyin and names stand apart from the characters)
         return False
-    odd = [i for i, ch in enumerate(text) if stats.logp1(ch) <= LOGP_SYMBOL]
-    if not odd:
+    # (each distinct character looked up once: the byte-for-byte confusions ask this of a reading
+    # at every character boundary of their run, each one a character longer)
+    logp1 = stats.logp1
+    if not any(logp1(ch) <= LOGP_SYMBOL for ch in chars):
         return True
+    odd = [i for i, ch in enumerate(text) if logp1(ch) <= LOGP_SYMBOL]
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
