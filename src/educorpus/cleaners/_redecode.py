@@ -463,7 +463,7 @@ class Lattice:
         lens = self._lens
         codec = self.codec
         pairs = codec.pairs if codec is not None else None
-        frontier = {()}  # bytes pending at the boundary before token i (() only at i = 0 here)
+        frontier = {()}  # the bytes a path may have pending at the boundary before token i
         for i in range(n + 1):
             if i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos

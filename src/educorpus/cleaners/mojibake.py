@@ -513,7 +513,8 @@ def _best_repair(
     # cluster (see repair_spans) meets the same memoized readings at each of its attempts, so the
     # document's memo keeps the outcome (the list itself is kept with it: its id is the key).
     # Only readings that end past the attempt's first character count; attempts come in text
-    # order, so the outcome is kept for those past the first attempt that asked (``after``)
+    # order, so the outcome is kept for those past the first attempt that asked (its c0, kept
+    # with it: an earlier attempt would compute it again)
     cmemo = memo.setdefault("consider", {})
 
     def consider(start, exits, rule, source=None, lattice=None):
