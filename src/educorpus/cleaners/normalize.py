@@ -23,9 +23,12 @@ _FULLWIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 # ASCII punctuation right after Chinese text (a run, so `?!` converts as a whole), or between a
 # percentage and Chinese text (`占比38.3%,布局`)
 _PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CONTEXT}])[,:;!?]+|(?<=%)[,;](?=[{HAN}])")
-_PUNCT_RUN = re.compile("[,:;!?]+")
-_CJK_CONTEXT_CHAR = re.compile(f"[{CJK_CONTEXT}]")
-_HAN_CHAR = re.compile(f"[{HAN}]")
+# what _PUNCT_AFTER_CJK matches (tests/test_normalize.py checks it), written to start with
+# the punctuation class: the engine scans in C for the next ASCII mark, instead of trying the
+# lookbehinds at every position of the page; a run converts as a whole after Chinese context
+# (its first mark has Chinese before it: any later mark has a mark before it, so only the run's
+# start can match the first branch), or `%,` / `%;` before Chinese converts its one mark
+_PUNCT_SPANS = re.compile(f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,:;!?])[,:;!?]*|(?<=%[,;])(?=[{HAN}]))")
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
@@ -49,19 +52,7 @@ _NEWLINES = re.compile("\n+")
 
 def punctuation_spans(text: str) -> list[Span]:
     """Spans turning ASCII ``,:;!?`` after Chinese text (or a full-width bracket) full width."""
-    # what _PUNCT_AFTER_CJK matches, found run by run: a run of ASCII punctuation converts as a
-    # whole after Chinese context; otherwise only `%,` before Chinese (one character) does. The
-    # engine scans for the runs in C instead of trying the lookbehinds at every position.
-    spans: list[Span] = []
-    for m in _PUNCT_RUN.finditer(text):
-        s, e = m.span()
-        if not s:
-            continue
-        if _CJK_CONTEXT_CHAR.match(text, s - 1):
-            spans.append((s, e, m.group().translate(_FULLWIDTH), "fullwidth-punct"))
-        elif text[s - 1] == "%" and text[s] in ",;" and _HAN_CHAR.match(text, s + 1):
-            spans.append((s, s + 1, text[s].translate(_FULLWIDTH), "fullwidth-punct"))
-    return spans
+    return [(m.start(), m.end(), m.group().translate(_FULLWIDTH), "fullwidth-punct") for m in _PUNCT_SPANS.finditer(text)]
 
 
 def paren_spans(text: str) -> list[Span]:

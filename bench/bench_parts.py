@@ -1,0 +1,141 @@
+"""CPU time of the pipeline's parts, each replayed alone on the inputs it gets inside the pipeline.
+
+``bench_pipeline.py`` prints one "(edit log etc.)" figure for everything outside the steps' runs.
+This splits it and times the cheap steps precisely enough to compare two versions of the code:
+
+1. the default pipeline runs once over the seed-derived corpus, recording what every part
+   receives: each step's input text (with the metadata the step saw), the texts the steps'
+   ``recheck`` functions were asked about, and the metadata ``_fix_fields`` worked on;
+2. then, ``--repeat`` times, every part runs alone on its recorded inputs: each step's
+   ``StepContext.begin`` + ``run`` (its ``StepContext.replace``/``flag`` calls included) and its
+   ``StepContext.finish``, each ``recheck``, and ``_fix_fields``. The least CPU time of the
+   repeats is printed with the largest (a shared machine only ever adds time).
+
+The mojibake and substitution steps (other branches' work) are timed in the recorded run only,
+once; their rows and the mojibake recheck (``may_repair_again``) are left out of "cheap parts".
+
+    PYTHONPATH=src python bench/bench_parts.py --mb 2 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import dataclasses
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+import educorpus  # noqa: E402
+from corpus_gen import generate_pages  # noqa: E402
+from educorpus import cleaners, pipeline  # noqa: E402
+from educorpus.document import StepContext  # noqa: E402
+
+clock = time.process_time
+EXPENSIVE = ("mojibake", "substitution")
+
+
+def record(pages: list[str]):
+    """Run the pipeline once; return the recorded inputs and the CPU time of the expensive parts."""
+    runs: dict[str, list] = defaultdict(list)
+    rechecks: dict[str, list[str]] = defaultdict(list)
+    fields: list = []
+    once: dict[str, float] = defaultdict(float)
+
+    def wrap(step):
+        def run(text, ctx):
+            runs[step.name].append((text, copy.deepcopy(ctx.meta), ctx.config))
+            t = clock()
+            out = step.run(text, ctx)
+            once[f"run {step.name}"] += clock() - t
+            return out
+
+        def recheck(text):
+            rechecks[step.name].append(text)
+            t = clock()
+            out = step.recheck(text)
+            once[f"recheck {step.name}"] += clock() - t
+            return out
+
+        return dataclasses.replace(step, run=run, recheck=recheck if step.recheck else None)
+
+    def fix_fields(chosen, ctx):
+        fields.append((chosen, copy.deepcopy(ctx.meta), ctx.config))
+        return original_fix(chosen, ctx)
+
+    original, original_fix = cleaners.PIPELINE, pipeline._fix_fields
+    cleaners.PIPELINE = tuple(wrap(s) for s in original)
+    pipeline._fix_fields = fix_fields
+    try:
+        t = clock()
+        for p in pages:
+            educorpus.clean_and_explain(p)
+        once["total"] = clock() - t
+    finally:
+        cleaners.PIPELINE, pipeline._fix_fields = original, original_fix
+    # the recorded steps are the wrappers: give _fix_fields the real ones
+    by_name = {s.name: s for s in original}
+    fields = [(tuple(by_name[s.name] for s in chosen), meta, cfg) for chosen, meta, cfg in fields]
+    return runs, rechecks, fields, once
+
+
+def replay(runs, rechecks, fields) -> dict[str, float]:
+    acc: dict[str, float] = defaultdict(float)
+    for step in cleaners.PIPELINE:
+        if step.name in EXPENSIVE:
+            continue
+        t_run = t_fin = 0.0
+        for text, meta, cfg in runs[step.name]:
+            ctx = StepContext(cfg, copy.deepcopy(meta), {})
+            t = clock()
+            ctx.begin(step.name, text)
+            step.run(text, ctx)
+            t1 = clock()
+            ctx.finish(1)
+            t_fin += clock() - t1
+            t_run += t1 - t
+        acc[f"run {step.name}"] = t_run
+        acc[f"finish {step.name}"] = t_fin
+        if step.recheck and step.name not in EXPENSIVE:
+            t = clock()
+            for text in rechecks[step.name]:
+                step.recheck(text)
+            acc[f"recheck {step.name}"] = clock() - t
+    t_fix = 0.0
+    for chosen, meta, cfg in fields:
+        ctx = StepContext(cfg, copy.deepcopy(meta), {})
+        t = clock()
+        pipeline._fix_fields(chosen, ctx)
+        t_fix += clock() - t
+    acc["_fix_fields"] = t_fix
+    acc["cheap parts"] = sum(acc.values())
+    return acc
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--mb", type=float, default=2.0)
+    ap.add_argument("--seed", type=int, default=7)
+    ap.add_argument("--repeat", type=int, default=5)
+    args = ap.parse_args()
+    pages = generate_pages(args.mb, args.seed)
+    mb = sum(len(p.encode()) for p in pages) / 1e6
+    for p in generate_pages(0.02, seed=99):  # warm up: OpenCC, jieba, tables
+        educorpus.clean_and_explain(p)
+    runs, rechecks, fields, once = record(pages)
+    print(f"{len(pages)} pages, {mb:.2f} MB (corpus_gen seed {args.seed})")
+    print("recorded run, CPU s (once, inside the pipeline): " + ", ".join(f"{k} {v:.3f}" for k, v in once.items()))
+    results = [replay(runs, rechecks, fields) for _ in range(args.repeat)]
+    print(f"each part alone on its recorded inputs, CPU s: least (most) of {args.repeat}")
+    for k in results[0]:
+        vals = [r[k] for r in results]
+        print(f"  {k:22} {min(vals):7.4f} ({max(vals):.4f})")
+
+
+if __name__ == "__main__":
+    main()
