@@ -219,6 +219,7 @@ _START_END = itemgetter(0, 1)
 _STARTS = itemgetter(0)
 _ENDS = itemgetter(1)
 _AFTER = itemgetter(2)
+_RULE = itemgetter(3)
 
 
 def _coalesce(text: str, spans: list[Span]) -> list[Span]:
@@ -317,18 +318,19 @@ def _compose(
             i += 1
         out.extend(old[k:lo])
         k = max(k, lo)
-        gs = min(starts[lo], spans[0][0])
-        ge = max(ends[hi - 1], max(sp[1] for sp in spans))
+        gs = min(starts[lo], span[0])
+        # the spans' ends do not decrease (apply_spans checked them), so the last one's is the largest
+        ge = max(ends[hi - 1], spans[-1][1])
         os_ = old[lo][0] if starts[lo] <= gs else gs - prefix[lo]
         oe = old[hi - 1][1] + (ge - ends[hi - 1])
-        after = apply_spans(cur[gs:ge], [(sp[0] - gs, sp[1] - gs, sp[2], sp[3]) for sp in spans])
-        rules: list[str] = []
-        for rule in [o[3] for o in old[lo:hi]] + [sp[3] for sp in spans]:
-            for part in rule.split("+"):
-                if part not in rules:
-                    rules.append(part)
+        if len(spans) == 1:  # the common group (a space dropped next to a converted mark): no span list
+            after = cur[gs : span[0]] + span[2] + cur[span[1] : ge]
+        else:
+            after = apply_spans(cur[gs:ge], [(sp[0] - gs, sp[1] - gs, sp[2], sp[3]) for sp in spans])
         if orig[os_:oe] != after:
-            out.append((os_, oe, after, "+".join(rules)))
+            # the rules' parts, each once, in order of first appearance
+            rules = "+".join(dict.fromkeys("+".join([*map(_RULE, old[lo:hi]), *map(_RULE, spans)]).split("+")))
+            out.append((os_, oe, after, rules))
         k = hi
     out.extend(old[k:])
     return out

@@ -47,7 +47,7 @@ _WHITESPACE = re.compile(
 # in C) and decides in Python, once per run, what the alternatives would have decided
 _WS_RUN = re.compile(f"{_WS}+")
 _BLANK_LINES = re.compile(r"\A\n+|\n+\Z|\n{2,}")
-_NEWLINES = re.compile("\n+")
+_NEWLINE_RUNS = re.compile("\n\n+")
 
 
 def punctuation_spans(text: str) -> list[Span]:
@@ -113,15 +113,17 @@ def whitespace_spans(text: str) -> list[Span]:
 
 
 def blank_line_spans(text: str) -> list[Span]:
-    # what _BLANK_LINES matches, found from the runs of newlines: a run at either end of the text,
-    # or of two or more. A pattern starting with a literal is scanned for in C; _BLANK_LINES's
+    # what _BLANK_LINES matches: a run of newlines at either end of the text, or of two or more.
+    # The runs of two or more are found by a pattern starting with a literal (scanned for in C);
+    # the ends are looked at directly, so a page's single line breaks cost nothing. _BLANK_LINES's
     # anchors and alternation were tried at every position of the page.
     n = len(text)
-    return [
-        (s, e, "" if s == 0 or e == n else "\n", "blank-lines")
-        for s, e in map(re.Match.span, _NEWLINES.finditer(text))
-        if e - s > 1 or s == 0 or e == n
-    ]
+    spans = [(s, e, "" if s == 0 or e == n else "\n", "blank-lines") for s, e in map(re.Match.span, _NEWLINE_RUNS.finditer(text))]
+    if text.startswith("\n") and not text.startswith("\n\n"):  # one line break opening the text
+        spans.insert(0, (0, 1, "", "blank-lines"))
+    if n > 1 and text.endswith("\n") and not text.endswith("\n\n"):  # one closing it (not the same)
+        spans.append((n - 1, n, "", "blank-lines"))
+    return spans
 
 
 _PASSES = (paren_spans, punctuation_spans, whitespace_spans, blank_line_spans)
