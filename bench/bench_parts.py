@@ -92,6 +92,8 @@ TEXT_CACHES = (
     ("educorpus.cleaners._line_rules", "_match_short"),
     ("educorpus.cleaners.unicode", "_line_ftfy_spans"),
     ("educorpus.cleaners.pinyin", "_verdict"),
+    ("educorpus.cleaners.script", "_field_in"),
+    ("educorpus.cleaners.normalize", "_normalize_field"),
 )
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from functools import lru_cache
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
@@ -148,9 +149,14 @@ def run(text: str, ctx: StepContext) -> str:
     return text
 
 
+# metadata values repeat across the pages of a site (source, author, editor): normalized once per
+# process each
+_normalize_field = lru_cache(maxsize=4096)(normalize)
+
+
 STEP = Step(
     "normalize",
     "ASCII punctuation after Chinese back to full width; spaces, indentation, blank lines; one paragraph per line",
     run,
-    fix_field=lambda value, _ctx: normalize(value),
+    fix_field=lambda value, _ctx: _normalize_field(value),
 )
