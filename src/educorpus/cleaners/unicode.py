@@ -70,7 +70,11 @@ _FTFY_TRIGGER = re.compile(
     f"[{_STRONG}{_WEAK}&](?:(?<=[{_STRONG}])|(?<=[{_WEAK}])[{_AFTER_WEAK}]|(?<=&)#?[0-9A-Za-z]+;)"
 )
 
-_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
+# line breaks: CRLF as one, else each of CR, U+2028/2029, NEL, VT, FF (the plain statement,
+# "\r\n|[\r\u2028\u2029\u0085\x0b\x0c]", is _PLAIN_LINE_BREAKS in tests/test_unicode_trigger.py),
+# written to start with one character class so the engine skips in C to the next candidate (the
+# alternation was tried at every position: 2.3x slower on Chinese pages)
+_LINE_BREAKS = re.compile("[\r\u2028\u2029\u0085\x0b\x0c](?:(?<=\r)\n)?")
 # control characters left after ftfy (tab and newline are text)
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # zero-width characters that carry nothing in Chinese text; ZWJ/ZWNJ only between Han characters
