@@ -13,7 +13,6 @@ point or an abbreviation), and straight double quotes (their direction cannot be
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 
 from ..document import Span, StepContext, apply_spans
@@ -33,7 +32,6 @@ _PUNCT_SPANS = re.compile(f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,:;!?])[,:;!?]*|(?<=%[
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
-_CJK_RUN = re.compile(f"[{HAN}{KANA}]+")
 
 _WS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _WS_NOT_SPACE = "[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -76,20 +74,23 @@ def paren_spans(text: str) -> list[Span]:
         nxt = len(text) + 1 if nl < 0 else nl + 1
         line = text[line_start : nxt - 1]
         if _HAS_CJK.search(line):
-            # runs of Chinese, not every Chinese character: the first one after j is found by a
-            # binary search on the runs' ends
-            runs = [m.span() for m in _CJK_RUN.finditer(line)]
-            run_ends = [e for _s, e in runs]
-            stack: list[int] = []
+            # each opening bracket is stacked with the first Chinese character after it (n: none);
+            # the openings come in order, so a search is needed only past the last one found, and
+            # the searches scan disjoint stretches of the line: linear whatever the nesting
+            stack: list[tuple[int, int]] = []
+            n = len(line)
+            first = -1  # the first Chinese character after the last opening stacked
             for m in _PARENS.finditer(line):
                 i = m.start()
                 if line[i] in "(（":
-                    stack.append(i)
+                    if first <= i:
+                        cjk = _HAS_CJK.search(line, i + 1)
+                        first = cjk.start() if cjk else n
+                    stack.append((i, first))
                 elif stack:
-                    j = stack.pop()
+                    j, after_j = stack.pop()
                     if line[j] == "(" or line[i] == ")":
-                        k = bisect_right(run_ends, j + 1)  # first run holding a position > j
-                        if k < len(runs) and max(runs[k][0], j + 1) < i:  # Chinese inside the pair
+                        if after_j < i:  # Chinese inside the pair
                             if line[j] == "(":
                                 spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
                             if line[i] == ")":

@@ -149,11 +149,12 @@ def ftfy_spans(text: str) -> list[Span]:
     return spans
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _line_ftfy_spans(line: str) -> tuple[Span, ...]:
     # what ftfy changes in one line, in the line's coordinates: a pure function of the line, kept
     # per process because the same lines come back, in the recheck after the step's own run (a
-    # line no later step touched) and across the pages of a site (its menus and footers)
+    # line no later step touched) and across the pages of a site (its menus and footers); 1024
+    # lines hold a page's worth many times over and bound the memory a long paragraph can take
     fixed, explanation = _ftfy_to_fixed_point(line)
     if fixed == line:
         return ()
