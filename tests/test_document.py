@@ -66,3 +66,12 @@ def test_merged_edits_name_each_rule_once_in_order_of_appearance():
     cur = ctx.replace(cur, [(1, 2, "P", "r2+r1"), (2, 3, "Q", "r3")])
     assert cur == "aPQd"
     assert [(e.before, e.after, e.rule, e.position) for e in ctx.finish()] == [("bc", "PQ", "r1+r2+r3", 1)]
+
+
+def test_the_log_builds_edits_equal_to_the_dataclass():
+    from educorpus.document import Edit, _edit
+
+    args = ("normalize", "fullwidth-punct", ",", "，", 4, 2)
+    made, plain = _edit(*args), Edit(*args)
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert made.to_dict() == plain.to_dict()

@@ -12,7 +12,7 @@ Not handled here: overlapping spans within one pass are a programming error and 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from operator import add, itemgetter, sub
 from typing import Any, Callable, Iterable, Sequence
@@ -197,9 +197,10 @@ def _edit_maker() -> Callable[[str, str, str, str, int, int], Edit]:
     # (which goes through object.__setattr__ field by field): the slots are filled through their
     # descriptors. finish() builds every Edit of the log (about 25,000 per MB of pages).
     new = object.__new__
-    set_step, set_rule, set_before, set_after, set_position, set_round = (
-        Edit.__dict__[f].__set__ for f in ("step", "rule", "before", "after", "position", "round")
-    )
+    names = ("step", "rule", "before", "after", "position", "round")
+    if tuple(f.name for f in fields(Edit)) != names:  # a field added to Edit must be set here too
+        raise RuntimeError(f"_edit_maker sets {names}, Edit has {tuple(f.name for f in fields(Edit))}")
+    set_step, set_rule, set_before, set_after, set_position, set_round = (Edit.__dict__[f].__set__ for f in names)
 
     def make(step: str, rule: str, before: str, after: str, position: int, round: int) -> Edit:
         e = new(Edit)
