@@ -48,3 +48,30 @@ def test_two_insertions_at_one_place_replay_in_order():
     out = ctx.replace("ab", [(1, 1, "X", "r"), (1, 1, "Y", "r")])
     assert out == "aXYb"
     assert replay("ab", ctx.finish()) == "aXYb"
+
+
+def test_merged_edits_name_each_rule_once_in_order_of_appearance():
+    # a later pass's span touching an earlier edit merges with it: one edit, its rule the parts
+    # of both, each once (one span in the group, and two)
+    ctx = StepContext(None, {}, {})
+    ctx.begin("demo", "abc")
+    cur = ctx.replace("abc", [(1, 2, "X", "r1")])
+    cur = ctx.replace(cur, [(1, 2, "Y", "r2")])
+    cur = ctx.replace(cur, [(0, 2, "Z", "r1")])
+    assert cur == "Zc"
+    assert [(e.before, e.after, e.rule, e.position) for e in ctx.finish()] == [("ab", "Z", "r1+r2", 0)]
+
+    ctx.begin("demo", "abcd")
+    cur = ctx.replace("abcd", [(1, 3, "XY", "r1")])
+    cur = ctx.replace(cur, [(1, 2, "P", "r2+r1"), (2, 3, "Q", "r3")])
+    assert cur == "aPQd"
+    assert [(e.before, e.after, e.rule, e.position) for e in ctx.finish()] == [("bc", "PQ", "r1+r2+r3", 1)]
+
+
+def test_the_log_builds_edits_equal_to_the_dataclass():
+    from educorpus.document import Edit, _edit
+
+    args = ("normalize", "fullwidth-punct", ",", "，", 4, 2)
+    made, plain = _edit(*args), Edit(*args)
+    assert made == plain and hash(made) == hash(plain) and repr(made) == repr(plain)
+    assert made.to_dict() == plain.to_dict()

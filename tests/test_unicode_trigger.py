@@ -20,6 +20,7 @@ _ALPHABET = "教育a;#&1éÃ©\xa0\xb7\u0101\u01ce\u2014\u201c\u2122\ufffd\x85\x
 texts = st.text(alphabet=_ALPHABET, max_size=40)
 _PLAIN_SIGNS = re.compile(uc._FTFY_SIGNS)
 _PLAIN_ANYTHING = re.compile(uc._FTFY_SIGNS + f"|[{uc._OTHER}]")
+_PLAIN_LINE_BREAKS = re.compile("\r\n|[\r\u2028\u2029\u0085\x0b\x0c]")
 
 
 @settings(max_examples=500)
@@ -46,3 +47,9 @@ def _ftfy_spans_every_line(text):
 @given(texts)
 def test_ftfy_spans_as_if_every_line_were_searched(text):
     assert uc.ftfy_spans(text) == _ftfy_spans_every_line(text)
+
+
+@settings(max_examples=500)
+@given(texts)
+def test_line_breaks_match_the_plain_statement(text):
+    assert [m.span() for m in uc._LINE_BREAKS.finditer(text)] == [m.span() for m in _PLAIN_LINE_BREAKS.finditer(text)]

@@ -12,10 +12,10 @@ Not handled here: overlapping spans within one pass are a programming error and 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from itertools import accumulate
 from operator import add, itemgetter, sub
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 Span = tuple[int, int, str, str]  # (start, end, replacement, rule) in the text a pass receives
 
@@ -183,8 +183,8 @@ class StepContext:
         if not self._flags:
             # the order the general path below gives, (position, end in the input), sorted on the
             # tuples by a C key instead of a Python lambda per edit (normalize makes hundreds)
-            return [Edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in sorted(self._edits, key=_START_END)]
-        edits = [Edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in self._edits]
+            return [_edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in sorted(self._edits, key=_START_END)]
+        edits = [_edit(step, rule, orig[s:e], after, s, round) for s, e, after, rule in self._edits]
         for pos, rule, t in self._flags:
             if self._orig[pos : pos + len(t)] == t:  # a flag inside text this step rewrote is kept in meta only
                 edits.append(Edit(step, rule, t, t, pos, round))
@@ -192,10 +192,35 @@ class StepContext:
         return edits
 
 
+def _edit_maker() -> Callable[[str, str, str, str, int, int], Edit]:
+    # Edit(...) as finish() needs it, a third faster than the frozen dataclass's own __init__
+    # (which goes through object.__setattr__ field by field): the slots are filled through their
+    # descriptors. finish() builds every Edit of the log (about 25,000 per MB of pages).
+    new = object.__new__
+    names = ("step", "rule", "before", "after", "position", "round")
+    if tuple(f.name for f in fields(Edit)) != names:  # a field added to Edit must be set here too
+        raise RuntimeError(f"_edit_maker sets {names}, Edit has {tuple(f.name for f in fields(Edit))}")
+    set_step, set_rule, set_before, set_after, set_position, set_round = (Edit.__dict__[f].__set__ for f in names)
+
+    def make(step: str, rule: str, before: str, after: str, position: int, round: int) -> Edit:
+        e = new(Edit)
+        set_step(e, step)
+        set_rule(e, rule)
+        set_before(e, before)
+        set_after(e, after)
+        set_position(e, position)
+        set_round(e, round)
+        return e
+
+    return make
+
+
+_edit = _edit_maker()
 _START_END = itemgetter(0, 1)
 _STARTS = itemgetter(0)
 _ENDS = itemgetter(1)
 _AFTER = itemgetter(2)
+_RULE = itemgetter(3)
 
 
 def _coalesce(text: str, spans: list[Span]) -> list[Span]:
@@ -294,18 +319,19 @@ def _compose(
             i += 1
         out.extend(old[k:lo])
         k = max(k, lo)
-        gs = min(starts[lo], spans[0][0])
-        ge = max(ends[hi - 1], max(sp[1] for sp in spans))
+        gs = min(starts[lo], span[0])
+        # the spans' ends do not decrease (apply_spans checked them), so the last one's is the largest
+        ge = max(ends[hi - 1], spans[-1][1])
         os_ = old[lo][0] if starts[lo] <= gs else gs - prefix[lo]
         oe = old[hi - 1][1] + (ge - ends[hi - 1])
-        after = apply_spans(cur[gs:ge], [(sp[0] - gs, sp[1] - gs, sp[2], sp[3]) for sp in spans])
-        rules: list[str] = []
-        for rule in [o[3] for o in old[lo:hi]] + [sp[3] for sp in spans]:
-            for part in rule.split("+"):
-                if part not in rules:
-                    rules.append(part)
+        if len(spans) == 1:  # the common group (a space dropped next to a converted mark): no span list
+            after = cur[gs : span[0]] + span[2] + cur[span[1] : ge]
+        else:
+            after = apply_spans(cur[gs:ge], [(sp[0] - gs, sp[1] - gs, sp[2], sp[3]) for sp in spans])
         if orig[os_:oe] != after:
-            out.append((os_, oe, after, "+".join(rules)))
+            # the rules' parts, each once, in order of first appearance
+            rules = "+".join(dict.fromkeys("+".join([*map(_RULE, old[lo:hi]), *map(_RULE, spans)]).split("+")))
+            out.append((os_, oe, after, rules))
         k = hi
     out.extend(old[k:])
     return out

@@ -308,7 +308,9 @@ def classify(text: str, keep_captions: bool = False) -> tuple[dict[int, str], di
     return _classify(_split(text), keep_captions)
 
 
-def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[str, Any]]:
+def _classify(page: "_Page", keep_captions: bool, with_meta: bool = True) -> tuple[dict[int, str], dict[str, Any]]:
+    # with_meta=False: the drops only (the meta is {}); the fields are read from the dropped lines
+    # after every drop is decided, so leaving them out changes no drop
     lines = page.text
     content = [i for i, k in enumerate(page.kind) if k == _CONTENT]
     rule: dict[int, Rule] = {}
@@ -409,6 +411,8 @@ def _classify(page: "_Page", keep_captions: bool) -> tuple[dict[int, str], dict[
         photos = any(r.family == "captions" for r in rule.values())
         drops.update(_captions(content, para, drops, lines, bs, be, photos))
 
+    if not with_meta:
+        return dict(sorted(drops.items())), {}
     meta = _extract(sorted(i for i in drops if i in rule and rule[i].role == "meta" and drops[i] == rule[i].name), rule, lines, hs)
     meta["title"] = meta_title
     return dict(sorted(drops.items())), meta
@@ -782,7 +786,7 @@ def strip_boilerplate(text: str, keep_captions: bool = False) -> str:
     '分享了办学经验。\\n来源于一线教师的经验。'
     """
     page = _split(text)
-    drops, _meta = _classify(page, keep_captions)
+    drops, _meta = _classify(page, keep_captions, with_meta=False)
     return apply_spans(text, _drop_spans(text, page, drops))
 
 
@@ -808,7 +812,7 @@ def may_drop_again(text: str) -> bool:
     """Whether this step would drop lines of ``text``: later steps can turn a line into boilerplate
     (``舞&`` becomes the title ``舞台`` once the substitution step repairs it), so the pipeline runs
     another round and cleaning stays idempotent."""
-    return bool(_classify(_split(text), False)[0])
+    return bool(_classify(_split(text), False, with_meta=False)[0])
 
 
 STEP = Step(

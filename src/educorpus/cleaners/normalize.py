@@ -13,7 +13,7 @@ point or an abbreviation), and straight double quotes (their direction cannot be
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from functools import lru_cache
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
@@ -23,13 +23,15 @@ _FULLWIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 # ASCII punctuation right after Chinese text (a run, so `?!` converts as a whole), or between a
 # percentage and Chinese text (`占比38.3%,布局`)
 _PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CONTEXT}])[,:;!?]+|(?<=%)[,;](?=[{HAN}])")
-_PUNCT_RUN = re.compile("[,:;!?]+")
-_CJK_CONTEXT_CHAR = re.compile(f"[{CJK_CONTEXT}]")
-_HAN_CHAR = re.compile(f"[{HAN}]")
+# what _PUNCT_AFTER_CJK matches (tests/test_normalize.py checks it), written to start with
+# the punctuation class: the engine scans in C for the next ASCII mark, instead of trying the
+# lookbehinds at every position of the page; a run converts as a whole after Chinese context
+# (its first mark has Chinese before it: any later mark has a mark before it, so only the run's
+# start can match the first branch), or `%,` / `%;` before Chinese converts its one mark
+_PUNCT_SPANS = re.compile(f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,:;!?])[,:;!?]*|(?<=%[,;])(?=[{HAN}]))")
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
-_CJK_RUN = re.compile(f"[{HAN}{KANA}]+")
 
 _WS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 _WS_NOT_SPACE = "[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
@@ -44,24 +46,12 @@ _WHITESPACE = re.compile(
 # in C) and decides in Python, once per run, what the alternatives would have decided
 _WS_RUN = re.compile(f"{_WS}+")
 _BLANK_LINES = re.compile(r"\A\n+|\n+\Z|\n{2,}")
-_NEWLINES = re.compile("\n+")
+_NEWLINE_RUNS = re.compile("\n\n+")
 
 
 def punctuation_spans(text: str) -> list[Span]:
     """Spans turning ASCII ``,:;!?`` after Chinese text (or a full-width bracket) full width."""
-    # what _PUNCT_AFTER_CJK matches, found run by run: a run of ASCII punctuation converts as a
-    # whole after Chinese context; otherwise only `%,` before Chinese (one character) does. The
-    # engine scans for the runs in C instead of trying the lookbehinds at every position.
-    spans: list[Span] = []
-    for m in _PUNCT_RUN.finditer(text):
-        s, e = m.span()
-        if not s:
-            continue
-        if _CJK_CONTEXT_CHAR.match(text, s - 1):
-            spans.append((s, e, m.group().translate(_FULLWIDTH), "fullwidth-punct"))
-        elif text[s - 1] == "%" and text[s] in ",;" and _HAN_CHAR.match(text, s + 1):
-            spans.append((s, s + 1, text[s].translate(_FULLWIDTH), "fullwidth-punct"))
-    return spans
+    return [(m.start(), m.end(), m.group().translate(_FULLWIDTH), "fullwidth-punct") for m in _PUNCT_SPANS.finditer(text)]
 
 
 def paren_spans(text: str) -> list[Span]:
@@ -84,20 +74,23 @@ def paren_spans(text: str) -> list[Span]:
         nxt = len(text) + 1 if nl < 0 else nl + 1
         line = text[line_start : nxt - 1]
         if _HAS_CJK.search(line):
-            # runs of Chinese, not every Chinese character: the first one after j is found by a
-            # binary search on the runs' ends
-            runs = [m.span() for m in _CJK_RUN.finditer(line)]
-            run_ends = [e for _s, e in runs]
-            stack: list[int] = []
+            # each opening bracket is stacked with the first Chinese character after it (n: none);
+            # the openings come in order, so a search is needed only past the last one found, and
+            # the searches scan disjoint stretches of the line: linear whatever the nesting
+            stack: list[tuple[int, int]] = []
+            n = len(line)
+            first = -1  # the first Chinese character after the last opening stacked
             for m in _PARENS.finditer(line):
                 i = m.start()
                 if line[i] in "(（":
-                    stack.append(i)
+                    if first <= i:
+                        cjk = _HAS_CJK.search(line, i + 1)
+                        first = cjk.start() if cjk else n
+                    stack.append((i, first))
                 elif stack:
-                    j = stack.pop()
+                    j, after_j = stack.pop()
                     if line[j] == "(" or line[i] == ")":
-                        k = bisect_right(run_ends, j + 1)  # first run holding a position > j
-                        if k < len(runs) and max(runs[k][0], j + 1) < i:  # Chinese inside the pair
+                        if after_j < i:  # Chinese inside the pair
                             if line[j] == "(":
                                 spans.append((line_start + j, line_start + j + 1, "（", "fullwidth-paren"))
                             if line[i] == ")":
@@ -122,15 +115,17 @@ def whitespace_spans(text: str) -> list[Span]:
 
 
 def blank_line_spans(text: str) -> list[Span]:
-    # what _BLANK_LINES matches, found from the runs of newlines: a run at either end of the text,
-    # or of two or more. A pattern starting with a literal is scanned for in C; _BLANK_LINES's
+    # what _BLANK_LINES matches: a run of newlines at either end of the text, or of two or more.
+    # The runs of two or more are found by a pattern starting with a literal (scanned for in C);
+    # the ends are looked at directly, so a page's single line breaks cost nothing. _BLANK_LINES's
     # anchors and alternation were tried at every position of the page.
     n = len(text)
-    return [
-        (s, e, "" if s == 0 or e == n else "\n", "blank-lines")
-        for s, e in map(re.Match.span, _NEWLINES.finditer(text))
-        if e - s > 1 or s == 0 or e == n
-    ]
+    spans = [(s, e, "" if s == 0 or e == n else "\n", "blank-lines") for s, e in map(re.Match.span, _NEWLINE_RUNS.finditer(text))]
+    if text.startswith("\n") and not text.startswith("\n\n"):  # one line break opening the text
+        spans.insert(0, (0, 1, "", "blank-lines"))
+    if n > 1 and text.endswith("\n") and not text.endswith("\n\n"):  # one closing it (not the same)
+        spans.append((n - 1, n, "", "blank-lines"))
+    return spans
 
 
 _PASSES = (paren_spans, punctuation_spans, whitespace_spans, blank_line_spans)
@@ -155,9 +150,14 @@ def run(text: str, ctx: StepContext) -> str:
     return text
 
 
+# metadata values repeat across the pages of a site (source, author, editor): normalized once per
+# process each
+_normalize_field = lru_cache(maxsize=4096)(normalize)
+
+
 STEP = Step(
     "normalize",
     "ASCII punctuation after Chinese back to full width; spaces, indentation, blank lines; one paragraph per line",
     run,
-    fix_field=lambda value, _ctx: normalize(value),
+    fix_field=lambda value, _ctx: _normalize_field(value),
 )

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
+from typing import Optional
 
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
@@ -96,16 +97,27 @@ def note_spans(text: str) -> list[Span]:
     if "(" not in text:
         return []
     spans: list[Span] = []
+    verdict = _verdict
     for m in _NOTE.finditer(text):
-        if m.start() == 0 or not _IS_HAN.match(text, m.start() - 1):
+        start = m.start()
+        if start == 0 or not _IS_HAN.match(text, start - 1):
             continue
-        note = m.group(1)
-        if not is_reading(text[m.start() - 1], note):
+        found = verdict(text[start - 1], m.group(1))
+        if found is None:
             continue
-        toneless = strip_tones(note) == note
-        end = m.end() if toneless else m.end(1) + 1
-        spans.append((m.start(), end, "", "toneless-note" if toneless else "toned-note"))
+        # toneless: the note and its space go; toned: the note only (its space is the text's)
+        spans.append((start, m.end(), "", found) if found == "toneless-note" else (start, m.end(1) + 1, "", found))
     return spans
+
+
+@lru_cache(maxsize=1 << 14)
+def _verdict(ch: str, note: str) -> Optional[str]:
+    # the rule for `ch(note)`, or None when the note does not read ch: a pure function of the pair,
+    # and pages repeat the same few hundred pairs (a converter notes the same characters), so it
+    # is decided once per process, not once per note
+    if not is_reading(ch, note):
+        return None
+    return "toneless-note" if strip_tones(note) == note else "toned-note"
 
 
 def remove_pinyin_notes(text: str) -> str:
