@@ -272,6 +272,17 @@ class CharStats:
         return frozenset(c for c, n in self.unigrams.items() if n >= min_count and is_han(c))
 
 
+def frozen_lists(index: dict) -> dict:
+    """``index`` with each list value made a tuple, for the tables a process builds once and keeps.
+
+    Python's cycle collector visits every list and set at each full collection, and the search's
+    tables hold tens of thousands (about 10% of a mojibake-heavy pipeline's CPU went to it). Tuples
+    of strings, numbers and bytes, and dicts of those, are dropped from its view after it has seen
+    them once, so a table built of them costs nothing later.
+    """
+    return {k: tuple(v) if type(v) is list else v for k, v in index.items()}
+
+
 @lru_cache(maxsize=1)
 def charstats() -> CharStats:
     """The shared :class:`CharStats`, loaded on first use."""
@@ -302,7 +313,9 @@ class WordStats:
         self.single = {ch: math.log(n) - lt for ch, n in single.items() if n > 0}
         # the first two characters of every word: most places of a text start no word, and this
         # says so with one look instead of one per word length
-        self._heads = frozenset(w[:2] for w in freq if len(w) >= 2)
+        # (a dict, not a set: the cycle collector visits a set's items at every full collection,
+        # see frozen_lists)
+        self._heads = dict.fromkeys(w[:2] for w in freq if len(w) >= 2)
         import opencc
 
         self._t2s = opencc.OpenCC("t2s")

@@ -43,7 +43,7 @@ from bisect import bisect_left
 from functools import lru_cache
 from typing import NamedTuple, Optional
 
-from ..charstats import _PUNCT_LOGP, CharStats, charstats, is_han, wordstats
+from ..charstats import _PUNCT_LOGP, CharStats, charstats, frozen_lists, is_han, wordstats
 from ._redecode import failing_byte_check, utf8_len
 
 W = -1  # a lost byte (U+FFFD)
@@ -113,7 +113,7 @@ def _index(length: int, mask: tuple) -> dict:
             continue
         key = tuple(b[i] for i in range(length) if mask[i])
         index.setdefault(key, []).append((b, c, lp))
-    return index
+    return frozen_lists(index)
 
 
 def _pattern_bytes(ch: str) -> tuple:
@@ -224,7 +224,9 @@ class _WordIndex:
         keys = [w for w in words.freq if 2 <= len(w) <= MAX_WORD]
         self._pos = dict(zip(keys, range(len(keys))))
         keys.sort()
-        self._sorted = keys
+        # a tuple: the garbage collector stops visiting its 330,000 strings once it has seen
+        # them (a list is visited by every full collection; see charstats.frozen_lists)
+        self._sorted = tuple(keys)
         self._parts: dict = {}
 
     def get(self, first: str, default=None):
@@ -236,7 +238,7 @@ class _WordIndex:
             freq, lt, log = self._freq, self._lt, math.log
             for w in sorted(self._sorted[lo:hi], key=self._pos.__getitem__):
                 part.setdefault(w[1], []).append((w, log(freq[w]) - lt))
-            self._parts[first] = part
+            part = self._parts[first] = frozen_lists(part)
         return part or default
 
 

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
-from ..charstats import _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, is_han
+from ..charstats import _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, frozen_lists, is_han
 
 SCRIPT_PENALTY = 3.0
 W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
@@ -88,7 +88,7 @@ def two_byte(name: str) -> TwoByteCodec:
             key=lambda x: -unigrams.get(x[2], 10**9),
         )[:MAX_GUESSES]
     )
-    return TwoByteCodec(name, pairs, by_lead, by_trail, common)
+    return TwoByteCodec(name, pairs, frozen_lists(by_lead), frozen_lists(by_trail), common)
 
 
 @lru_cache(maxsize=1)
@@ -118,7 +118,7 @@ def _utf8_index(stats: CharStats, mask: tuple, common: bool = False) -> dict:
         for key, lst in index.items():
             lst.sort(key=lambda bc: -stats.unigrams.get(bc[1], 10**9))
             del lst[MAX_GUESSES:]
-    return index
+    return frozen_lists(index)
 
 
 def utf8_len(lead: int) -> int:
@@ -229,7 +229,7 @@ class Lattice:
         # two destroyed bytes of three: only frequent characters (thousands of rare ones would
         # each be a guess, and slow)
         common = sum(mask) < 2
-        return _utf8_index(self.stats, mask, common).get(key, [])
+        return _utf8_index(self.stats, mask, common).get(key, ())
 
     def alternatives(self, pattern: tuple, next_byte: Optional[int] = None) -> list:
         """``[(bytes, char, penalty)]``: every character a pattern with destroyed bytes may be,
@@ -531,7 +531,7 @@ class Lattice:
                 cands = self.chars_for(pattern)
             if len(self._cand_cache) > 8192:  # bounded: the keys are byte patterns, not text
                 self._cand_cache.clear()
-            got = self._cand_cache[key] = (cands, mismatch)
+            got = self._cand_cache[key] = (tuple(cands), mismatch)
         return got
 
     def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
@@ -578,7 +578,10 @@ class Lattice:
             order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
             if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
-            got = self._order_cache[key] = (order, bound, frozenset(nonhan), index, frozenset(index), info)
+            # tuples: the cycle collector skips them once seen (see charstats.frozen_lists)
+            got = self._order_cache[key] = (
+                tuple(order), tuple(bound), frozenset(nonhan), frozen_lists(index), frozenset(index), tuple(info)
+            )
         return got
 
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
@@ -712,17 +715,20 @@ def successor_set(stats: CharStats, ch: str) -> frozenset:
 
 
 @lru_cache(maxsize=None)
-def valid_pairs(codec: str) -> frozenset:
-    """Every ``(lead, trail)`` the decoder ``codec`` reads as one character (private use included)."""
-    out = set()
+def valid_pairs(codec: str) -> dict:
+    """Every ``(lead, trail)`` the decoder ``codec`` reads as one character (private use included),
+    as the keys of a dict."""
+    out = {}
     for lead in range(0x81, 0xFF):
         for trail in range(0x40, 0xFF):
             try:
                 bytes((lead, trail)).decode(codec)
             except UnicodeDecodeError:
                 continue
-            out.add((lead, trail))
-    return frozenset(out)
+            out[(lead, trail)] = None
+    # a dict used as a set: the cycle collector stops visiting it once it has seen its tuples
+    # (a set's items it visits at every full collection; see frozen_lists)
+    return out
 
 
 def failing_byte_check(decoders: Sequence[str]) -> Callable[[int, Optional[int]], bool]:

@@ -60,7 +60,7 @@ import re
 from functools import lru_cache
 from typing import Optional
 
-from ..charstats import LOGP_SYMBOL, CharStats, charstats, is_han, wordstats
+from ..charstats import LOGP_SYMBOL, CharStats, charstats, frozen_lists, is_han, wordstats
 from ..document import Span, StepContext, apply_spans
 from ..pipeline import Step
 from . import _big5
@@ -1089,7 +1089,8 @@ def _quick_order(lattice, pattern, next_byte, script, starts: bool = False, ends
             b += stats.ends.get(ch, 0.0)
         bound.append(b)
     order = sorted((j for j in range(len(alts)) if j not in set(special)), key=lambda j: -bound[j])
-    return order, bound, special, index, frozenset(index)
+    # tuples: kept for the process, and the cycle collector skips them (see charstats.frozen_lists)
+    return tuple(order), tuple(bound), tuple(special), frozen_lists(index), frozenset(index)
 
 
 def _weak_cluster(text: str, c0: int, c1: int, stats: CharStats) -> bool:
