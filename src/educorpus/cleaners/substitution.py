@@ -300,8 +300,19 @@ class _TextCache:
 
 
 # the step's passes and findings ask for the shadow and the scan of one text many times
-_SHADOWS = _TextCache(16)  # text -> shadow
+_SHADOWS = _TextCache(16)  # text -> (shadow, aligned: see _line_aligned)
 _SCANS = _TextCache(16)  # shadow -> (occurrences, _scan())
+
+
+def _line_aligned(text: str, converted: str) -> bool:
+    """Does each line of ``text`` convert to a line of the same length (one character for one)?
+
+    OpenCC cuts text into dictionary phrases, and no phrase holds a line break, so a page
+    converts line by line: ``t2s(a + "\n" + b) == t2s(a) + "\n" + t2s(b)``. Where every line
+    keeps its length, the conversion of a page with some lines changed is the old conversion with
+    those lines converted again (:func:`_after_edit`).
+    """
+    return [len(x) for x in converted.split("\n")] == [len(x) for x in text.split("\n")]
 
 
 def shadow(text: str) -> str:
@@ -310,31 +321,34 @@ def shadow(text: str) -> str:
     >>> shadow("心理健康服務&&")
     '心理健康服务&&'
     """
-    out = _SHADOWS.get(text)
-    if out is None:
-        out = _t2s(text)
-        if len(out) != len(text):
-            # a phrase conversion changed the length somewhere: convert character by character
-            out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
-        _SHADOWS.put(text, out)
+    hit = _SHADOWS.get(text)
+    if hit is not None:
+        return hit[0]
+    out = _t2s(text)
+    aligned = _line_aligned(text, out)
+    if len(out) != len(text):
+        # a phrase conversion changed the length somewhere: convert character by character
+        out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
+    _SHADOWS.put(text, (out, aligned))
     return out
 
 
 def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     """Fill the caches for ``new``, which is ``old`` with ``spans`` applied, from those of ``old``.
 
-    The new page is converted again (one OpenCC call), but not scanned again: no scan key holds a
+    The shadow of the new page is the old one with the edited lines converted again, where the old
+    page's lines and those converted lines each keep their length (:func:`_line_aligned`);
+    otherwise the new page is converted whole. The scan is not made again: no scan key holds a
     line break (see :func:`_scan_index`) or is longer than :func:`_longest_key`, so where the new
-    shadow equals the old one outside the edited lines (compared, not assumed), only the stretch
-    of those lines where it changed, widened by that length, is scanned. Otherwise the scan is
-    left to be made in full.
+    shadow equals the old one outside the edited lines, only the stretch of those lines where it
+    changed, widened by that length, is scanned. Otherwise the scan is left to be made in full.
     """
-    sh_old = _SHADOWS.get(old)
-    # without a scan of the old page there is nothing to reuse, and the new page may never be
-    # asked for its shadow (a later pass edits it first)
-    scanned = None if sh_old is None else _SCANS.get(sh_old)
-    if scanned is None:
+    hit = _SHADOWS.get(old)
+    # without the old shadow there is nothing to reuse, and the new page may never be asked for
+    # its shadow (a later pass edits it first)
+    if hit is None:
         return
+    sh_old, aligned = hit
     spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
     try:
         if apply_spans(old, spans) != new:
@@ -359,16 +373,23 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
         b.append(b[0] + b[2])  # new start
         b.append(b[1] + shift_after)  # new end
-    # the new shadow: one conversion of the whole page (a call per edited line costs more);
-    # outside the edited lines it must equal the old one, moved by the edits before it
-    sh_new = shadow(new)
-    last = nlast = 0
-    for ls, le, _shift, _first, _final, nls, nle in blocks:
-        if sh_new[nlast:nls] != sh_old[last:ls]:
-            return
-        last, nlast = le, nle
-    if sh_new[nlast:] != sh_old[last:]:
+    sh_new = _spliced_shadow(new, sh_old, blocks) if aligned else None
+    if sh_new is not None:
+        _SHADOWS.put(new, (sh_new, True))
+    scanned = _SCANS.get(sh_old)
+    if scanned is None:
         return
+    if sh_new is None:
+        # one conversion of the whole page; outside the edited lines it must equal the old
+        # shadow, moved by the edits before it
+        sh_new = shadow(new)
+        last = nlast = 0
+        for ls, le, _shift, _first, _final, nls, nle in blocks:
+            if sh_new[nlast:nls] != sh_old[last:ls]:
+                return
+            last, nlast = le, nle
+        if sh_new[nlast:] != sh_old[last:]:
+            return
     changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
     for ls, le, _shift, first, final, nls, nle in blocks:
         # the text before the first edit and after the last is the same; its shadow usually is
@@ -381,35 +402,58 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
     reach = _longest_key() - 1
     occ: list[tuple[int, int, str]] = []
     old_occ = scanned[0]
+    starts = [o[0] for o in old_occ]  # sorted: occurrences are by start
     j = 0
     shift = 0
     for (ls, le, shift_before, _first, _final, nls, nle), (cs, ce) in zip(blocks, changed):
         # occurrences before the block are kept, moved by the shift of what came before
-        while j < len(old_occ) and old_occ[j][0] < ls:
-            s0, e0, key = old_occ[j]
-            occ.append((s0 + shift, e0 + shift, key))
-            j += 1
+        k = bisect_left(starts, ls, j)
+        occ.extend(old_occ[j:k] if not shift else [(s0 + shift, e0 + shift, key) for s0, e0, key in old_occ[j:k]])
+        j = k
         shift_after = nle - le
         ncs, nce = cs + shift_before, ce + shift_after  # the changed stretch in the new text
         here: list[tuple[int, int, str]] = []
         # in the block: occurrences wholly before or after the changed stretch are kept; those
         # that reach into it (or across it, where it is empty) are found again
-        while j < len(old_occ) and old_occ[j][0] < le:
-            s0, e0, key = old_occ[j]
+        k = bisect_left(starts, le, j)
+        for s0, e0, key in old_occ[j:k]:
             if e0 <= cs:
                 here.append((s0 + shift_before, e0 + shift_before, key))
             elif s0 >= ce:
                 here.append((s0 + shift_after, e0 + shift_after, key))
-            j += 1
+        j = k
         for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach)):
             if e1 > ncs and s1 < nce:
                 here.append((s1, e1, key))
         here.sort(key=lambda o: (o[0], o[0] - o[1]))
         occ.extend(here)
         shift = shift_after
-    for s0, e0, key in old_occ[j:]:
-        occ.append((s0 + shift, e0 + shift, key))
+    occ.extend(old_occ[j:] if not shift else [(s0 + shift, e0 + shift, key) for s0, e0, key in old_occ[j:]])
     _scanned(sh_new, occ)
+
+
+def _spliced_shadow(new: str, sh_old: str, blocks: list[list[int]]) -> Optional[str]:
+    """The shadow of ``new`` from the old one and the edited ``blocks`` (see :func:`_after_edit`).
+
+    Only for an old shadow whose lines kept their length: then it is the old page converted line
+    by line, and the new page's conversion is the same outside the edited lines. None if an edited
+    line changes length when converted (the page is then converted whole, as :func:`shadow` does).
+    """
+    # one conversion for all the edited lines: they convert line by line, joined or not (a
+    # call per block costs more, in OpenCC's fixed cost per call)
+    mids = "\n".join(new[b[5] : b[6]] for b in blocks)
+    conv = _t2s(mids)
+    if not _line_aligned(mids, conv):
+        return None
+    parts: list[str] = []
+    last = pos = 0
+    for ls, le, _shift, _first, _final, nls, nle in blocks:
+        parts.append(sh_old[last:ls])
+        parts.append(conv[pos : pos + nle - nls])
+        pos += nle - nls + 1
+        last = le
+    parts.append(sh_old[last:])
+    return "".join(parts)
 
 
 @lru_cache(maxsize=1)
@@ -567,6 +611,10 @@ _SITE_NAME = regex.compile(
     f"(?<=[{HAN}”」》）)])(?:19|20)[0-9]{{2}}[{HAN}]{{2,16}}?(?:资源网|教育网|网站|网|在线)"
     r"(?=[，,。；;！!？?、\s]|$)"
 )
+# what every site name holds, without the context checks: a year, Han characters and 网 or 在线.
+# The plain re engine finds it (or its absence) with a prefix scan for the year's digits; the
+# pattern above starts with a lookbehind and is tried at every position of the page
+_SITE_NAME_CORE = re.compile(f"(?:19|20)[0-9]{{2}}[{HAN}]{{2,16}}?(?:网|在线)")
 _MARKER_END = regex.compile(r"(?m)(?<=[^\sA-Za-z0-9#])[ \t\u3000]*#[ \t\u3000]*$")
 _MARKER_LINE = regex.compile(r"(?m)^[ \t\u3000]*#[ \t\u3000]*(?:\n|$)")
 
@@ -575,6 +623,8 @@ def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int,
     """``(start, end, name)`` of site names glued into sentences (year + name + 网)."""
     sh = shadow(text) if sh is None else sh
     if "网" not in sh and "在线" not in sh:  # every name ends in one of them: skip the scan
+        return []
+    if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
         return []
     return [(m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh)]
 
@@ -720,24 +770,33 @@ def _scan_index() -> tuple[_PhraseIndex, frozenset[str], frozenset[str], frozens
     return _PhraseIndex(cand | evid | pairs), cand, evid, pairs
 
 
+@lru_cache(maxsize=1)
+def _key_prefixes() -> dict[str, tuple[str, ...]]:
+    """For each scan key, the shorter keys it starts with, longest first (保教品质: 保教)."""
+    words = _scan_index()[0].words
+    return {k: tuple(k[:n] for n in range(len(k) - 1, 0, -1) if k[:n] in words) for k in words}
+
+
 def _occurrences(sh: str, pos: int = 0, endpos: Optional[int] = None) -> list[tuple[int, int, str]]:
     """Every occurrence of a scan key in ``sh[pos:endpos]``: ``(start, end, key)``, by start, longest first.
 
     As :meth:`PhraseMatcher.iter_all`, but each step is a search with the trie pattern, whose
     scan for a first character runs in the regex engine: faster than a lookahead tried at every
-    position.
+    position. The shorter keys at a start are the prefixes of the longest one found there that
+    are keys themselves, known per key beforehand (:func:`_key_prefixes`).
     """
-    index = _scan_index()[0]
-    search, shorter, words = index._longest.search, index._shorter, index.words
+    search = _scan_index()[0]._longest.search
+    prefixes = _key_prefixes()
     endpos = len(sh) if endpos is None else endpos
     occ: list[tuple[int, int, str]] = []
+    append = occ.append
     i = pos
     while (m := search(sh, i, endpos)) is not None:
         i, end = m.span()
-        occ.append((i, end, m.group()))
-        for ln in shorter[sh[i]]:
-            if i + ln < end and sh[i : i + ln] in words:
-                occ.append((i, i + ln, sh[i : i + ln]))
+        key = m.group()
+        append((i, end, key))
+        for p in prefixes[key]:
+            append((i, i + len(p), p))
         i += 1
     return occ
 
@@ -755,22 +814,27 @@ def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...],
     return _scanned(sh, _occurrences(sh))
 
 
+def _leftmost_longest(occ: list[tuple[int, int, str]]) -> tuple[tuple[int, int], ...]:
+    """The non-overlapping leftmost-longest occurrences among ``occ`` (by start, longest first)."""
+    # the longest key at a start comes first: taking it and skipping what starts before its end
+    # is the leftmost-longest scan of those keys alone
+    out: list[tuple[int, int]] = []
+    end = 0
+    for s, e, _v in occ:
+        if s >= end:
+            out.append((s, e))
+            end = e
+    return tuple(out)
+
+
 def _scanned(sh: str, occ: list[tuple[int, int, str]]):
     """:func:`_scan` from the occurrences of the keys in ``sh``; kept in the cache."""
     _index, cand_keys, evid_keys, pair_keys = _scan_index()
-    evidence: list[tuple[int, int]] = []
-    pairs: list[tuple[int, int]] = []
-    evid_end = pair_end = 0
-    for s, e, v in occ:
-        # the longest key of a set at a start comes first: taking it and skipping what starts
-        # before its end is the leftmost-longest scan of that set alone
-        if s >= evid_end and v in evid_keys:
-            evidence.append((s, e))
-            evid_end = e
-        if s >= pair_end and v in pair_keys:
-            pairs.append((s, e))
-            pair_end = e
-    result = (_candidates(sh, [(s, e, v) for s, e, v in occ if v in cand_keys]), tuple(evidence), tuple(pairs))
+    result = (
+        _candidates(sh, [o for o in occ if o[2] in cand_keys]),
+        _leftmost_longest([o for o in occ if o[2] in evid_keys]),
+        _leftmost_longest([o for o in occ if o[2] in pair_keys]),
+    )
     _SCANS.put(sh, (occ, result))
     return result
 
@@ -779,32 +843,43 @@ def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
     return _scan(sh)[0]
 
 
+@lru_cache(maxsize=1)
+def _rules_by_variant() -> dict[str, tuple[int, ...]]:
+    """``variant → indices in _compiled_rules()`` of its rules."""
+    out: dict[str, list[int]] = {}
+    for k, (rule, _pat) in enumerate(_compiled_rules()):
+        out.setdefault(rule.variant, []).append(k)
+    return {v: tuple(ks) for v, ks in out.items()}
+
+
 def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, ...]:
     """Candidates from the occurrences of variants and derived forms in ``sh``."""
-    # a rule's pattern is its variant between lookarounds, so it is only tried where its variant
-    # occurs
     derived = derived_variants()
-    rule_starts: dict[str, list[int]] = {}
-    derived_cands = []
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    for s, e, v in occ:
-        rule_starts.setdefault(v, []).append(s)
-        canonical = derived.get(v)
-        if canonical is not None:
-            derived_cands.append(_Candidate(s, e, canonical, "b", "spun-policy-phrase"))
+    derived_cands = [_Candidate(s, e, derived[v], "b", "spun-policy-phrase") for s, e, v in occ if v in derived]
+    by_variant = _rules_by_variant()
+    rule_starts: dict[str, list[int]] = {}
+    for s, _e, v in occ:
+        if v in by_variant:
+            rule_starts.setdefault(v, []).append(s)
+    if not rule_starts:
+        return tuple(derived_cands)
+    rules = _compiled_rules()
     cands = []
-    for rule, pat in _compiled_rules():
-        starts = rule_starts.get(rule.variant)
-        if not starts:
-            continue
+    # rules in file order, as one pass per rule over the page would give them
+    for k in sorted(k for v in rule_starts for k in by_variant[v]):
+        rule, pat = rules[k]
         # the matches finditer would give: left to right, none overlapping the previous match
-        # (lookbehinds see the text before the start, as in a scan)
+        # (lookbehinds see the text before the start, as in a scan); a rule without context
+        # matches wherever its variant occurs, and its pattern is its variant alone
+        bare = not rule.left and not rule.right
+        n = len(rule.variant)
         end = 0
-        for s in starts:
-            if s >= end and pat.match(sh, s):
-                cands.append(_Candidate(s, s + len(rule.variant), rule.canonical, rule.tier, rule.rule))
-                end = s + len(rule.variant)
+        for s in rule_starts[rule.variant]:
+            if s >= end and (bare or pat.match(sh, s)):
+                cands.append(_Candidate(s, s + n, rule.canonical, rule.tier, rule.rule))
+                end = s + n
     return tuple(cands + derived_cands)
 
 
