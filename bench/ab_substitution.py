@@ -10,8 +10,9 @@ runs (and another checkout's ``bench_substitution.py --dump``) see the very same
 
 What is swapped: ``educorpus/cleaners/substitution.py`` only, taken from ``--base`` (a checkout
 of the old code); what it imports (``_text``, ``document``, segmenter, OpenCC) is shared. The
-caches keyed by page or sentence text are emptied before every call, in both modules, so that
-neither reuses the other's work nor its own from an earlier pass.
+caches keyed by page, line, sentence or block text are emptied before every pass, in both
+modules (each has its own), so that neither reuses its work from an earlier pass; within a pass
+they fill as they would in a worker.
 
     git worktree add /tmp/base <old commit>
     PYTHONPATH=src python bench/ab_substitution.py --base /tmp/base --mb 2 --passes 3
@@ -55,7 +56,6 @@ def _run(module, text: str, meta: dict, config):
 
     ctx = StepContext(config, copy.deepcopy(meta), {})
     ctx.begin("substitution", text)
-    _clear(module)
     t = time.process_time()
     out = module.run(text, ctx)
     cpu = time.process_time() - t
@@ -93,6 +93,8 @@ def main() -> None:
     per_pass: dict[object, list[float]] = {old: [], new: []}
     differ: list[int] = []
     for _ in range(max(1, args.passes)):
+        _clear(old)
+        _clear(new)
         cpu = {old: 0.0, new: 0.0}
         for i, (text, meta, config) in enumerate(inputs):
             got = {}

@@ -45,6 +45,7 @@ from importlib import resources
 from itertools import product
 from typing import Iterable, NamedTuple, Optional
 
+import numpy as np
 import regex
 
 from ..document import Span, StepContext, apply_spans
@@ -422,7 +423,8 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
             elif s0 >= ce:
                 here.append((s0 + shift_after, e0 + shift_after, key))
         j = k
-        for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach)):
+        # (an occurrence that reaches into the stretch starts before its end)
+        for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach), nce):
             if e1 > ncs and s1 < nce:
                 here.append((s1, e1, key))
         here.sort(key=lambda o: (o[0], o[0] - o[1]))
@@ -475,6 +477,22 @@ def _has_traditional_form(ch: str) -> bool:
     return _s2t(ch) != ch
 
 
+@lru_cache(maxsize=1)
+def _convertible() -> "re.Pattern[str]":
+    """A character class of the CJK unified ideographs (U+4E00–U+9FFF) with a traditional form.
+
+    Each character converted on its own, as :func:`_has_traditional_form` does, but in one
+    OpenCC call: one character a line, and a text converts line by line (see
+    :func:`_line_aligned`).
+    """
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    conv = _s2t("\n".join(chars)).split("\n")
+    if len(conv) != len(chars):  # a line break appeared or vanished: ask character by character
+        conv = [_s2t(ch) for ch in chars]
+    found = "".join(ch for ch, t in zip(chars, conv) if t != ch)
+    return re.compile(f"[{found}]" if found else "(?!)")
+
+
 def _is_traditional(text: str, sh: str) -> bool:
     return text != sh  # the shadow is the page in simplified script, character for character
 
@@ -507,7 +525,7 @@ class _Page:
         if _is_traditional(line, line_sh):
             return True
         # a line with nothing that converts says nothing: fall back to the page
-        convertible = any(_has_traditional_form(ch) for ch in line_sh if "\u4e00" <= ch <= "\u9fff")
+        convertible = _convertible().search(line_sh) is not None
         return False if convertible else self.traditional
 
     def in_script(self, simplified: str, start: int, end: int) -> str:
@@ -777,22 +795,102 @@ def _key_prefixes() -> dict[str, tuple[str, ...]]:
     return {k: tuple(k[:n] for n in range(len(k) - 1, 0, -1) if k[:n] in words) for k in words}
 
 
-def _occurrences(sh: str, pos: int = 0, endpos: Optional[int] = None) -> list[tuple[int, int, str]]:
+# hashes of a character pair and triple (code points as uint32; multiplications wrap): a table
+# indexed by them marks where a scan key can start (see _start_filter)
+_HASH_BITS = 20
+_M1, _M2, _M3 = np.uint32(0x9E3779B1), np.uint32(0x85EBCA77), np.uint32(0xC2B2AE3D)
+_SHIFT = np.uint32(32 - _HASH_BITS)
+
+
+def _hash2(a, b):
+    return ((a * _M1) ^ (b * _M2)) >> _SHIFT
+
+
+def _hash3(a, b, c):
+    return ((a * _M1) ^ (b * _M2) ^ (c * _M3)) >> _SHIFT
+
+
+def _codes(text: str) -> "np.ndarray":
+    # lone surrogates (text decoded with surrogateescape) are code points like any other here
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+@lru_cache(maxsize=1)
+def _start_filter() -> Optional[tuple["np.ndarray", "np.ndarray"]]:
+    """Tables of the hashes of the scan keys' first two characters (keys of two) and first three.
+
+    A position where a key starts has its pair or triple marked, so the positions marked in a
+    page are a superset of the starts (a hash collision only adds a position, which the trie
+    pattern then rejects). None if a key is shorter than two characters.
+    """
+    words = _scan_index()[0].words
+    if any(len(w) < 2 for w in words):
+        return None
+    two = np.zeros(1 << _HASH_BITS, dtype=bool)
+    three = np.zeros(1 << _HASH_BITS, dtype=bool)
+    for w in words:
+        c = _codes(w[:3])
+        if len(w) == 2:
+            two[_hash2(c[:1], c[1:2])] = True
+        else:
+            three[_hash3(c[:1], c[1:2], c[2:3])] = True
+    return two, three
+
+
+def _possible_starts(sh: str) -> Optional[list[int]]:
+    """Positions of ``sh`` where a scan key may start (a superset), or None without the tables.
+
+    Python's ``re`` tries the trie at every position whose character starts a key: a third of
+    the positions of an education page (学, 教, 育…), each try costing far more than a lookup.
+    Two or three characters rule out almost all of them, in a few array operations.
+    """
+    tables = _start_filter()
+    if tables is None:
+        return None
+    if len(sh) < 2:
+        return []
+    two, three = tables
+    c = _codes(sh)
+    hit = two[_hash2(c[:-1], c[1:])]
+    hit[:-1] |= three[_hash3(c[:-2], c[1:-1], c[2:])]
+    return np.flatnonzero(hit).tolist()
+
+
+def _occurrences(
+    sh: str, pos: int = 0, endpos: Optional[int] = None, before: Optional[int] = None
+) -> list[tuple[int, int, str]]:
     """Every occurrence of a scan key in ``sh[pos:endpos]``: ``(start, end, key)``, by start, longest first.
 
-    As :meth:`PhraseMatcher.iter_all`, but each step is a search with the trie pattern, whose
-    scan for a first character runs in the regex engine: faster than a lookahead tried at every
-    position. The shorter keys at a start are the prefixes of the longest one found there that
-    are keys themselves, known per key beforehand (:func:`_key_prefixes`).
+    With ``before``, only those that start before it. At each start the trie pattern gives the
+    longest key; the shorter keys there are the prefixes of that key that are keys themselves,
+    known per key beforehand (:func:`_key_prefixes`). A whole page is matched only where
+    :func:`_possible_starts` allows; a stretch (after an edit) is searched with the pattern, whose
+    scan for a first character runs in the regex engine. Both give every start in order.
     """
-    search = _scan_index()[0]._longest.search
+    index = _scan_index()[0]
     prefixes = _key_prefixes()
-    endpos = len(sh) if endpos is None else endpos
     occ: list[tuple[int, int, str]] = []
     append = occ.append
+    starts = _possible_starts(sh) if pos == 0 and endpos is None and before is None else None
+    if starts is not None:
+        match = index._longest.match
+        for i in starts:
+            m = match(sh, i)
+            if m is None:
+                continue
+            key = m.group()
+            append((i, m.end(), key))
+            for p in prefixes[key]:
+                append((i, i + len(p), p))
+        return occ
+    search = index._longest.search
+    endpos = len(sh) if endpos is None else endpos
+    before = endpos if before is None else before
     i = pos
     while (m := search(sh, i, endpos)) is not None:
         i, end = m.span()
+        if i >= before:
+            break
         key = m.group()
         append((i, end, key))
         for p in prefixes[key]:
