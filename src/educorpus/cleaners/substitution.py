@@ -273,6 +273,12 @@ def _s2t(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+@lru_cache(maxsize=4096)
+def _s2t_word(word: str) -> str:
+    """:func:`_s2t` of a repair's replacement: a few words, asked for again and again."""
+    return _s2t(word)
+
+
 class _TextCache:
     """A small LRU cache keyed by page text, which the step can also fill (see :func:`_after_edit`)."""
 
@@ -530,7 +536,7 @@ class _Page:
 
     def in_script(self, simplified: str, start: int, end: int) -> str:
         """``simplified`` written in the script of the page at ``start:end``."""
-        return _s2t(simplified) if self.traditional_at(start, end) else simplified
+        return _s2t_word(simplified) if self.traditional_at(start, end) else simplified
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1060,11 +1066,24 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     words = _pair_index()[1]
     counts: dict[int, list[int]] = {}
     skip = _merged(skip)
+    n, get = len(sh), freq.get
+    k_skip, n_skip = 0, len(skip)
+    # the words come by start, without overlaps, and the skip spans are sorted and disjoint: one
+    # walk through both does what :func:`_overlaps` does for each word
     for s, e in _scan(sh)[2]:
-        # two filters: the cheaper (a bisection) first
-        if skip and _overlaps(skip, s, e):
-            continue
-        if not _is_word_here(sh, s, e, freq):
+        if n_skip:
+            while k_skip < n_skip and skip[k_skip][1] <= s:
+                k_skip += 1
+            if k_skip < n_skip and skip[k_skip][0] < e:
+                continue
+        # :func:`_is_word_here`, written out (it runs for every swappable word of every page)
+        own = get(sh[s:e], 0)
+        if (
+            (s >= 1 and get(sh[s - 1 : s + 1], 0) > own)
+            or (s >= 2 and get(sh[s - 2 : s + 1], 0) > own)
+            or (e < n and get(sh[e - 1 : e + 1], 0) > own)
+            or (e + 2 <= n and get(sh[e - 1 : e + 2], 0) > own)
+        ):
             continue
         for k, is_form in words[sh[s:e]]:
             counts.setdefault(k, [0, 0])[is_form] += 1
@@ -1390,19 +1409,22 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     flags: list[_FLAG] = []
     pos = 0
     need = 0.75 * len(core)
-    core_counts = [(ch, core.count(ch)) for ch in set(core)]
+    core_chars = sorted(set(core))
+    core_ns = [core.count(ch) for ch in core_chars]
     # the line's characters that occur in core at all: a count no smaller than the shared one
     # below, made in one regex pass (most lines share few characters with the title; the plain
     # re engine, several times faster than regex on a character class)
-    in_core = re.compile("[" + "".join(re.escape(ch) for ch, _n in core_counts) + "]")
+    in_core = re.compile("[" + "".join(re.escape(ch) for ch in core_chars) + "]")
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
-        if core in line or len(line) < len(core) // 2:
+        # a line shorter than the threshold below cannot reach it
+        if len(line) < need or core in line or len(line) < len(core) // 2:
             continue
         # the matching blocks cannot hold more characters than core and line share: skip the
-        # diff where that alone falls short of the threshold below
-        if len(in_core.findall(line)) < need or sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
+        # diff where that alone falls short of the threshold below (the shared count as maps,
+        # which run without a Python frame per character)
+        if len(in_core.findall(line)) < need or sum(map(min, core_ns, map(line.count, core_chars))) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
