@@ -803,7 +803,7 @@ def _key_prefixes() -> dict[str, tuple[str, ...]]:
 
 # hashes of a character pair and triple (code points as uint32; multiplications wrap): a table
 # indexed by them marks where a scan key can start (see _start_filter)
-_HASH_BITS = 20
+_HASH_BITS = 16
 _M1, _M2, _M3 = np.uint32(0x9E3779B1), np.uint32(0x85EBCA77), np.uint32(0xC2B2AE3D)
 _SHIFT = np.uint32(32 - _HASH_BITS)
 
@@ -821,45 +821,65 @@ def _codes(text: str) -> "np.ndarray":
     return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
 
 
-@lru_cache(maxsize=1)
-def _start_filter() -> Optional[tuple["np.ndarray", "np.ndarray"]]:
-    """Tables of the hashes of the scan keys' first two characters (keys of two) and first three.
+class _StartFilter:
+    """Where in a text one of a set of keys (each of two characters or more) may start.
 
-    A position where a key starts has its pair or triple marked, so the positions marked in a
-    page are a superset of the starts (a hash collision only adds a position, which the trie
-    pattern then rejects). None if a key is shorter than two characters.
+    Tables of the hashes of the keys' first two characters (keys of two) and first three (longer
+    keys): a position where a key starts has its pair or triple marked, so the marked positions
+    of a text are a superset of the starts (a hash collision only adds a position, which the
+    caller's pattern then rejects).
+
+    Python's ``re`` tries a trie-shaped pattern at every position whose character starts a key:
+    for the scan keys a third of the positions of an education page (学, 教, 育…), each try
+    costing far more than a lookup. Two or three characters rule out almost all of them, in a few
+    array operations per page.
     """
+
+    def __init__(self, words: Iterable[str]):
+        self.two = np.zeros(1 << _HASH_BITS, dtype=bool)
+        self.three = np.zeros(1 << _HASH_BITS, dtype=bool)
+        for w in words:
+            if len(w) < 2:
+                raise ValueError(f"_StartFilter: key {w!r} is shorter than two characters")
+            c = _codes(w[:3])
+            if len(w) == 2:
+                self.two[_hash2(c[:1], c[1:2])] = True
+            else:
+                self.three[_hash3(c[:1], c[1:2], c[2:3])] = True
+
+    def starts(self, text: str) -> list[int]:
+        if len(text) < 2:
+            return []
+        c = _codes(text)
+        # _hash2 and _hash3 at every position, sharing the products and the pair's xor
+        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
+        hit = self.two[pair >> _SHIFT]
+        pair[:-1] ^= c[2:] * _M3
+        hit[:-1] |= self.three[pair[:-1] >> _SHIFT]
+        return np.flatnonzero(hit).tolist()
+
+
+def _leftmost_longest_matches(pattern: "re.Pattern[str]", text: str, starts: list[int]):
+    """``pattern.finditer(text)`` for a pattern that matches only at ``starts`` and never empty."""
+    end = 0
+    match = pattern.match
+    for i in starts:
+        if i >= end and (m := match(text, i)) is not None:
+            yield m
+            end = m.end()
+
+
+@lru_cache(maxsize=1)
+def _start_filter() -> Optional[_StartFilter]:
+    """The filter of the scan keys; None if a key is shorter than two characters."""
     words = _scan_index()[0].words
-    if any(len(w) < 2 for w in words):
-        return None
-    two = np.zeros(1 << _HASH_BITS, dtype=bool)
-    three = np.zeros(1 << _HASH_BITS, dtype=bool)
-    for w in words:
-        c = _codes(w[:3])
-        if len(w) == 2:
-            two[_hash2(c[:1], c[1:2])] = True
-        else:
-            three[_hash3(c[:1], c[1:2], c[2:3])] = True
-    return two, three
+    return _StartFilter(words) if all(len(w) >= 2 for w in words) else None
 
 
 def _possible_starts(sh: str) -> Optional[list[int]]:
-    """Positions of ``sh`` where a scan key may start (a superset), or None without the tables.
-
-    Python's ``re`` tries the trie at every position whose character starts a key: a third of
-    the positions of an education page (学, 教, 育…), each try costing far more than a lookup.
-    Two or three characters rule out almost all of them, in a few array operations.
-    """
-    tables = _start_filter()
-    if tables is None:
-        return None
-    if len(sh) < 2:
-        return []
-    two, three = tables
-    c = _codes(sh)
-    hit = two[_hash2(c[:-1], c[1:])]
-    hit[:-1] |= three[_hash3(c[:-2], c[1:-1], c[2:])]
-    return np.flatnonzero(hit).tolist()
+    """Positions of ``sh`` where a scan key may start (a superset), or None without the filter."""
+    f = _start_filter()
+    return None if f is None else f.starts(sh)
 
 
 def _occurrences(
@@ -1488,6 +1508,20 @@ def _place_pattern() -> "regex.Pattern[str]":
     return PhraseMatcher(names)._longest
 
 
+@lru_cache(maxsize=1)
+def _place_filter() -> Optional[_StartFilter]:
+    names = _places()[0]
+    return _StartFilter(names) if all(len(n) >= 2 for n in names) else None
+
+
+def _place_matches(sh: str):
+    """``_place_pattern().finditer(sh)``, the pattern tried only where a name may start."""
+    f = _place_filter()
+    if f is None:
+        return _place_pattern().finditer(sh)
+    return _leftmost_longest_matches(_place_pattern(), sh, f.starts(sh))
+
+
 def _title_place(title: str) -> Optional[str]:
     city_province, ambiguous = _places()
     t = shadow(title)
@@ -1521,7 +1555,7 @@ def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_
     city_province, ambiguous = _places()
     home_prov = city_province.get(home)
     flags: list[_FLAG] = []
-    for m in _place_pattern().finditer(page.sh):
+    for m in _place_matches(page.sh):
         name = m.group()
         if name == home or name == home_prov:
             continue
