@@ -308,7 +308,7 @@ class _TextCache:
 
 # the step's passes and findings ask for the shadow and the scan of one text many times
 _SHADOWS = _TextCache(16)  # text -> (shadow, aligned: see _line_aligned)
-_SCANS = _TextCache(16)  # shadow -> (occurrences, _scan())
+_SCANS = _TextCache(16)  # shadow -> _scan()
 
 
 def _line_aligned(text: str, converted: str) -> bool:
@@ -341,29 +341,27 @@ def shadow(text: str) -> str:
 
 
 def _after_edit(old: str, new: str, spans: list[Span]) -> None:
-    """Fill the caches for ``new``, which is ``old`` with ``spans`` applied, from those of ``old``.
+    """Fill the shadow cache for ``new``, which is ``old`` with ``spans`` applied, from that of ``old``.
 
     The shadow of the new page is the old one with the edited lines converted again, where the old
     page's lines and those converted lines each keep their length (:func:`_line_aligned`);
-    otherwise the new page is converted whole. The scan is not made again: no scan key holds a
-    line break (see :func:`_scan_index`) or is longer than :func:`_longest_key`, so where the new
-    shadow equals the old one outside the edited lines, only the stretch of those lines where it
-    changed, widened by that length, is scanned. Otherwise the scan is left to be made in full.
+    otherwise the new page is left to be converted whole when asked for. The scan is made again
+    from scratch when asked for: with the start filter (:func:`_possible_starts`) a page costs
+    less to scan than the old scan's occurrences cost to move and to look for again around the
+    edits.
     """
     hit = _SHADOWS.get(old)
-    # without the old shadow there is nothing to reuse, and the new page may never be asked for
-    # its shadow (a later pass edits it first)
-    if hit is None:
+    # without the old shadow there is nothing to reuse
+    if hit is None or not hit[1]:
         return
-    sh_old, aligned = hit
+    sh_old = hit[0]
     spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
     try:
         if apply_spans(old, spans) != new:
             return
     except ValueError:
         return
-    # the edited lines, as blocks of whole lines: [old start, old end, shift before the block,
-    # start of its first edit, end of its last edit (old offsets)], then its new start and end
+    # the edited lines, as blocks of whole lines: (old start, old end, new start, new end)
     blocks: list[list[int]] = []
     delta = 0
     for s0, e0, repl, _rule in spans:
@@ -372,72 +370,16 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         le = len(old) if le < 0 else le
         if blocks and ls <= blocks[-1][1]:
             blocks[-1][1] = max(blocks[-1][1], le)
-            blocks[-1][4] = e0
         else:
-            blocks.append([ls, le, delta, s0, e0])
+            blocks.append([ls, le, delta])  # delta: the shift before the block
         delta += len(repl) - (e0 - s0)
     for k, b in enumerate(blocks):
         shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
-        b.append(b[0] + b[2])  # new start
+        b[2] = b[0] + b[2]  # new start
         b.append(b[1] + shift_after)  # new end
-    sh_new = _spliced_shadow(new, sh_old, blocks) if aligned else None
+    sh_new = _spliced_shadow(new, sh_old, blocks)
     if sh_new is not None:
         _SHADOWS.put(new, (sh_new, True))
-    scanned = _SCANS.get(sh_old)
-    if scanned is None:
-        return
-    if sh_new is None:
-        # one conversion of the whole page; outside the edited lines it must equal the old
-        # shadow, moved by the edits before it
-        sh_new = shadow(new)
-        last = nlast = 0
-        for ls, le, _shift, _first, _final, nls, nle in blocks:
-            if sh_new[nlast:nls] != sh_old[last:ls]:
-                return
-            last, nlast = le, nle
-        if sh_new[nlast:] != sh_old[last:]:
-            return
-    changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
-    for ls, le, _shift, first, final, nls, nle in blocks:
-        # the text before the first edit and after the last is the same; its shadow usually is
-        cs, ce = ls, le
-        if sh_new[nls : nls + first - ls] == sh_old[ls:first]:
-            cs = first
-        if sh_new[nle - (le - final) : nle] == sh_old[final:le]:
-            ce = final
-        changed.append((cs, ce))
-    reach = _longest_key() - 1
-    occ: list[tuple[int, int, str]] = []
-    old_occ = scanned[0]
-    starts = [o[0] for o in old_occ]  # sorted: occurrences are by start
-    j = 0
-    shift = 0
-    for (ls, le, shift_before, _first, _final, nls, nle), (cs, ce) in zip(blocks, changed):
-        # occurrences before the block are kept, moved by the shift of what came before
-        k = bisect_left(starts, ls, j)
-        occ.extend(old_occ[j:k] if not shift else [(s0 + shift, e0 + shift, key) for s0, e0, key in old_occ[j:k]])
-        j = k
-        shift_after = nle - le
-        ncs, nce = cs + shift_before, ce + shift_after  # the changed stretch in the new text
-        here: list[tuple[int, int, str]] = []
-        # in the block: occurrences wholly before or after the changed stretch are kept; those
-        # that reach into it (or across it, where it is empty) are found again
-        k = bisect_left(starts, le, j)
-        for s0, e0, key in old_occ[j:k]:
-            if e0 <= cs:
-                here.append((s0 + shift_before, e0 + shift_before, key))
-            elif s0 >= ce:
-                here.append((s0 + shift_after, e0 + shift_after, key))
-        j = k
-        # (an occurrence that reaches into the stretch starts before its end)
-        for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach), nce):
-            if e1 > ncs and s1 < nce:
-                here.append((s1, e1, key))
-        here.sort(key=lambda o: (o[0], o[0] - o[1]))
-        occ.extend(here)
-        shift = shift_after
-    occ.extend(old_occ[j:] if not shift else [(s0 + shift, e0 + shift, key) for s0, e0, key in old_occ[j:]])
-    _scanned(sh_new, occ)
 
 
 def _spliced_shadow(new: str, sh_old: str, blocks: list[list[int]]) -> Optional[str]:
@@ -449,25 +391,19 @@ def _spliced_shadow(new: str, sh_old: str, blocks: list[list[int]]) -> Optional[
     """
     # one conversion for all the edited lines: they convert line by line, joined or not (a
     # call per block costs more, in OpenCC's fixed cost per call)
-    mids = "\n".join(new[b[5] : b[6]] for b in blocks)
+    mids = "\n".join(new[b[2] : b[3]] for b in blocks)
     conv = _t2s(mids)
     if not _line_aligned(mids, conv):
         return None
     parts: list[str] = []
     last = pos = 0
-    for ls, le, _shift, _first, _final, nls, nle in blocks:
+    for ls, le, nls, nle in blocks:
         parts.append(sh_old[last:ls])
         parts.append(conv[pos : pos + nle - nls])
         pos += nle - nls + 1
         last = le
     parts.append(sh_old[last:])
     return "".join(parts)
-
-
-@lru_cache(maxsize=1)
-def _longest_key() -> int:
-    """The length of the longest key of the page scan."""
-    return max(map(len, _scan_index()[0].words), default=1)
 
 
 def _replace(ctx: StepContext, text: str, spans: list[Span]) -> str:
@@ -787,10 +723,6 @@ def _scan_index() -> tuple[_PhraseIndex, frozenset[str], frozenset[str], frozens
     cand = frozenset({r.variant for r in variant_rules()} | set(derived_variants()))
     evid = frozenset(derived_variants().values())
     pairs = frozenset(_pair_index()[1])
-    # the scan of an edited page reuses what it found on lines the edit left alone
-    # (:func:`_after_edit`), which needs every occurrence to lie within one line
-    if any("\n" in k for k in cand | evid | pairs):
-        raise ValueError("substitution: a phrase of the tables holds a line break")
     return _PhraseIndex(cand | evid | pairs), cand, evid, pairs
 
 
@@ -882,22 +814,19 @@ def _possible_starts(sh: str) -> Optional[list[int]]:
     return None if f is None else f.starts(sh)
 
 
-def _occurrences(
-    sh: str, pos: int = 0, endpos: Optional[int] = None, before: Optional[int] = None
-) -> list[tuple[int, int, str]]:
-    """Every occurrence of a scan key in ``sh[pos:endpos]``: ``(start, end, key)``, by start, longest first.
+def _occurrences(sh: str) -> list[tuple[int, int, str]]:
+    """Every occurrence of a scan key in ``sh``: ``(start, end, key)``, by start, longest first.
 
-    With ``before``, only those that start before it. At each start the trie pattern gives the
-    longest key; the shorter keys there are the prefixes of that key that are keys themselves,
-    known per key beforehand (:func:`_key_prefixes`). A whole page is matched only where
-    :func:`_possible_starts` allows; a stretch (after an edit) is searched with the pattern, whose
-    scan for a first character runs in the regex engine. Both give every start in order.
+    At each start the trie pattern gives the longest key; the shorter keys there are the prefixes
+    of that key that are keys themselves, known per key beforehand (:func:`_key_prefixes`). The
+    pattern is tried only where :func:`_possible_starts` allows (without the filter, a search
+    from each start found, whose scan for a first character runs in the regex engine).
     """
     index = _scan_index()[0]
     prefixes = _key_prefixes()
     occ: list[tuple[int, int, str]] = []
     append = occ.append
-    starts = _possible_starts(sh) if pos == 0 and endpos is None and before is None else None
+    starts = _possible_starts(sh)
     if starts is not None:
         match = index._longest.match
         for i in starts:
@@ -910,13 +839,9 @@ def _occurrences(
                 append((i, i + len(p), p))
         return occ
     search = index._longest.search
-    endpos = len(sh) if endpos is None else endpos
-    before = endpos if before is None else before
-    i = pos
-    while (m := search(sh, i, endpos)) is not None:
+    i = 0
+    while (m := search(sh, i)) is not None:
         i, end = m.span()
-        if i >= before:
-            break
         key = m.group()
         append((i, end, key))
         for p in prefixes[key]:
@@ -934,8 +859,16 @@ def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...],
     # the step asks several times about the same text (score, repairs, flags)
     hit = _SCANS.get(sh)
     if hit is not None:
-        return hit[1]
-    return _scanned(sh, _occurrences(sh))
+        return hit
+    _index, cand_keys, evid_keys, pair_keys = _scan_index()
+    occ = _occurrences(sh)
+    result = (
+        _candidates(sh, [o for o in occ if o[2] in cand_keys]),
+        _leftmost_longest([o for o in occ if o[2] in evid_keys]),
+        _leftmost_longest([o for o in occ if o[2] in pair_keys]),
+    )
+    _SCANS.put(sh, result)
+    return result
 
 
 def _leftmost_longest(occ: list[tuple[int, int, str]]) -> tuple[tuple[int, int], ...]:
@@ -949,18 +882,6 @@ def _leftmost_longest(occ: list[tuple[int, int, str]]) -> tuple[tuple[int, int],
             out.append((s, e))
             end = e
     return tuple(out)
-
-
-def _scanned(sh: str, occ: list[tuple[int, int, str]]):
-    """:func:`_scan` from the occurrences of the keys in ``sh``; kept in the cache."""
-    _index, cand_keys, evid_keys, pair_keys = _scan_index()
-    result = (
-        _candidates(sh, [o for o in occ if o[2] in cand_keys]),
-        _leftmost_longest([o for o in occ if o[2] in evid_keys]),
-        _leftmost_longest([o for o in occ if o[2] in pair_keys]),
-    )
-    _SCANS.put(sh, (occ, result))
-    return result
 
 
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
