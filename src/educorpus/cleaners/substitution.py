@@ -45,6 +45,7 @@ from importlib import resources
 from itertools import product
 from typing import Iterable, NamedTuple, Optional
 
+import numpy as np
 import regex
 
 from ..document import Span, StepContext, apply_spans
@@ -272,6 +273,12 @@ def _s2t(text: str) -> str:
     return _converter("s2t").convert(text)
 
 
+@lru_cache(maxsize=4096)
+def _s2t_word(word: str) -> str:
+    """:func:`_s2t` of a repair's replacement: a few words, asked for again and again."""
+    return _s2t(word)
+
+
 class _TextCache:
     """A small LRU cache keyed by page text, which the step can also fill (see :func:`_after_edit`)."""
 
@@ -300,8 +307,20 @@ class _TextCache:
 
 
 # the step's passes and findings ask for the shadow and the scan of one text many times
-_SHADOWS = _TextCache(16)  # text -> shadow
-_SCANS = _TextCache(16)  # shadow -> (occurrences, _scan())
+_SHADOWS = _TextCache(16)  # text -> (shadow, aligned: see _line_aligned)
+_SCANS = _TextCache(16)  # shadow -> _scan()
+_CANDS = _TextCache(16)  # shadow -> _spun_candidates()
+
+
+def _line_aligned(text: str, converted: str) -> bool:
+    """Does each line of ``text`` convert to a line of the same length (one character for one)?
+
+    OpenCC cuts text into dictionary phrases, and no phrase holds a line break, so a page
+    converts line by line: ``t2s(a + "\n" + b) == t2s(a) + "\n" + t2s(b)``. Where every line
+    keeps its length, the conversion of a page with some lines changed is the old conversion with
+    those lines converted again (:func:`_after_edit`).
+    """
+    return [len(x) for x in converted.split("\n")] == [len(x) for x in text.split("\n")]
 
 
 def shadow(text: str) -> str:
@@ -310,39 +329,40 @@ def shadow(text: str) -> str:
     >>> shadow("心理健康服務&&")
     '心理健康服务&&'
     """
-    out = _SHADOWS.get(text)
-    if out is None:
-        out = _t2s(text)
-        if len(out) != len(text):
-            # a phrase conversion changed the length somewhere: convert character by character
-            out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
-        _SHADOWS.put(text, out)
+    hit = _SHADOWS.get(text)
+    if hit is not None:
+        return hit[0]
+    out = _t2s(text)
+    aligned = _line_aligned(text, out)
+    if len(out) != len(text):
+        # a phrase conversion changed the length somewhere: convert character by character
+        out = "".join(c if len(c) == 1 else ch for ch, c in ((ch, _t2s(ch)) for ch in text))
+    _SHADOWS.put(text, (out, aligned))
     return out
 
 
 def _after_edit(old: str, new: str, spans: list[Span]) -> None:
-    """Fill the caches for ``new``, which is ``old`` with ``spans`` applied, from those of ``old``.
+    """Fill the shadow cache for ``new``, which is ``old`` with ``spans`` applied, from that of ``old``.
 
-    The new page is converted again (one OpenCC call), but not scanned again: no scan key holds a
-    line break (see :func:`_scan_index`) or is longer than :func:`_longest_key`, so where the new
-    shadow equals the old one outside the edited lines (compared, not assumed), only the stretch
-    of those lines where it changed, widened by that length, is scanned. Otherwise the scan is
-    left to be made in full.
+    The shadow of the new page is the old one with the edited lines converted again, where the old
+    page's lines and those converted lines each keep their length (:func:`_line_aligned`);
+    otherwise the new page is left to be converted whole when asked for. The scan is made again
+    from scratch when asked for: with the start filter (:class:`_StartFilter`) a page costs
+    less to scan than the old scan's occurrences cost to move and to look for again around the
+    edits.
     """
-    sh_old = _SHADOWS.get(old)
-    # without a scan of the old page there is nothing to reuse, and the new page may never be
-    # asked for its shadow (a later pass edits it first)
-    scanned = None if sh_old is None else _SCANS.get(sh_old)
-    if scanned is None:
+    hit = _SHADOWS.get(old)
+    # without the old shadow there is nothing to reuse
+    if hit is None or not hit[1]:
         return
+    sh_old = hit[0]
     spans = sorted(spans, key=lambda sp: (sp[0], sp[1]))
     try:
         if apply_spans(old, spans) != new:
             return
     except ValueError:
         return
-    # the edited lines, as blocks of whole lines: [old start, old end, shift before the block,
-    # start of its first edit, end of its last edit (old offsets)], then its new start and end
+    # the edited lines, as blocks of whole lines: (old start, old end, new start, new end)
     blocks: list[list[int]] = []
     delta = 0
     for s0, e0, repl, _rule in spans:
@@ -351,71 +371,40 @@ def _after_edit(old: str, new: str, spans: list[Span]) -> None:
         le = len(old) if le < 0 else le
         if blocks and ls <= blocks[-1][1]:
             blocks[-1][1] = max(blocks[-1][1], le)
-            blocks[-1][4] = e0
         else:
-            blocks.append([ls, le, delta, s0, e0])
+            blocks.append([ls, le, delta])  # delta: the shift before the block
         delta += len(repl) - (e0 - s0)
     for k, b in enumerate(blocks):
         shift_after = blocks[k + 1][2] if k + 1 < len(blocks) else delta
-        b.append(b[0] + b[2])  # new start
+        b[2] = b[0] + b[2]  # new start
         b.append(b[1] + shift_after)  # new end
-    # the new shadow: one conversion of the whole page (a call per edited line costs more);
-    # outside the edited lines it must equal the old one, moved by the edits before it
-    sh_new = shadow(new)
-    last = nlast = 0
-    for ls, le, _shift, _first, _final, nls, nle in blocks:
-        if sh_new[nlast:nls] != sh_old[last:ls]:
-            return
-        last, nlast = le, nle
-    if sh_new[nlast:] != sh_old[last:]:
-        return
-    changed: list[tuple[int, int]] = []  # per block: where the shadow changed (old offsets)
-    for ls, le, _shift, first, final, nls, nle in blocks:
-        # the text before the first edit and after the last is the same; its shadow usually is
-        cs, ce = ls, le
-        if sh_new[nls : nls + first - ls] == sh_old[ls:first]:
-            cs = first
-        if sh_new[nle - (le - final) : nle] == sh_old[final:le]:
-            ce = final
-        changed.append((cs, ce))
-    reach = _longest_key() - 1
-    occ: list[tuple[int, int, str]] = []
-    old_occ = scanned[0]
-    j = 0
-    shift = 0
-    for (ls, le, shift_before, _first, _final, nls, nle), (cs, ce) in zip(blocks, changed):
-        # occurrences before the block are kept, moved by the shift of what came before
-        while j < len(old_occ) and old_occ[j][0] < ls:
-            s0, e0, key = old_occ[j]
-            occ.append((s0 + shift, e0 + shift, key))
-            j += 1
-        shift_after = nle - le
-        ncs, nce = cs + shift_before, ce + shift_after  # the changed stretch in the new text
-        here: list[tuple[int, int, str]] = []
-        # in the block: occurrences wholly before or after the changed stretch are kept; those
-        # that reach into it (or across it, where it is empty) are found again
-        while j < len(old_occ) and old_occ[j][0] < le:
-            s0, e0, key = old_occ[j]
-            if e0 <= cs:
-                here.append((s0 + shift_before, e0 + shift_before, key))
-            elif s0 >= ce:
-                here.append((s0 + shift_after, e0 + shift_after, key))
-            j += 1
-        for s1, e1, key in _occurrences(sh_new, max(nls, ncs - reach), min(nle, nce + reach)):
-            if e1 > ncs and s1 < nce:
-                here.append((s1, e1, key))
-        here.sort(key=lambda o: (o[0], o[0] - o[1]))
-        occ.extend(here)
-        shift = shift_after
-    for s0, e0, key in old_occ[j:]:
-        occ.append((s0 + shift, e0 + shift, key))
-    _scanned(sh_new, occ)
+    sh_new = _spliced_shadow(new, sh_old, blocks)
+    if sh_new is not None:
+        _SHADOWS.put(new, (sh_new, True))
 
 
-@lru_cache(maxsize=1)
-def _longest_key() -> int:
-    """The length of the longest key of the page scan."""
-    return max(map(len, _scan_index()[0].words), default=1)
+def _spliced_shadow(new: str, sh_old: str, blocks: list[list[int]]) -> Optional[str]:
+    """The shadow of ``new`` from the old one and the edited ``blocks`` (see :func:`_after_edit`).
+
+    Only for an old shadow whose lines kept their length: then it is the old page converted line
+    by line, and the new page's conversion is the same outside the edited lines. None if an edited
+    line changes length when converted (the page is then converted whole, as :func:`shadow` does).
+    """
+    # one conversion for all the edited lines: they convert line by line, joined or not (a
+    # call per block costs more, in OpenCC's fixed cost per call)
+    mids = "\n".join(new[b[2] : b[3]] for b in blocks)
+    conv = _t2s(mids)
+    if not _line_aligned(mids, conv):
+        return None
+    parts: list[str] = []
+    last = pos = 0
+    for ls, le, nls, nle in blocks:
+        parts.append(sh_old[last:ls])
+        parts.append(conv[pos : pos + nle - nls])
+        pos += nle - nls + 1
+        last = le
+    parts.append(sh_old[last:])
+    return "".join(parts)
 
 
 def _replace(ctx: StepContext, text: str, spans: list[Span]) -> str:
@@ -429,6 +418,22 @@ def _replace(ctx: StepContext, text: str, spans: list[Span]) -> str:
 @lru_cache(maxsize=8192)
 def _has_traditional_form(ch: str) -> bool:
     return _s2t(ch) != ch
+
+
+@lru_cache(maxsize=1)
+def _convertible() -> "re.Pattern[str]":
+    """A character class of the CJK unified ideographs (U+4E00–U+9FFF) with a traditional form.
+
+    Each character converted on its own, as :func:`_has_traditional_form` does, but in one
+    OpenCC call: one character a line, and a text converts line by line (see
+    :func:`_line_aligned`).
+    """
+    chars = [chr(c) for c in range(0x4E00, 0xA000)]
+    conv = _s2t("\n".join(chars)).split("\n")
+    if len(conv) != len(chars):  # a line break appeared or vanished: ask character by character
+        conv = [_s2t(ch) for ch in chars]
+    found = "".join(ch for ch, t in zip(chars, conv) if t != ch)
+    return re.compile(f"[{found}]" if found else "(?!)")
 
 
 def _is_traditional(text: str, sh: str) -> bool:
@@ -463,12 +468,12 @@ class _Page:
         if _is_traditional(line, line_sh):
             return True
         # a line with nothing that converts says nothing: fall back to the page
-        convertible = any(_has_traditional_form(ch) for ch in line_sh if "\u4e00" <= ch <= "\u9fff")
+        convertible = _convertible().search(line_sh) is not None
         return False if convertible else self.traditional
 
     def in_script(self, simplified: str, start: int, end: int) -> str:
         """``simplified`` written in the script of the page at ``start:end``."""
-        return _s2t(simplified) if self.traditional_at(start, end) else simplified
+        return _s2t_word(simplified) if self.traditional_at(start, end) else simplified
 
 
 # ---------------------------------------------------------------------------------------------
@@ -567,6 +572,10 @@ _SITE_NAME = regex.compile(
     f"(?<=[{HAN}”」》）)])(?:19|20)[0-9]{{2}}[{HAN}]{{2,16}}?(?:资源网|教育网|网站|网|在线)"
     r"(?=[，,。；;！!？?、\s]|$)"
 )
+# what every site name holds, without the context checks: a year, Han characters and 网 or 在线.
+# The plain re engine finds it (or its absence) with a prefix scan for the year's digits; the
+# pattern above starts with a lookbehind and is tried at every position of the page
+_SITE_NAME_CORE = re.compile(f"(?:19|20)[0-9]{{2}}[{HAN}]{{2,16}}?(?:网|在线)")
 _MARKER_END = regex.compile(r"(?m)(?<=[^\sA-Za-z0-9#])[ \t\u3000]*#[ \t\u3000]*$")
 _MARKER_LINE = regex.compile(r"(?m)^[ \t\u3000]*#[ \t\u3000]*(?:\n|$)")
 
@@ -575,6 +584,8 @@ def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int,
     """``(start, end, name)`` of site names glued into sentences (year + name + 网)."""
     sh = shadow(text) if sh is None else sh
     if "网" not in sh and "在线" not in sh:  # every name ends in one of them: skip the scan
+        return []
+    if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
         return []
     return [(m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh)]
 
@@ -713,33 +724,140 @@ def _scan_index() -> tuple[_PhraseIndex, frozenset[str], frozenset[str], frozens
     cand = frozenset({r.variant for r in variant_rules()} | set(derived_variants()))
     evid = frozenset(derived_variants().values())
     pairs = frozenset(_pair_index()[1])
-    # the scan of an edited page reuses what it found on lines the edit left alone
-    # (:func:`_after_edit`), which needs every occurrence to lie within one line
-    if any("\n" in k for k in cand | evid | pairs):
-        raise ValueError("substitution: a phrase of the tables holds a line break")
     return _PhraseIndex(cand | evid | pairs), cand, evid, pairs
 
 
-def _occurrences(sh: str, pos: int = 0, endpos: Optional[int] = None) -> list[tuple[int, int, str]]:
-    """Every occurrence of a scan key in ``sh[pos:endpos]``: ``(start, end, key)``, by start, longest first.
+# hashes of a character pair and triple (code points as uint32; multiplications wrap): a table
+# indexed by them marks where a key can start (see _StartFilter)
+_HASH_BITS = 16
+_M1, _M2, _M3 = np.uint32(0x9E3779B1), np.uint32(0x85EBCA77), np.uint32(0xC2B2AE3D)
+_SHIFT = np.uint32(32 - _HASH_BITS)
 
-    As :meth:`PhraseMatcher.iter_all`, but each step is a search with the trie pattern, whose
-    scan for a first character runs in the regex engine: faster than a lookahead tried at every
-    position.
+
+def _hash2(a, b):
+    return ((a * _M1) ^ (b * _M2)) >> _SHIFT
+
+
+def _hash3(a, b, c):
+    return ((a * _M1) ^ (b * _M2) ^ (c * _M3)) >> _SHIFT
+
+
+def _codes(text: str) -> "np.ndarray":
+    # lone surrogates (text decoded with surrogateescape) are code points like any other here
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+
+
+class _StartFilter:
+    """Where in a text one of a set of keys (each of two characters or more) may start.
+
+    Tables of the hashes of the keys' first two characters (keys of two) and first three (longer
+    keys): a position where a key starts has its pair or triple marked, so the marked positions
+    of a text are a superset of the starts (a hash collision only adds a position, which the
+    caller's pattern then rejects).
+
+    Python's ``re`` tries a trie-shaped pattern at every position whose character starts a key:
+    for the scan keys a third of the positions of an education page (学, 教, 育…), each try
+    costing far more than a lookup. Two or three characters rule out almost all of them, in a few
+    array operations per page.
     """
-    index = _scan_index()[0]
-    search, shorter, words = index._longest.search, index._shorter, index.words
-    endpos = len(sh) if endpos is None else endpos
-    occ: list[tuple[int, int, str]] = []
-    i = pos
-    while (m := search(sh, i, endpos)) is not None:
-        i, end = m.span()
-        occ.append((i, end, m.group()))
-        for ln in shorter[sh[i]]:
-            if i + ln < end and sh[i : i + ln] in words:
-                occ.append((i, i + ln, sh[i : i + ln]))
-        i += 1
-    return occ
+
+    def __init__(self, words: Iterable[str]):
+        self.two = np.zeros(1 << _HASH_BITS, dtype=bool)
+        self.three = np.zeros(1 << _HASH_BITS, dtype=bool)
+        for w in words:
+            if len(w) < 2:
+                raise ValueError(f"_StartFilter: key {w!r} is shorter than two characters")
+            c = _codes(w[:3])
+            if len(w) == 2:
+                self.two[_hash2(c[:1], c[1:2])] = True
+            else:
+                self.three[_hash3(c[:1], c[1:2], c[2:3])] = True
+
+    def starts(self, text: str) -> list[int]:
+        if len(text) < 2:
+            return []
+        c = _codes(text)
+        # _hash2 and _hash3 at every position, sharing the products and the pair's xor
+        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
+        hit = self.two[pair >> _SHIFT]
+        pair[:-1] ^= c[2:] * _M3
+        hit[:-1] |= self.three[pair[:-1] >> _SHIFT]
+        return np.flatnonzero(hit).tolist()
+
+
+def _leftmost_longest_matches(pattern: "re.Pattern[str]", text: str, starts: list[int]):
+    """``pattern.finditer(text)`` for a pattern that matches only at ``starts`` and never empty."""
+    end = 0
+    match = pattern.match
+    for i in starts:
+        if i >= end and (m := match(text, i)) is not None:
+            yield m
+            end = m.end()
+
+
+class _Scanner:
+    """Every occurrence of a set of keys in a text, nested and overlapping ones included."""
+
+    def __init__(self, words: Iterable[str]):
+        self.index = PhraseMatcher(words)
+        words = self.index.words
+        # for each key, the shorter keys it starts with, longest first (保教品质: 保教)
+        self.prefixes = {k: tuple(k[:n] for n in range(len(k) - 1, 0, -1) if k[:n] in words) for k in words}
+        self.filter = _StartFilter(words) if all(len(w) >= 2 for w in words) else None
+
+    def occurrences(self, text: str) -> list[tuple[int, int, str]]:
+        """``(start, end, key)`` of every occurrence, by start, longest first.
+
+        At each start the trie pattern gives the longest key; the shorter keys there are the
+        prefixes of that key that are keys themselves, known per key beforehand. The pattern is
+        tried only where the start filter allows (without one, a search from each start found,
+        whose scan for a first character runs in the regex engine).
+        """
+        prefixes = self.prefixes
+        occ: list[tuple[int, int, str]] = []
+        append = occ.append
+        if self.filter is not None:
+            match = self.index._longest.match
+            for i in self.filter.starts(text):
+                m = match(text, i)
+                if m is None:
+                    continue
+                key = m.group()
+                append((i, m.end(), key))
+                for p in prefixes[key]:
+                    append((i, i + len(p), p))
+            return occ
+        search = self.index._longest.search
+        i = 0
+        while (m := search(text, i)) is not None:
+            i, end = m.span()
+            key = m.group()
+            append((i, end, key))
+            for p in prefixes[key]:
+                append((i, i + len(p), p))
+            i += 1
+        return occ
+
+
+@lru_cache(maxsize=1)
+def _scanner() -> _Scanner:
+    """The scanner of all the keys of :func:`_scan_index`."""
+    return _Scanner(_scan_index()[0].words)
+
+
+@lru_cache(maxsize=1)
+def _cand_scanner() -> _Scanner:
+    """The scanner of the candidate keys alone, for pages asked only for candidates (after a repair).
+
+    Its occurrences are those of the full scan whose key is a candidate key, in the same order:
+    every occurrence of every key is found, at each start longest first.
+    """
+    return _Scanner(_scan_index()[1])
+
+
+def _occurrences(sh: str) -> list[tuple[int, int, str]]:
+    """Every occurrence of a scan key in ``sh``: ``(start, end, key)``, by start, longest first."""
+    return _scanner().occurrences(sh)
 
 
 def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...], tuple[tuple[int, int], ...]]:
@@ -751,60 +869,79 @@ def _scan(sh: str) -> tuple[tuple[_Candidate, ...], tuple[tuple[int, int], ...],
     # the step asks several times about the same text (score, repairs, flags)
     hit = _SCANS.get(sh)
     if hit is not None:
-        return hit[1]
-    return _scanned(sh, _occurrences(sh))
-
-
-def _scanned(sh: str, occ: list[tuple[int, int, str]]):
-    """:func:`_scan` from the occurrences of the keys in ``sh``; kept in the cache."""
+        return hit
     _index, cand_keys, evid_keys, pair_keys = _scan_index()
-    evidence: list[tuple[int, int]] = []
-    pairs: list[tuple[int, int]] = []
-    evid_end = pair_end = 0
-    for s, e, v in occ:
-        # the longest key of a set at a start comes first: taking it and skipping what starts
-        # before its end is the leftmost-longest scan of that set alone
-        if s >= evid_end and v in evid_keys:
-            evidence.append((s, e))
-            evid_end = e
-        if s >= pair_end and v in pair_keys:
-            pairs.append((s, e))
-            pair_end = e
-    result = (_candidates(sh, [(s, e, v) for s, e, v in occ if v in cand_keys]), tuple(evidence), tuple(pairs))
-    _SCANS.put(sh, (occ, result))
+    occ = _occurrences(sh)
+    result = (
+        _candidates(sh, [o for o in occ if o[2] in cand_keys]),
+        _leftmost_longest([o for o in occ if o[2] in evid_keys]),
+        _leftmost_longest([o for o in occ if o[2] in pair_keys]),
+    )
+    _SCANS.put(sh, result)
+    _CANDS.put(sh, result[0])
     return result
 
 
+def _leftmost_longest(occ: list[tuple[int, int, str]]) -> tuple[tuple[int, int], ...]:
+    """The non-overlapping leftmost-longest occurrences among ``occ`` (by start, longest first)."""
+    # the longest key at a start comes first: taking it and skipping what starts before its end
+    # is the leftmost-longest scan of those keys alone
+    out: list[tuple[int, int]] = []
+    end = 0
+    for s, e, _v in occ:
+        if s >= end:
+            out.append((s, e))
+            end = e
+    return tuple(out)
+
+
 def _spun_candidates(sh: str) -> tuple[_Candidate, ...]:
-    return _scan(sh)[0]
+    # a page is asked for its candidates alone after each repair: the candidate keys alone are
+    # found in less time than all keys
+    hit = _CANDS.get(sh)
+    if hit is None:
+        hit = _candidates(sh, _cand_scanner().occurrences(sh))
+        _CANDS.put(sh, hit)
+    return hit
+
+
+@lru_cache(maxsize=1)
+def _rules_by_variant() -> dict[str, tuple[int, ...]]:
+    """``variant → indices in _compiled_rules()`` of its rules."""
+    out: dict[str, list[int]] = {}
+    for k, (rule, _pat) in enumerate(_compiled_rules()):
+        out.setdefault(rule.variant, []).append(k)
+    return {v: tuple(ks) for v, ks in out.items()}
 
 
 def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, ...]:
     """Candidates from the occurrences of variants and derived forms in ``sh``."""
-    # a rule's pattern is its variant between lookarounds, so it is only tried where its variant
-    # occurs
     derived = derived_variants()
-    rule_starts: dict[str, list[int]] = {}
-    derived_cands = []
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    for s, e, v in occ:
-        rule_starts.setdefault(v, []).append(s)
-        canonical = derived.get(v)
-        if canonical is not None:
-            derived_cands.append(_Candidate(s, e, canonical, "b", "spun-policy-phrase"))
+    derived_cands = [_Candidate(s, e, derived[v], "b", "spun-policy-phrase") for s, e, v in occ if v in derived]
+    by_variant = _rules_by_variant()
+    rule_starts: dict[str, list[int]] = {}
+    for s, _e, v in occ:
+        if v in by_variant:
+            rule_starts.setdefault(v, []).append(s)
+    if not rule_starts:
+        return tuple(derived_cands)
+    rules = _compiled_rules()
     cands = []
-    for rule, pat in _compiled_rules():
-        starts = rule_starts.get(rule.variant)
-        if not starts:
-            continue
+    # rules in file order, as one pass per rule over the page would give them
+    for k in sorted(k for v in rule_starts for k in by_variant[v]):
+        rule, pat = rules[k]
         # the matches finditer would give: left to right, none overlapping the previous match
-        # (lookbehinds see the text before the start, as in a scan)
+        # (lookbehinds see the text before the start, as in a scan); a rule without context
+        # matches wherever its variant occurs, and its pattern is its variant alone
+        bare = not rule.left and not rule.right
+        n = len(rule.variant)
         end = 0
-        for s in starts:
-            if s >= end and pat.match(sh, s):
-                cands.append(_Candidate(s, s + len(rule.variant), rule.canonical, rule.tier, rule.rule))
-                end = s + len(rule.variant)
+        for s in rule_starts[rule.variant]:
+            if s >= end and (bare or pat.match(sh, s)):
+                cands.append(_Candidate(s, s + n, rule.canonical, rule.tier, rule.rule))
+                end = s + n
     return tuple(cands + derived_cands)
 
 
@@ -887,11 +1024,24 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
     words = _pair_index()[1]
     counts: dict[int, list[int]] = {}
     skip = _merged(skip)
+    n, get = len(sh), freq.get
+    k_skip, n_skip = 0, len(skip)
+    # the words come by start, without overlaps, and the skip spans are sorted and disjoint: one
+    # walk through both does what :func:`_overlaps` does for each word
     for s, e in _scan(sh)[2]:
-        # two filters: the cheaper (a bisection) first
-        if skip and _overlaps(skip, s, e):
-            continue
-        if not _is_word_here(sh, s, e, freq):
+        if n_skip:
+            while k_skip < n_skip and skip[k_skip][1] <= s:
+                k_skip += 1
+            if k_skip < n_skip and skip[k_skip][0] < e:
+                continue
+        # :func:`_is_word_here`, written out (it runs for every swappable word of every page)
+        own = get(sh[s:e], 0)
+        if (
+            (s >= 1 and get(sh[s - 1 : s + 1], 0) > own)
+            or (s >= 2 and get(sh[s - 2 : s + 1], 0) > own)
+            or (e < n and get(sh[e - 1 : e + 1], 0) > own)
+            or (e + 2 <= n and get(sh[e - 1 : e + 2], 0) > own)
+        ):
             continue
         for k, is_form in words[sh[s:e]]:
             counts.setdefault(k, [0, 0])[is_form] += 1
@@ -1217,19 +1367,22 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     flags: list[_FLAG] = []
     pos = 0
     need = 0.75 * len(core)
-    core_counts = [(ch, core.count(ch)) for ch in set(core)]
+    core_chars = sorted(set(core))
+    core_ns = [core.count(ch) for ch in core_chars]
     # the line's characters that occur in core at all: a count no smaller than the shared one
     # below, made in one regex pass (most lines share few characters with the title; the plain
     # re engine, several times faster than regex on a character class)
-    in_core = re.compile("[" + "".join(re.escape(ch) for ch, _n in core_counts) + "]")
+    in_core = re.compile("[" + "".join(re.escape(ch) for ch in core_chars) + "]")
     for line in page.sh.split("\n"):
         start = pos
         pos += len(line) + 1
-        if core in line or len(line) < len(core) // 2:
+        # a line shorter than the threshold below cannot reach it
+        if len(line) < need or core in line or len(line) < len(core) // 2:
             continue
         # the matching blocks cannot hold more characters than core and line share: skip the
-        # diff where that alone falls short of the threshold below
-        if len(in_core.findall(line)) < need or sum(min(n, line.count(ch)) for ch, n in core_counts) < need:
+        # diff where that alone falls short of the threshold below (the shared count as maps,
+        # which run without a Python frame per character)
+        if len(in_core.findall(line)) < need or sum(map(min, core_ns, map(line.count, core_chars))) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -1293,6 +1446,20 @@ def _place_pattern() -> "regex.Pattern[str]":
     return PhraseMatcher(names)._longest
 
 
+@lru_cache(maxsize=1)
+def _place_filter() -> Optional[_StartFilter]:
+    names = _places()[0]
+    return _StartFilter(names) if all(len(n) >= 2 for n in names) else None
+
+
+def _place_matches(sh: str):
+    """``_place_pattern().finditer(sh)``, the pattern tried only where a name may start."""
+    f = _place_filter()
+    if f is None:
+        return _place_pattern().finditer(sh)
+    return _leftmost_longest_matches(_place_pattern(), sh, f.starts(sh))
+
+
 def _title_place(title: str) -> Optional[str]:
     city_province, ambiguous = _places()
     t = shadow(title)
@@ -1326,7 +1493,7 @@ def place_flags(text: str, title: Optional[str], *, spun: bool, page: Optional[_
     city_province, ambiguous = _places()
     home_prov = city_province.get(home)
     flags: list[_FLAG] = []
-    for m in _place_pattern().finditer(page.sh):
+    for m in _place_matches(page.sh):
         name = m.group()
         if name == home or name == home_prov:
             continue
