@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import argparse
 import copy
-import importlib.util
-import pickle
 import statistics
 import sys
 import time
@@ -34,12 +32,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 
-def _load(name: str, path: Path):
-    spec = importlib.util.spec_from_file_location(name, path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module  # (dataclasses look their module up while it loads)
-    spec.loader.exec_module(module)
-    return module
+from ab_mojibake import _load  # noqa: E402  (a module of an old checkout, under another name)
 
 
 def _clear(module) -> None:
@@ -71,19 +64,14 @@ def main() -> None:
     ap.add_argument("--passes", type=int, default=1, help="passes over the pages (CPU reported per pass)")
     args = ap.parse_args()
 
-    from bench_substitution import capture
+    from bench_substitution import capture, load_inputs
     from corpus_gen import generate_pages
 
     from educorpus.cleaners import substitution as new
 
     old = _load("educorpus.cleaners.substitution_base", Path(args.base) / "src" / "educorpus" / "cleaners" / "substitution.py")
 
-    if args.inputs and Path(args.inputs).exists():
-        inputs = pickle.loads(Path(args.inputs).read_bytes())
-    else:
-        inputs = capture(generate_pages(args.mb, seed=args.seed))
-        if args.inputs:
-            Path(args.inputs).write_bytes(pickle.dumps(inputs))
+    inputs = load_inputs(args.mb, args.seed, args.inputs)
     size = sum(len(t.encode("utf-8")) for t, _m, _c in inputs) / 1e6
     # tables, OpenCC, jieba and compiled patterns are built once per process: not measured
     for t, m, c in capture(generate_pages(0.05, seed=99)):

@@ -60,6 +60,17 @@ def capture(pages: list[str]) -> list[tuple[str, dict, object]]:
 _TEXT_CACHES = ("_SHADOWS", "_SCANS", "_CANDS", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_line_blocks")
 
 
+def load_inputs(mb: float, seed: int, path: str | None) -> list[tuple[str, dict, object]]:
+    """The step's inputs for ``mb`` MB of corpus ``seed``: read from the pickle ``path`` if it
+    exists, else captured (and written there when a path is given)."""
+    if path and Path(path).exists():
+        return pickle.loads(Path(path).read_bytes())
+    inputs = capture(generate_pages(mb, seed=seed))
+    if path:
+        Path(path).write_bytes(pickle.dumps(inputs))
+    return inputs
+
+
 def run_one(text: str, meta: dict, config) -> tuple[str, StepContext]:
     ctx = StepContext(config, copy.deepcopy(meta), {})
     ctx.begin("substitution", text)
@@ -76,12 +87,7 @@ def main() -> None:
     ap.add_argument("--profile", type=int, metavar="N", help="cProfile the step; print the top N functions")
     args = ap.parse_args()
 
-    if args.inputs and Path(args.inputs).exists():
-        inputs = pickle.loads(Path(args.inputs).read_bytes())
-    else:
-        inputs = capture(generate_pages(args.mb, seed=args.seed))
-        if args.inputs:
-            Path(args.inputs).write_bytes(pickle.dumps(inputs))
+    inputs = load_inputs(args.mb, args.seed, args.inputs)
     size = sum(len(t.encode("utf-8")) for t, _m, _c in inputs)
 
     # warm up on other pages: tables, OpenCC, jieba and compiled patterns are built once per
