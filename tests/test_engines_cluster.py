@@ -25,6 +25,9 @@ import educorpus
 from educorpus.engines import map_ordered
 
 pytest.importorskip("ray.data", reason='the ray engine is an extra: pip install "educorpus[ray]"')
+# CI runs it: 30-60 s on the 2-core machine (a head's start ~4 s, the build through the CLI,
+# a user's session), and it passed every run here
+pytestmark = pytest.mark.ray_cluster
 
 # the educorpus these tests import: the head's workers and the CLI must run the same code
 SRC = str(Path(educorpus.__file__).resolve().parents[1])
