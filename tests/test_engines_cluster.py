@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -39,11 +40,17 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+# The head's own token: Ray 2.60's `ray start` turns token authentication on whenever a token
+# exists (~/.ray/auth_token, which any earlier ray.init on the machine writes), and a driver given
+# an explicit address sends one only when told to. Given here to the head and to every driver,
+# so that the tests do not depend on what else ran on the machine before them.
+TOKEN = secrets.token_hex(32)
+
+
 def _env() -> dict:
     env = dict(os.environ)
-    # `ray start` turns token authentication on when a token exists (~/.ray/auth_token, made by
-    # any earlier ray.init); a driver given an explicit address then has to ask for it
-    env["RAY_AUTH_MODE"] = "token"
+    env.pop("RAY_AUTH_TOKEN_PATH", None)
+    env.update(RAY_AUTH_MODE="token", RAY_AUTH_TOKEN=TOKEN)
     env["PYTHONPATH"] = os.pathsep.join([SRC, *filter(None, [env.get("PYTHONPATH")])])
     return env
 
