@@ -39,3 +39,6 @@ def seeds() -> dict[str, str]:
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "slow: minutes on a small machine; runs only with EDUCORPUS_SLOW=1")
+    config.addinivalue_line(
+        "markers", "ray_cluster: starts a Ray head of its own (17-25 s CPU; 55-85 s wall on 2 loaded cores); runs by default, CI too; -m 'not ray_cluster' leaves it out"
+    )

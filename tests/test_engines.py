@@ -71,3 +71,90 @@ def test_build_gives_identical_data_on_local_and_ray(tmp_path, seeds):
     assert files_a == sorted(p.relative_to(b) for p in (b / "data").rglob("*.parquet"))
     for rel in files_a:
         assert (a / rel).read_bytes() == (b / rel).read_bytes()
+
+
+def test_ray_leaves_the_callers_data_context_alone():
+    # a user running Ray Data pipelines of their own keeps their settings, also while the
+    # engine's generator is suspended between two records
+    ray = pytest.importorskip("ray", reason='the ray engine is an extra: pip install "educorpus[ray]"')
+    pytest.importorskip("ray.data")
+    ctx = ray.data.DataContext.get_current()
+    saved = (ctx.execution_options.preserve_order, ctx.enable_progress_bars)
+    ctx.execution_options.preserve_order, ctx.enable_progress_bars = True, True
+    try:
+        out = map_ordered(abs, range(0, -40, -1), engine="ray", num_proc=2, batch_size=4)
+        assert next(out) == 0
+        assert (ctx.execution_options.preserve_order, ctx.enable_progress_bars) == (True, True)
+        assert list(out) == list(range(1, 40))
+        assert ray.data.DataContext.get_current() is ctx
+        assert (ctx.execution_options.preserve_order, ctx.enable_progress_bars) == (True, True)
+    finally:
+        ctx.execution_options.preserve_order, ctx.enable_progress_bars = saved
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # free, and nothing listens once the socket is closed
+
+
+@pytest.fixture
+def http_port():
+    # something that answers, but is no Ray head: an HTTP/1 server, like Ray's dashboard
+    import http.server
+    import threading
+
+    class Quiet(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("0.0.0.0", 0), Quiet)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def test_an_unreachable_cluster_fails_fast_naming_the_address(tmp_path, http_port):
+    pytest.importorskip("ray.data", reason='the ray engine is an extra: pip install "educorpus[ray]"')
+    import time
+
+    from educorpus.dataset import DatasetError
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("教育部发布通知。", encoding="utf-8")
+    for address, says in [
+        (f"127.0.0.1:{_closed_port()}", "cannot reach a Ray cluster at"),
+        (f"127.0.0.1:{http_port}", "not as the head of a Ray cluster"),
+        ("no-such-host.invalid:6379", "cannot reach a Ray cluster at"),
+        ("6379", "expected HOST:PORT"),
+    ]:
+        start = time.monotonic()
+        with pytest.raises(DatasetError) as caught:
+            educorpus.build_dataset(raw, tmp_path / "out", "x", version="1.0.0", engine="ray", address=address, progress=False)
+        # ray.init itself retries such an address for minutes
+        assert time.monotonic() - start < 30
+        message = str(caught.value)
+        assert address in message and says in message
+        if "expected" not in says:
+            assert "ray start --head" in message and "leave out --address" in message
+    assert not (tmp_path / "out" / "x" / "1.0.0").exists()
+
+
+def test_cli_names_an_unreachable_cluster(tmp_path):
+    pytest.importorskip("ray.data", reason='the ray engine is an extra: pip install "educorpus[ray]"')
+    import subprocess
+    import sys
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("教育部发布通知。", encoding="utf-8")
+    address = f"127.0.0.1:{_closed_port()}"
+    cmd = [sys.executable, "-m", "educorpus", "build", str(raw), "--out", str(tmp_path / "out"), "--name", "x", "--version", "1.0.0"]
+    run = subprocess.run(cmd + ["--engine", "ray", "--address", address], capture_output=True, text=True, timeout=120)
+    assert run.returncode == 2
+    assert f"cannot reach a Ray cluster at {address}" in run.stderr and "Traceback" not in run.stderr

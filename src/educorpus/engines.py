@@ -2,8 +2,11 @@
 
 - ``local``: in this process (``num_proc=1``) or in a pool of ``num_proc`` worker processes.
 - ``ray``: Ray Data (``pip install "educorpus[ray]"``) on a local Ray (started on demand with
-  ``num_proc`` CPUs) or an existing cluster (``address="auto"`` or ``"ray://host:10001"``),
-  through a pool of one actor per CPU.
+  ``num_proc`` CPUs and shut down at the end) or an existing cluster (``address="HOST:PORT"`` of
+  its head, ``"auto"``, or ``"ray://HOST:10001"`` with ``ray[client]``), through a pool of one
+  actor per CPU of the cluster. A Ray the caller has already initialised is used as it is, and
+  left running; so is a cluster (only this process's connection to it is closed). The caller's
+  Ray Data settings (``DataContext``) are not changed: each dataset gets its own copy.
 
 Both yield results in input order, and both work through the input in windows of bounded size,
 so memory stays bounded however long the stream is. The function must be picklable (a
@@ -19,6 +22,7 @@ from __future__ import annotations
 import collections
 import itertools
 import multiprocessing as mp
+import os
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
@@ -98,10 +102,20 @@ class _BatchCall:
         return _batch_apply(self.fn, batch)
 
 
-def check_engine(engine: str) -> None:
-    """Raise a clear ImportError now when ``engine`` needs an extra that is not installed."""
+class EngineError(RuntimeError):
+    """An engine cannot start, e.g. the Ray cluster named by ``address`` cannot be reached."""
+
+
+def check_engine(engine: str, address: Optional[str] = None) -> None:
+    """Fail now, with a clear message, when ``engine`` cannot run.
+
+    An ImportError when the engine needs an extra that is not installed; an :class:`EngineError`
+    within seconds when ``address`` names a Ray cluster that does not answer.
+    """
     if engine == "ray":
-        _import_ray()
+        ray = _import_ray()
+        if address and not ray.is_initialized():
+            _check_address(address)
 
 
 def _import_ray():
@@ -113,24 +127,96 @@ def _import_ray():
     return ray
 
 
+# What to do about an address that does not answer, said once for every way it can fail.
+_LOCAL_HELP = "leave out --address to start a local Ray with --num-proc CPUs"
+_ADDRESS_HELP = f"start a cluster there (`ray start --head --port PORT` prints the address to pass), or {_LOCAL_HELP}"
+
+# The client preface of HTTP/2 (RFC 9113 §3.4) and an empty SETTINGS frame. A Ray head's GCS
+# is a gRPC server, so it speaks HTTP/2 and must answer with a SETTINGS frame of its own.
+_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
+
+
+def _check_address(address: str, timeout: float = 5.0) -> None:
+    """Raise :class:`EngineError` when nothing that can be a Ray head answers at ``address``.
+
+    ``ray.init`` does not fail on such an address: it retries for many minutes (measured with
+    Ray 2.60: still retrying after 5 min for a closed port), so a mistyped address would hang a
+    build. A TCP connection (bounded by ``timeout``) tells a closed port, an unknown host or a
+    silent one at once; the HTTP/2 greeting tells a port where something else answers, such
+    as the dashboard's (8265), which users often have in RAY_ADDRESS for `ray job submit`.
+    Not caught here: another gRPC server on that port (the Ray Client's 10001 without
+    ``ray://``); ``ray.init`` then retries as it does.
+    """
+    import socket
+
+    client = address.startswith("ray://")
+    if client:
+        target, default_port = address[len("ray://") :], 10001
+    else:
+        default_port = None
+        try:
+            # the same resolution as ray.init's: "auto" (RAY_ADDRESS, the cluster that
+            # `ray start` recorded), and localhost as this node's address
+            from ray._private.services import canonicalize_bootstrap_address
+
+            target = canonicalize_bootstrap_address(address) or ""
+        except ConnectionError as exc:  # "auto" and no cluster found
+            raise EngineError(f"--address {address} found no Ray cluster on this machine ({exc}); start one with `ray start --head`, or {_LOCAL_HELP}") from None
+        except Exception:  # a private helper: if Ray moves it, probe the address as given
+            target = address
+        if not target:  # "local": ray.init starts a local Ray; nothing to reach
+            return
+    host, sep, port_text = target.rpartition(":")
+    if not sep:
+        host, port_text = target, str(default_port or "")
+    host = host.strip("[]")
+    if not port_text.isdigit() or not host:
+        raise EngineError(f"--address {address}: expected HOST:PORT of a Ray head, auto, or ray://HOST[:PORT]")
+    where = f"{address}" if target == address else f"{address} ({target})"
+    try:
+        with socket.create_connection((host, int(port_text)), timeout=timeout) as sock:
+            if client or os.environ.get("RAY_USE_TLS", "0").lower() in ("1", "true"):
+                return  # the Ray Client's server, or a TLS handshake first: no plain HTTP/2 here
+            sock.settimeout(timeout)
+            sock.sendall(_H2_PREFACE)
+            frame = b""
+            while len(frame) < 9:
+                part = sock.recv(9 - len(frame))
+                if not part:
+                    break
+                frame += part
+    except OSError as exc:
+        raise EngineError(f"cannot reach a Ray cluster at {where}: {exc.strerror or exc}; {_ADDRESS_HELP}") from None
+    if len(frame) < 9 or frame[3] != 0x04:
+        raise EngineError(
+            f"{where} answers, but not as the head of a Ray cluster (not a gRPC server: the dashboard's "
+            f"port?); pass the address that `ray start --head` printed (port 6379 by default), or {_LOCAL_HELP}"
+        )
+
+
 def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: int):
     ray = _import_ray()
     started_here = False
     if not ray.is_initialized():
         kwargs: dict[str, Any] = {"include_dashboard": False, "log_to_driver": False, "configure_logging": False}
         if address:
+            _check_address(address)
             kwargs["address"] = address
         else:
             kwargs["num_cpus"] = num_proc
-        ray.init(**kwargs)
+        try:
+            ray.init(**kwargs)
+        except (ConnectionError, RuntimeError, ValueError) as exc:
+            if not address:
+                raise
+            # e.g. a version mismatch between this Ray and the cluster's, or Ray Client missing;
+            # a refused token only shows in Ray's log lines, hence the hint (a `ray start` head
+            # turns token authentication on when a token exists, and a driver given an explicit
+            # address only sends one when asked to)
+            hint = "" if os.environ.get("RAY_AUTH_MODE") else " (a cluster with token authentication needs RAY_AUTH_MODE=token here)"
+            raise EngineError(f"cannot connect to the Ray cluster at {address}: {exc}{hint}") from exc
         started_here = True
     try:
-        data_ctx = ray.data.DataContext.get_current()
-        # the executor may finish blocks in any order (an ordered executor holds finished blocks
-        # back behind a slow one); each record carries its index, and results are yielded in
-        # input order as soon as all before them are in
-        data_ctx.execution_options.preserve_order = False
-        data_ctx.enable_progress_bars = False
         call = _BatchCall(fn)
 
         # An actor pool, not tasks: Ray Data submits a task only when its executor loop (a thread
@@ -142,23 +228,24 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
             def __call__(self, batch: dict) -> dict:
                 return {"i": list(batch["i"]), "out": call(list(batch["item"]))}
 
-        if started_here:
-            actors = num_proc
-        else:  # an existing cluster: all its CPUs, as Ray Data's tasks would use
-            actors = max(1, int(ray.cluster_resources().get("CPU", num_proc)))
+        if started_here and not address:  # the local Ray started above with num_proc CPUs
+            workers = num_proc
+        else:  # a cluster, or the caller's Ray: all its CPUs, as Ray Data's tasks would use
+            workers = max(1, int(ray.cluster_resources().get("CPU", num_proc)))
 
-        for chunk in _windows(items, max(batch_size * num_proc * 16, 512)):
+        for chunk in _windows(items, max(batch_size * workers * 16, 512)):
             ds = ray.data.from_items(
-                [{"i": i, "item": x} for i, x in enumerate(chunk)], override_num_blocks=max(1, min(len(chunk), num_proc * 16))
+                [{"i": i, "item": x} for i, x in enumerate(chunk)], override_num_blocks=max(1, min(len(chunk), workers * 16))
             )
             # a window's actors are started for it and end with it (Ray Data keeps no pool across
             # datasets): one worker start and warm-up per window, a few seconds against the
             # minutes a window of 512 build chunks takes
             # no more actors than batches: a small input (one build chunk) starts one worker, not N
-            n = min(actors, -(-len(chunk) // batch_size))
+            n = min(workers, -(-len(chunk) // batch_size))
             ds = ds.map_batches(
                 _Apply, compute=ray.data.ActorPoolStrategy(size=n), batch_size=batch_size, batch_format="default"
             )
+            _own_settings(ray, ds)
             out: list = [_MISSING] * len(chunk)
             ready = 0  # results before this index have been yielded
             for row in ds.iter_rows():
@@ -171,4 +258,25 @@ def _map_ray(fn, items, *, num_proc: int, address: Optional[str], batch_size: in
                 raise RuntimeError(f"the ray engine lost {sum(x is _MISSING for x in out)} of {len(chunk)} records of a window")
     finally:
         if started_here:
-            ray.shutdown()
+            ray.shutdown()  # this process's Ray, or its connection to a cluster, which goes on
+
+
+def _own_settings(ray, ds) -> None:
+    """Set this engine's Ray Data options on ``ds``'s own context, not on the caller's.
+
+    A dataset takes a copy of ``DataContext.get_current()`` when it is created and runs with
+    that copy (Ray's documented behaviour), so changing the copy leaves the settings of a
+    caller who runs Ray Data pipelines of their own as they were -- also while this generator
+    is suspended between two records, when setting and restoring the global would not.
+    """
+    ctx = ds.context
+    if ctx is ray.data.DataContext.get_current():
+        # a Ray that shares the caller's object: run with the caller's settings (records come
+        # back in order anyway, only more slowly) rather than change them
+        return
+    # the executor may finish blocks in any order (an ordered executor holds finished blocks
+    # back behind a slow one); each record carries its index, and results are yielded in input
+    # order as soon as all before them are in
+    ctx.execution_options.preserve_order = False
+    # the build has a progress bar of its own
+    ctx.enable_progress_bars = False

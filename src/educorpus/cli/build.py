@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..config import CleanConfig
 from ..dataset import DatasetError, build_dataset, load_manifest
+from ..engines import EngineError
 from ._common import add_clean_options, error
 
 EPILOG = """examples:
@@ -18,6 +19,13 @@ EPILOG = """examples:
   educorpus build raw/ --out dist --name edu --bump patch --num-proc 2 --license cc-by-4.0 --keep-raw
   educorpus build raw/ --out dist --name edu --version 0.3.0 --config config.json
   educorpus build raw/ --out dist --name edu --bump patch --engine ray --num-proc 2
+  educorpus build raw/ --out dist --name edu --bump patch --engine ray --address ray-head:6379
+
+engines: --engine local (default) cleans in --num-proc processes; --engine ray cleans with Ray
+Data on a local Ray (--num-proc CPUs, started and stopped by the build) or on an existing cluster
+(--address). Both give byte-identical data. Deduplication, site boilerplate and quality filters
+need every record: they gather in this process after cleaning, over a disk spill of small
+per-record state, whichever engine cleaned.
 
 inputs: directories of .txt/.md pages (any encoding educorpus decodes), .jsonl/.json, .parquet,
 .html (pip install 'educorpus[html]'), and folders written by datasets (save_to_disk or Hub
@@ -25,7 +33,8 @@ layout). The result is DIR/NAME/X.Y.Z/ with data/, exclusions/, README.md and ma
 
 exit status: 0 when the version was written (inputs that could not be read are in its
 'exclusions' config and named on stderr), 2 for a usage error or a build that cannot start
-(the version exists, the output folder is not writable, another build holds the lock)."""
+(the version exists, the output folder is not writable, another build holds the lock, no Ray
+head answers at --address)."""
 
 
 def register(sub) -> None:
@@ -62,9 +71,24 @@ def register(sub) -> None:
         metavar="KEY=VALUE",
         help="set a corpus option, e.g. near_threshold=0.5 or max_spun_score=0.8 (see docs/corpus.md); repeatable",
     )
-    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N processes, or N CPUs of a local Ray (default: 1)")
-    p.add_argument("--engine", choices=["local", "ray"], default="local", help="local: worker processes on this machine; ray: Ray Data (pip install \"educorpus[ray]\") — same records either way")
-    p.add_argument("--address", metavar="auto|ray://HOST:PORT", help="with --engine ray: the Ray cluster to use (default: start a local Ray)")
+    p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N worker processes, or on a local Ray with N CPUs (default: 1)")
+    p.add_argument(
+        "--engine",
+        choices=["local", "ray"],
+        default="local",
+        help="local: --num-proc worker processes on this machine; ray: Ray Data, one actor per CPU, on a local Ray "
+        "started for this build with --num-proc CPUs, or on the cluster at --address. Same records either way. "
+        'The ray engine needs pip install "educorpus[ray]" (Ray core and Ray Data, ray[data])',
+    )
+    p.add_argument(
+        "--address",
+        metavar="HOST:PORT|auto|ray://HOST:PORT",
+        help="with --engine ray, clean on this existing Ray cluster instead: HOST:PORT of its head (as `ray start --head` "
+        "printed), auto (the cluster `ray start` last started on this machine, or $RAY_ADDRESS), or ray://HOST:10001 "
+        "(Ray Client, needs ray[client]). All its CPUs clean; its nodes need this educorpus version installed; "
+        "with token authentication set RAY_AUTH_MODE=token. The cluster stays up after the build. An address where no "
+        "Ray head answers fails at once, naming it",
+    )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
     p.set_defaults(func=run)
 
@@ -140,7 +164,7 @@ def run(args: argparse.Namespace) -> int:
             corpus_options=None if args.no_corpus_steps else _corpus_options(args),
             progress=not args.no_progress,
         )
-    except DatasetError as exc:
+    except (DatasetError, EngineError) as exc:  # EngineError: a cluster lost or refused after the checks at the start
         error(str(exc))
         return 2
     m = load_manifest(target)

@@ -34,7 +34,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence, Union
 from .. import pipeline
 from ..config import CleanConfig
 from ..corpus import CorpusStep, Exclusion
-from .errors import DatasetError, VersionExistsError
+from .errors import DatasetError, MissingExtraError, VersionExistsError
 from .inputs import InputItem, check_extras, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
 from .records import clean_chunk, data_row, data_schema, exclusion_row, exclusion_schema
 from .versions import (
@@ -303,11 +303,16 @@ def build_dataset(
     check_name(name)
     if not isinstance(num_proc, int) or num_proc < 1:
         raise DatasetError(f"num_proc must be a positive integer, not {num_proc!r}")
-    from ..engines import ENGINES, check_engine
+    from ..engines import ENGINES, EngineError, check_engine
 
     if engine not in ENGINES:
         raise DatasetError(f"unknown engine {engine!r}; use one of {', '.join(ENGINES)}")
-    check_engine(engine)  # a missing extra fails before any work
+    try:
+        check_engine(engine, address)  # a missing extra or a cluster that does not answer fails before any work
+    except EngineError as exc:
+        raise DatasetError(str(exc)) from None
+    except ImportError as exc:  # the engine's extra: the CLI says so in one line, not a traceback
+        raise MissingExtraError(str(exc)) from None
     if not text_field:
         raise DatasetError("text_field must name a field")
     arguments = [os.fspath(inputs)] if isinstance(inputs, (str, os.PathLike)) else [os.fspath(p) for p in inputs]
