@@ -72,3 +72,21 @@ def _paren_spans_line_by_line(text):
 @given(texts)
 def test_brackets_found_as_the_rule_states(text):
     assert nz.paren_spans(text) == _paren_spans_line_by_line(text)
+
+
+@settings(max_examples=3000)
+@given(texts)
+def test_normalize_is_idempotent(text):
+    # a space the step drops can bring an ASCII mark next to Chinese context, and converting a
+    # mark can bring a space next to it: the step goes on until neither has work left, so that
+    # cleaning its own output changes nothing
+    once = nz.normalize(text)
+    assert nz.normalize(once) == once
+
+
+def test_a_mark_a_dropped_space_exposes_is_converted_in_the_same_run():
+    assert nz.normalize("束?? ?熁") == "束？？？熁"
+    assert nz.normalize("中文， ? ， ?x") == "中文，？，？x"
+    # ... and only there: after Latin text or a kept space the ASCII mark stays
+    assert nz.normalize("Hello, world ?") == "Hello, world ?"
+    assert nz.normalize("教育 ?") == "教育 ?"

@@ -129,6 +129,31 @@ def blank_line_spans(text: str) -> list[Span]:
 
 
 _PASSES = (paren_spans, punctuation_spans, whitespace_spans, blank_line_spans)
+# The passes meet each other: dropping a space after a full-width mark brings the ASCII mark
+# after it next to Chinese context (``束?? ?熁`` → ``束？？?熁``), which a second run of the step
+# would convert, and converting it can make the space after it one to drop (``。 : : :``). So,
+# on each line where the punctuation pass still finds work, punctuation and whitespace run again
+# until it finds none. Only those two can have more: brackets and blank lines do not depend on
+# marks or spaces within a line. Both look at one line at a time (a space run never holds a line
+# break, and the line's edges count as line breaks), and each round converts at least one mark,
+# so a line costs at most a round per mark on it.
+
+
+def _rounds(text: str, apply) -> str:
+    for spans_of in _PASSES:
+        text = apply(text, spans_of(text))
+    m = _PUNCT_SPANS.search(text)
+    while m:
+        ls = text.rfind("\n", 0, m.start()) + 1
+        before = text
+        for spans_of in (punctuation_spans, whitespace_spans):
+            le = text.find("\n", ls)
+            line = text[ls : len(text) if le < 0 else le]
+            text = apply(text, [(s + ls, e + ls, r, rule) for s, e, r, rule in spans_of(line)])
+        if text == before:  # (never: the line's own punctuation pass converts what m found)
+            break
+        m = _PUNCT_SPANS.search(text, ls)
+    return text
 
 
 def normalize(text: str) -> str:
@@ -138,16 +163,14 @@ def normalize(text: str) -> str:
     '9月8日，淄博市（资料图）召开会议：NASDAQ:YY, 3.48亿元 1:1\\n下一段'
     >>> normalize("Hello, world (see http://a.b/c?d=1)")
     'Hello, world (see http://a.b/c?d=1)'
+    >>> normalize("束?? ?熁")  # the space goes, and so the last mark follows a full-width one
+    '束？？？熁'
     """
-    for spans_of in _PASSES:
-        text = apply_spans(text, spans_of(text))
-    return text
+    return _rounds(text, apply_spans)
 
 
 def run(text: str, ctx: StepContext) -> str:
-    for spans_of in _PASSES:
-        text = ctx.replace(text, spans_of(text))
-    return text
+    return _rounds(text, ctx.replace)
 
 
 # metadata values repeat across the pages of a site (source, author, editor): normalized once per
