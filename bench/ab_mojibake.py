@@ -7,9 +7,10 @@ logical cores are shared with other work). Here both versions run in one process
 alternating which goes first, so both see the same load; the spans they return are compared.
 
 What is swapped: ``educorpus/cleaners/mojibake.py``, the byte lattice it imports
-(``educorpus/cleaners/_redecode.py``) and ``WordStats.score`` of ``educorpus/charstats.py``, taken
-from ``--base`` (a checkout of the old code); everything else (the character statistics,
-``_big5``) is the current code's, shared by both.
+(``educorpus/cleaners/_redecode.py``) and the scoring methods of ``educorpus/charstats.py``
+(``WordStats.score``, ``CharStats.score``, ``known_pairs``, ``script_counts``: the methods are
+swapped on the shared instances), taken from ``--base`` (a checkout of the old code); everything
+else (the statistics' tables and caches, ``_big5``) is the current code's, shared by both.
 ``_big5``'s cache of windows is emptied before every call so that neither reuses the other's.
 
     git worktree add /tmp/base <old commit>
@@ -74,7 +75,16 @@ def main() -> None:
         sys.modules["educorpus.cleaners._redecode"] = here
     old_stats = _load("educorpus.charstats_base", src / "charstats.py")
     old_stats.charstats = current_stats.charstats  # one CharStats for both (its class is shared)
-    score = {old: old_stats.WordStats.score, new: current_stats.WordStats.score}
+    swapped = [(current_stats.WordStats, "score"), (current_stats.CharStats, "score"),
+               (current_stats.CharStats, "known_pairs"), (current_stats.CharStats, "script_counts")]
+    methods = {
+        old: [getattr(getattr(old_stats, cls.__name__), name) for cls, name in swapped],
+        new: [getattr(cls, name) for cls, name in swapped],
+    }
+
+    def use(m) -> None:
+        for (cls, name), f in zip(swapped, methods[m]):
+            setattr(cls, name, f)
 
     pages = generate_pages(args.mb)
     if args.cleaned:
@@ -96,7 +106,7 @@ def main() -> None:
 
             m._best_repair = timed
     for m in (old, new):  # tables built outside the timing, for both
-        current_stats.WordStats.score = score[m]
+        use(m)
         for p in pages[:5]:
             m.repair_spans(p)
     cpu = {old: 0.0, new: 0.0}
@@ -111,18 +121,18 @@ def main() -> None:
             # order does not cancel that out for --split
             recording[0] = False
             for m in (old, new):
-                current_stats.WordStats.score = score[m]
+                use(m)
                 _big5._CACHE.clear()
                 m.repair_spans(page)
             recording[0] = True
         for m in (old, new) if i % 2 == 0 else (new, old):
-            current_stats.WordStats.score = score[m]
+            use(m)
             _big5._CACHE.clear()
             t = time.process_time()
             spans[m] = m.repair_spans(page)
             cpu[m] += time.process_time() - t
         differ += spans[old] != spans[new]
-    current_stats.WordStats.score = score[new]
+    use(new)
     size = sum(len(p.encode("utf-8")) for p in pages) / 1e6
     print(f"{len(pages)} pages, {size:.2f} MB; repair_spans CPU s: old {cpu[old]:.2f}, new {cpu[new]:.2f}"
           f" (new/old {cpu[new] / cpu[old]:.3f}); pages whose spans differ: {differ}")

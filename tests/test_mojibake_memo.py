@@ -110,13 +110,18 @@ def test_quick_look_next_to_punctuation_keeps_the_best_alternatives():
 
 
 class _EveryHead:
-    def __contains__(self, _item) -> bool:
-        return True
+    # every place may start a word of any length up to MAX_WORD (WordStats._heads maps a head to
+    # the length of its longest word)
+    def get(self, _item, default=None) -> int:
+        from educorpus.charstats import WordStats
+
+        return WordStats.MAX_WORD
 
 
 def test_word_score_skips_only_places_no_word_starts_at():
-    """WordStats.score looks up words only where a word's first two characters are: the same
-    score as looking everywhere, on sound text, garbled text and numbers."""
+    """WordStats.score looks up words only where a word's first two characters are, and only up to
+    the longest word with them: the same score as looking everywhere, on sound text, garbled text
+    and numbers."""
     from educorpus.charstats import wordstats
 
     ws = wordstats()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gzip
 import math
+import re
 import unicodedata
 from functools import lru_cache
 from importlib import resources
@@ -57,6 +58,10 @@ def is_han(ch: str) -> bool:
     """
     o = ord(ch)
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x20000 <= o <= 0x3134F or 0xF900 <= o <= 0xFAFF
+
+
+# two or more Han characters in a row (is_han's ranges): known_pairs counts the pairs inside such runs
+_HAN_RUN = re.compile("[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff]{2,}")
 
 
 def _class_logp(ch: str) -> float:
@@ -113,6 +118,8 @@ class CharStats:
         self.ends: dict[str, float] = {}
         self.after_numeral: dict[str, int] = {}
         self._numeral_total = 1
+        # (the scripts dict they were built from, one pattern per script): script_counts
+        self._script_res: Optional[tuple] = None
 
     @classmethod
     def load(cls) -> "CharStats":
@@ -221,19 +228,29 @@ class CharStats:
         >>> cs.score("教育部关于") > cs.score("鏁欒偛閮ㄥ叧")
         True
         """
+        # logp2's cache read here (a method call per character was most of the cost), the same
+        # floats added in the same order
+        cache = self._pair_cache
         total = 0.0
         for ch in text:
-            total += self.logp2(prev, ch)
+            v = cache.get(prev + ch)
+            if v is None:
+                v = self.logp2(prev, ch)
+            total += v
             prev = ch
         return total
 
     def known_pairs(self, text: str) -> tuple[int, int]:
         """``(seen, all)`` adjacent Han-Han pairs of ``text``, ``seen`` counting those in the statistics."""
+        # the pairs lie inside runs of Han characters, found by one regex scan instead of two
+        # is_han calls per character
+        bigrams = self.bigrams
         seen = total = 0
-        for a, b in zip(text, text[1:]):
-            if is_han(a) and is_han(b):
-                total += 1
-                if a + b in self.bigrams:
+        for m in _HAN_RUN.finditer(text):
+            run = m.group()
+            total += len(run) - 1
+            for i in range(len(run) - 1):
+                if run[i : i + 2] in bigrams:
                     seen += 1
         return seen, total
 
@@ -248,15 +265,12 @@ class CharStats:
     def script_counts(self, text: str) -> tuple[int, int]:
         """Characters of ``text`` that only simplified and only traditional text use: the counts
         :meth:`script_of` judges, which a caller can add up over pieces of a text."""
-        scripts = self.scripts
-        s = t = 0
-        for ch in text:
-            k = scripts.get(ch)
-            if k == "s":
-                s += 1
-            elif k == "t":
-                t += 1
-        return s, t
+        # one character class per script, matched in C, instead of a dict look-up per character
+        # (the callers count the few hundred characters of a line around a run)
+        res = self._script_res
+        if res is None or res[0] is not self.scripts:
+            res = self._script_res = (self.scripts, _char_class(self.scripts, "s"), _char_class(self.scripts, "t"))
+        return len(res[1].findall(text)), len(res[2].findall(text))
 
     @staticmethod
     def script_from_counts(s: int, t: int) -> str:
@@ -270,6 +284,12 @@ class CharStats:
     def common(self, min_count: int) -> frozenset[str]:
         """Han characters counted at least ``min_count`` times."""
         return frozenset(c for c, n in self.unigrams.items() if n >= min_count and is_han(c))
+
+
+def _char_class(scripts: dict[str, str], script: str) -> "re.Pattern[str]":
+    """A pattern matching any one character that ``scripts`` gives ``script``."""
+    chars = sorted(ch for ch, k in scripts.items() if k == script)
+    return re.compile("[" + "".join(re.escape(ch) for ch in chars) + "]" if chars else "(?!)")
 
 
 def frozen_lists(index: dict) -> dict:
@@ -315,7 +335,18 @@ class WordStats:
         # says so with one look instead of one per word length
         # (a dict, not a set: the cycle collector visits a set's items at every full collection,
         # see frozen_lists)
-        self._heads = dict.fromkeys(w[:2] for w in freq if len(w) >= 2)
+        # Each head maps to the length of its longest word (at most MAX_WORD), so that the look-ups
+        # at a place stop there: the lengths beyond it hold no word with that head
+        heads: dict[str, int] = {}
+        for w in freq:
+            if len(w) >= 2:
+                m = min(len(w), self.MAX_WORD)
+                if heads.get(w[:2], 0) < m:
+                    heads[w[:2]] = m
+        self._heads = heads
+        # what a character alone adds to a segmentation (score's single-character step, the same
+        # float), filled on first use: at most one entry per distinct character scored
+        self._one: dict[str, float] = {}
         import opencc
 
         self._t2s = opencc.OpenCC("t2s")
@@ -354,41 +385,58 @@ class WordStats:
         >>> ws.score("部署了今年") > ws.score("部署于今年")  # 了 stands alone more often than 于
         True
         """
-        text = self._t2s.convert(text)
-        cs = charstats()
+        text = self.simplified(text)
         n = len(text)
         best = [0.0] + [-1e18] * n
         freq = self.freq
         heads = self._heads
         lt = self.log_total
-        single = self.single
+        one = self._one
+        log = math.log
+        # (no digit, as in most windows: the number steps below never apply)
+        digits = _DIGIT.search(text) is not None
         for i in range(n):
             b = best[i]
-            if i and text[i] in _ASCII_DIGITS and text[i - 1] in _ASCII_DIGITS:
-                # a number is one token whatever its length: its further digits cost nothing
-                s1 = b
-            elif i and text[i - 1] in _ASCII_DIGITS:
-                # after a number: what follows numerals (月 年 个 所), as the character statistics know
-                s1 = b + cs.logp2(text[i - 1], text[i]) + _SINGLE_PENALTY
+            ch = text[i]
+            if digits and i and text[i - 1] in _ASCII_DIGITS:
+                if ch in _ASCII_DIGITS:
+                    # a number is one token whatever its length: its further digits cost nothing
+                    s1 = b
+                else:
+                    # after a number: what follows numerals (月 年 个 所), as the character
+                    # statistics know
+                    s1 = b + charstats().logp2(text[i - 1], ch) + _SINGLE_PENALTY
             else:
-                one = single.get(text[i])
-                s1 = b + (one if one is not None else cs.logp1(text[i]) + _SINGLE_PENALTY)
+                v = one.get(ch)
+                if v is None:
+                    v = self._single_cost(ch)
+                s1 = b + v
             if s1 > best[i + 1]:
                 best[i + 1] = s1
-            if text[i : i + 2] not in heads:
+            m = heads.get(text[i : i + 2])
+            if m is None:
                 continue  # no word starts here
-            for j in range(i + 2, min(n, i + self.MAX_WORD) + 1):
+            for j in range(i + 2, min(n, i + m) + 1):
                 f = freq.get(text[i:j])
                 if f:
-                    s = b + math.log(f) - lt
+                    s = b + log(f) - lt
                     if s > best[j]:
                         best[j] = s
         return best[n]
+
+    def _single_cost(self, ch: str) -> float:
+        """What ``ch`` standing alone adds to a segmentation (not after a digit): how often jieba
+        counts it as a word of its own, or its character probability with the single penalty."""
+        one = self.single.get(ch)
+        v = self._one[ch] = one if one is not None else charstats().logp1(ch) + _SINGLE_PENALTY
+        return v
 
 
 # a character that is not part of a dictionary word pays this on top of its own probability
 _SINGLE_PENALTY = -1.0
 _ASCII_DIGITS = frozenset("0123456789")
+_DIGIT = re.compile("[0-9]")
+
 
 
 @lru_cache(maxsize=1)
