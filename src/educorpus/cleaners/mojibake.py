@@ -383,10 +383,11 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         return False
     # (each distinct character looked up once: the byte-for-byte confusions ask this of a reading
     # at every character boundary of their run, each one a character longer)
+    # (map rather than a generator: one frame less per character)
     logp1 = stats.logp1
-    if not any(logp1(ch) <= LOGP_SYMBOL for ch in chars):
+    if min(map(logp1, chars)) > LOGP_SYMBOL:
         return True
-    odd = [i for i, ch in enumerate(text) if logp1(ch) <= LOGP_SYMBOL]
+    odd = [i for i, lp in enumerate(map(logp1, text)) if lp <= LOGP_SYMBOL]
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
@@ -619,10 +620,14 @@ def _best_repair(
     top = sorted(distinct.values(), key=lambda c: -c.gain)
     if len(top) > 1:
         words = wordstats()
+        # readings of one run (most of the few ranked here) weigh the same old text: scored once
+        olds: dict[tuple[int, int], float] = {}
         for c in top:
             lo = max(line_start, c.start - 3)
             hi = min(line_end, c.end + 3)
-            old = words.score(text[lo:hi])
+            old = olds.get((lo, hi))
+            if old is None:
+                old = olds[lo, hi] = words.score(text[lo:hi])
             new = words.score(text[lo : c.start] + c.text + text[c.end : hi])
             c.wgain = new - old
             c.rank = c.gain + WORD_WEIGHT * c.wgain
