@@ -800,13 +800,15 @@ def _refine(
         # differ in one guessed character, so most of their choices are the same
         best, best_score = None, None
         dkey = None
+        # what the windows see on either side of the guessed character (the same for each alternative)
+        before, after = line[lo:pos], line[pos + 1 : pos + 1 + REFINE_CONTEXT]
         if not quotes:
-            dkey = ("choice", qkey, line[lo:pos], line[pos + 1 : pos + 1 + REFINE_CONTEXT], None if listed else current)
+            dkey = ("choice", qkey, before, after, None if listed else current)
             chosen = qmemo.get(dkey, qmemo)
             if chosen is not qmemo:
                 best, scored, dkey = chosen, (), None
         for alt in scored:
-            window = line[lo:pos] + alt[1] + line[pos + 1 : pos + 1 + REFINE_CONTEXT]
+            window = before + alt[1] + after
             got = wmemo.get(window)
             if got is None:
                 got = wmemo[window] = (stats.score(window), words.score(window))
