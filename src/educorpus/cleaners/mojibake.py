@@ -383,11 +383,10 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         return False
     # (each distinct character looked up once: the byte-for-byte confusions ask this of a reading
     # at every character boundary of their run, each one a character longer)
-    # (map rather than a generator: one frame less per character)
     logp1 = stats.logp1
-    if min(map(logp1, chars)) > LOGP_SYMBOL:
+    if not any(logp1(ch) <= LOGP_SYMBOL for ch in chars):
         return True
-    odd = [i for i, lp in enumerate(map(logp1, text)) if lp <= LOGP_SYMBOL]
+    odd = [i for i, ch in enumerate(text) if logp1(ch) <= LOGP_SYMBOL]
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
