@@ -118,7 +118,8 @@ class CharStats:
         self.ends: dict[str, float] = {}
         self.after_numeral: dict[str, int] = {}
         self._numeral_total = 1
-        # (the scripts dict they were built from, one pattern per script): script_counts
+        # script_counts' patterns: (the scripts dict they were built from, one pattern per script),
+        # built on first use and again if ``scripts`` is replaced (load() sets it after __init__)
         self._script_res: Optional[tuple] = None
 
     @classmethod
@@ -389,7 +390,7 @@ class WordStats:
         >>> ws.score("部署了今年") > ws.score("部署于今年")  # 了 stands alone more often than 于
         True
         """
-        text = self.simplified(text)
+        text = self._t2s.convert(text)
         n = len(text)
         best = [0.0] + [-1e18] * n
         freq = self.freq
@@ -440,7 +441,6 @@ class WordStats:
 _SINGLE_PENALTY = -1.0
 _ASCII_DIGITS = frozenset("0123456789")
 _DIGIT = re.compile("[0-9]")
-
 
 
 @lru_cache(maxsize=1)
