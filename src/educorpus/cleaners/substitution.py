@@ -1127,6 +1127,9 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     True
     """
     sh = shadow(text) if sh is None else sh
+    # the full scan first: it fills the candidates' cache too, so that spun_candidates does not
+    # scan the page a second time for the candidate keys alone (it would before the full scan)
+    canonical = len(_scan(sh)[1])
     cands = spun_candidates(sh)
     a = _clusters(c for c in cands if c.tier == "a")
     # a place counts once, at its strongest tier: 医德师风建设 is a tier-b form around the tier-a
@@ -1135,7 +1138,6 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     b = _clusters(c for c in cands if c.tier == "b" and not (tier_a and _overlaps(tier_a, c.start, c.end)))
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
-    canonical = len(_scan(sh)[1])
     counted = [(x.start, x.end) for x in cands if x.tier in ("a", "b")]
     return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh, counted), 4))
 
