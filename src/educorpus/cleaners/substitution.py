@@ -294,12 +294,14 @@ class _TextCache:
                 self._data.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value):
+        """Store ``value`` for ``key`` and return it."""
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
+        return value
 
     def cache_clear(self) -> None:
         with self._lock:
@@ -310,6 +312,8 @@ class _TextCache:
 _SHADOWS = _TextCache(16)  # text -> (shadow, aligned: see _line_aligned)
 _SCANS = _TextCache(16)  # shadow -> _scan()
 _CANDS = _TextCache(16)  # shadow -> _spun_candidates()
+_MARKERS = _TextCache(4)  # text -> marker_spans() (pages holding a #)
+_SITES = _TextCache(4)  # shadow -> site_name_candidates() (shadows holding 网 or 在线)
 
 
 def _line_aligned(text: str, converted: str) -> bool:
@@ -585,9 +589,16 @@ def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int,
     sh = shadow(text) if sh is None else sh
     if "网" not in sh and "在线" not in sh:  # every name ends in one of them: skip the scan
         return []
-    if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
-        return []
-    return [(m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh)]
+    # the step asks up to three times about one shadow (the removal, the spam evidence, the
+    # removal in a spun page), the same shadow when nothing was removed in between
+    hit = _SITES.get(sh)
+    if hit is None:
+        if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
+            hit = ()
+        else:
+            hit = tuple((m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh))
+        _SITES.put(sh, hit)
+    return list(hit)
 
 
 def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) -> list[Span]:
@@ -623,6 +634,15 @@ def marker_spans(text: str) -> list[Span]:
     """
     if "#" not in text:
         return []
+    # the step asks twice about a page that holds a # (its run, then the spam evidence), the
+    # same text when the first call removed nothing and no site name went in between
+    hit = _MARKERS.get(text)
+    if hit is None:
+        hit = _MARKERS.put(text, _marker_spans(text))
+    return list(hit)
+
+
+def _marker_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for m in _MARKER_LINE.finditer(text):
         if _among_chinese_lines(text, m.start(), m.end()):
@@ -638,11 +658,12 @@ def marker_spans(text: str) -> list[Span]:
             continue
         spans.append((m.start(), m.end(), "", "paragraph-marker"))
     if len(spans) < 2:
-        return []
-    return sorted(spans)
+        return ()
+    return tuple(sorted(spans))
 
 
 _HAN_CHAR = regex.compile(f"[{HAN}]")
+_BLANK = frozenset("\n \t\u3000")  # what lies between a mark and its neighbouring lines
 _COMMENT_LINE = regex.compile(r"[ \t\u3000]*#[^\s#]|[ \t\u3000]*#[ \t\u3000]+\S")
 
 
@@ -653,17 +674,24 @@ def _among_chinese_lines(text: str, start: int, end: int) -> bool:
     (start or end of the page) does not count against, but one of them must exist.
     """
     seen = 0
-    before = text[:start].rstrip("\n \t\u3000")
-    if before:
-        line = before[before.rfind("\n") + 1 :]
+    # the nearest non-empty lines, found by walking over the blank run next to the mark (not by
+    # stripping copies of the text before and after it: a page with many marks copied itself
+    # twice per mark)
+    j = start
+    while j and text[j - 1] in _BLANK:
+        j -= 1
+    if j:
+        line = text[text.rfind("\n", 0, j) + 1 : j]
         if line.strip() != "#":
             if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
                 return False
             seen += 1
-    after = text[end:].lstrip("\n \t\u3000")
-    if after:
-        nl = after.find("\n")
-        line = after if nl < 0 else after[:nl]
+    k, n = end, len(text)
+    while k < n and text[k] in _BLANK:
+        k += 1
+    if k < n:
+        nl = text.find("\n", k)
+        line = text[k:] if nl < 0 else text[k:nl]
         if line.strip() != "#":
             if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
                 return False
@@ -1171,6 +1199,7 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
     usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping (start, end) of chosen repairs
+    lines: dict[int, tuple] = {}  # for _word_boundary: a page's candidates share lines and blocks
     for c in usable:
         k = bisect_left(taken, (c.start, c.end))
         if not ((k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0])):
@@ -1178,7 +1207,7 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
         # the checks of a tier-b candidate depend on the candidate alone, not on what was chosen,
         # so they are made only for candidates that would be taken (the segmenter is costly)
         if c.tier != "a" and (
-            _inside_canonical(sh, c) or (c.rule == "spun-policy-phrase" and not _at_word_boundaries(sh, c))
+            _inside_canonical(sh, c) or (c.rule == "spun-policy-phrase" and not _at_word_boundaries(sh, c, lines))
         ):
             continue
         taken.insert(k, (c.start, c.end))
@@ -1210,16 +1239,17 @@ def _inside_canonical(sh: str, c: _Candidate) -> bool:
     return False
 
 
-def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
+def _at_word_boundaries(sh: str, c: _Candidate, lines: Optional[dict] = None) -> bool:
     """Does the phrase start and end where jieba puts word boundaries in its sentence?
 
     A derived spun form can occur across words of clean text (教育部委 in 教育部委托); the
-    segmenter sees that the match ends inside the word 委托.
+    segmenter sees that the match ends inside the word 委托. ``lines`` (a dict kept by the caller
+    for one ``sh``) holds the lines' blocks already cut.
     """
-    return _word_boundary(sh, c.start) and _word_boundary(sh, c.end)
+    return _word_boundary(sh, c.start, lines) and _word_boundary(sh, c.end, lines)
 
 
-def _word_boundary(sh: str, p: int) -> bool:
+def _word_boundary(sh: str, p: int, lines: Optional[dict] = None) -> bool:
     """Is offset ``p`` a boundary between jieba's words of the sentence around it?
 
     jieba cuts a sentence into blocks (runs of Han, Latin letters, digits and ``+#&._%-``, split by
@@ -1230,14 +1260,24 @@ def _word_boundary(sh: str, p: int) -> bool:
     """
     # blocks never hold a line break: only the line around p is cut into blocks
     ls = sh.rfind("\n", 0, p) + 1
-    le = sh.find("\n", p)
-    le = len(sh) if le < 0 else le
-    starts, ends = _line_blocks(sh[ls:le])
+    hit = None if lines is None else lines.get(ls)
+    if hit is None:
+        le = sh.find("\n", p)
+        le = len(sh) if le < 0 else le
+        # the line's blocks by line start: the candidates of a page share their lines, and
+        # slicing and hashing a line for _line_blocks' cache costs as much as the rest
+        hit = (*_line_blocks(sh[ls:le]), {})
+        if lines is not None:
+            lines[ls] = hit
+    starts, ends, blocks = hit
     q = p - ls
     k = bisect_right(starts, q) - 1
     if k < 0 or q <= starts[k] or q >= ends[k]:
         return True
-    return q - starts[k] in _block_bounds(sh[ls + starts[k] : ls + ends[k]])
+    bounds = blocks.get(k)
+    if bounds is None:
+        bounds = blocks[k] = _block_bounds(sh[ls + starts[k] : ls + ends[k]])
+    return q - starts[k] in bounds
 
 
 @lru_cache(maxsize=1024)
@@ -1367,24 +1407,17 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     if len(core) < 10:  # short titles match too many lines by chance
         return []
     flags: list[_FLAG] = []
-    pos = 0
     need = 0.75 * len(core)
     core_chars = sorted(set(core))
     core_ns = [core.count(ch) for ch in core_chars]
-    # the line's characters that occur in core at all: a count no smaller than the shared one
-    # below, made in one regex pass (most lines share few characters with the title; the plain
-    # re engine, several times faster than regex on a character class)
-    in_core = re.compile("[" + "".join(re.escape(ch) for ch in core_chars) + "]")
-    for line in page.sh.split("\n"):
-        start = pos
-        pos += len(line) + 1
-        # a line shorter than the threshold below cannot reach it
-        if len(line) < need or core in line or len(line) < len(core) // 2:
+    for start, end in _title_lines(page.sh, core_chars, need, len(core) // 2):
+        line = page.sh[start:end]
+        if core in line:
             continue
         # the matching blocks cannot hold more characters than core and line share: skip the
         # diff where that alone falls short of the threshold below (the shared count as maps,
         # which run without a Python frame per character)
-        if len(in_core.findall(line)) < need or sum(map(min, core_ns, map(line.count, core_chars))) < need:
+        if sum(map(min, core_ns, map(line.count, core_chars))) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -1416,6 +1449,29 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
                 is_number = bool(_NUMERAL.search(core[a1:a2]) and _NUMERAL.search(line[b0.b + c1 : b0.b + c2]))
                 flags.append((start + s, start + e, "number-vs-title" if is_number else "title-mismatch"))
     return flags
+
+
+def _title_lines(sh: str, core_chars: list[str], need: float, shortest: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the lines of ``sh`` at least ``need`` and ``shortest`` long that hold
+    at least ``need`` characters of ``core_chars`` (sorted), counted with repeats.
+
+    That count is no smaller than the one :func:`title_flags` then makes (each character at most
+    as often as the title has it), so no line that could restate the title is left out; most
+    lines share few characters with the title. Counted for all lines at once on the page's code
+    points, instead of a character class compiled for each title (a new title costs the regex
+    compiler some 0.3 ms) and a regex pass per line.
+    """
+    codes = _codes(sh)
+    keys = np.array([ord(ch) for ch in core_chars], dtype=np.uint32)  # sorted: str order is code point order
+    k = np.searchsorted(keys, codes)
+    np.minimum(k, len(keys) - 1, out=k)
+    shared = np.concatenate(([0], np.cumsum(keys[k] == codes)))
+    breaks = np.flatnonzero(codes == 10)  # "\n": the lines of sh.split("\n")
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.append(breaks, len(sh))
+    lens = ends - starts
+    ok = np.flatnonzero((lens >= need) & (lens >= shortest) & (shared[ends] - shared[starts] >= need))
+    return list(zip(starts[ok].tolist(), ends[ok].tolist()))
 
 
 def _word_span(line: str, s: int, e: int) -> tuple[int, int]:
