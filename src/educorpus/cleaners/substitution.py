@@ -1050,6 +1050,7 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
 
     freq = tokenizer().FREQ
     words = _pair_index()[1]
+    left_freq, right_freq = _side_freqs(freq)
     counts: dict[int, list[int]] = {}
     skip = _merged(skip)
     n, get = len(sh), freq.get
@@ -1062,16 +1063,31 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
                 k_skip += 1
             if k_skip < n_skip and skip[k_skip][0] < e:
                 continue
-        # :func:`_is_word_here`, written out (it runs for every swappable word of every page)
-        own = get(sh[s:e], 0)
-        if (
-            (s >= 1 and get(sh[s - 1 : s + 1], 0) > own)
-            or (s >= 2 and get(sh[s - 2 : s + 1], 0) > own)
-            or (e < n and get(sh[e - 1 : e + 1], 0) > own)
-            or (e + 2 <= n and get(sh[e - 1 : e + 2], 0) > own)
-        ):
+        # :func:`_is_word_here`, written out (it runs for every swappable word of every page):
+        # the larger frequency of the two words that would take the first character with the one
+        # or two before it, and of the two that would take the last with the one or two after,
+        # each looked up once per three characters (:func:`_side_freqs`)
+        word = sh[s:e]
+        own = get(word, 0)
+        if s >= 2:
+            key = sh[s - 2 : s + 1]
+            left = left_freq.get(key)
+            if left is None:
+                left = _side_freq(left_freq, key, key[1:], get)
+        else:
+            left = get(sh[s - 1 : s + 1], 0) if s else 0
+        if left > own:
             continue
-        for k, is_form in words[sh[s:e]]:
+        if e + 2 <= n:
+            key = sh[e - 1 : e + 2]
+            right = right_freq.get(key)
+            if right is None:
+                right = _side_freq(right_freq, key, key[:2], get)
+        else:
+            right = get(sh[e - 1 : e + 1], 0) if e < n else 0
+        if right > own:
+            continue
+        for k, is_form in words[word]:
             counts.setdefault(k, [0, 0])[is_form] += 1
     pairs = _word_pairs()
     total = 0.0
@@ -1084,6 +1100,30 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
         llr = hi + math.log(SPINNER_KNOWS * math.exp(swapped - hi) + (1 - SPINNER_KNOWS) * math.exp(-hi))
         total += min(2.0, llr)  # and never below log(1 - SPINNER_KNOWS), by the mixture
     return total
+
+
+_SIDE_FREQS: dict[int, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {}
+
+
+def _side_freqs(freq: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """The memos of :func:`swap_evidence`'s context checks for the frequency table ``freq``.
+
+    ``left[abc]``: ``max(freq[bc], freq[abc])`` (words that would take ``c``, a swappable word's
+    first character, with what stands before it); ``right[abc]``: ``max(freq[ab], freq[abc])``
+    (``a`` its last character). Pure functions of three characters and the table, which the
+    process builds once; kept per table, each emptied when it grows past 2**16 entries.
+    """
+    hit = _SIDE_FREQS.get(id(freq))
+    if hit is None or hit[2] is not freq:
+        hit = _SIDE_FREQS[id(freq)] = ({}, {}, freq)
+    return hit[0], hit[1]
+
+
+def _side_freq(memo: dict[str, int], key: str, two: str, get) -> int:
+    if len(memo) >= 1 << 16:
+        memo.clear()
+    value = memo[key] = max(get(two, 0), get(key, 0))
+    return value
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1453,7 +1493,7 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
 
 def _title_lines(sh: str, core_chars: list[str], need: float, shortest: int) -> list[tuple[int, int]]:
     """``(start, end)`` of the lines of ``sh`` at least ``need`` and ``shortest`` long that hold
-    at least ``need`` characters of ``core_chars`` (sorted), counted with repeats.
+    at least ``need`` characters of ``core_chars``, counted with repeats (or more: see below).
 
     That count is no smaller than the one :func:`title_flags` then makes (each character at most
     as often as the title has it), so no line that could restate the title is left out; most
@@ -1462,10 +1502,12 @@ def _title_lines(sh: str, core_chars: list[str], need: float, shortest: int) -> 
     compiler some 0.3 ms) and a regex pass per line.
     """
     codes = _codes(sh)
-    keys = np.array([ord(ch) for ch in core_chars], dtype=np.uint32)  # sorted: str order is code point order
-    k = np.searchsorted(keys, codes)
-    np.minimum(k, len(keys) - 1, out=k)
-    shared = np.concatenate(([0], np.cumsum(keys[k] == codes)))
+    # which characters are the title's: a table of the BMP; every code point above it is read as
+    # U+FFFF, marked when the title has a character above the BMP (a count too high only lets a
+    # line through to the exact count)
+    table = np.zeros(0x10000, dtype=np.bool_)
+    table[[min(ord(ch), 0xFFFF) for ch in core_chars]] = True
+    shared = np.concatenate(([0], np.cumsum(table.take(codes, mode="clip"), dtype=np.int32)))
     breaks = np.flatnonzero(codes == 10)  # "\n": the lines of sh.split("\n")
     starts = np.concatenate(([0], breaks + 1))
     ends = np.append(breaks, len(sh))
