@@ -314,6 +314,7 @@ _SCANS = _TextCache(16)  # shadow -> _scan()
 _CANDS = _TextCache(16)  # shadow -> _spun_candidates()
 _MARKERS = _TextCache(4)  # text -> marker_spans() (pages holding a #)
 _SITES = _TextCache(4)  # shadow -> site_name_candidates() (shadows holding 网 or 在线)
+_HASHES = _TextCache(4)  # shadow -> _start_hashes()
 
 
 def _line_aligned(text: str, converted: str) -> bool:
@@ -804,13 +805,28 @@ class _StartFilter:
     def starts(self, text: str) -> list[int]:
         if len(text) < 2:
             return []
-        c = _codes(text)
-        # _hash2 and _hash3 at every position, sharing the products and the pair's xor
-        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
-        hit = self.two[pair >> _SHIFT]
-        pair[:-1] ^= c[2:] * _M3
-        hit[:-1] |= self.three[pair[:-1] >> _SHIFT]
+        h2, h3 = _start_hashes(text)
+        hit = self.two.take(h2)
+        hit[:-1] |= self.three.take(h3)
         return np.flatnonzero(hit).tolist()
+
+
+def _start_hashes(text: str) -> tuple["np.ndarray", "np.ndarray"]:
+    """:func:`_hash2` and :func:`_hash3` at every position of ``text`` (of two characters or more).
+
+    Kept for the last few texts: the filters of the scan keys and of the place names ask about
+    the same page (its final shadow, when no repair came between). As table indices (intp), so
+    that each filter's lookups take them as they are.
+    """
+    hit = _HASHES.get(text)
+    if hit is None:
+        c = _codes(text)
+        # sharing the products and the pair's xor
+        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
+        h2 = (pair >> _SHIFT).astype(np.intp)
+        pair[:-1] ^= c[2:] * _M3
+        hit = _HASHES.put(text, (h2, (pair[:-1] >> _SHIFT).astype(np.intp)))
+    return hit
 
 
 def _leftmost_longest_matches(pattern: "re.Pattern[str]", text: str, starts: list[int]):
