@@ -1463,17 +1463,9 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     if len(core) < 10:  # short titles match too many lines by chance
         return []
     flags: list[_FLAG] = []
-    need = 0.75 * len(core)
-    core_chars = sorted(set(core))
-    core_ns = [core.count(ch) for ch in core_chars]
-    for start, end in _title_lines(page.sh, core_chars, need, len(core) // 2):
+    for start, end in _title_lines(page.sh, core, len(core) // 2):
         line = page.sh[start:end]
         if core in line:
-            continue
-        # the matching blocks cannot hold more characters than core and line share: skip the
-        # diff where that alone falls short of the threshold below (the shared count as maps,
-        # which run without a Python frame per character)
-        if sum(map(min, core_ns, map(line.count, core_chars))) < need:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -1507,28 +1499,54 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     return flags
 
 
-def _title_lines(sh: str, core_chars: list[str], need: float, shortest: int) -> list[tuple[int, int]]:
-    """``(start, end)`` of the lines of ``sh`` at least ``need`` and ``shortest`` long that hold
-    at least ``need`` characters of ``core_chars``, counted with repeats (or more: see below).
+def _title_lines(sh: str, core: str, shortest: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the lines of ``sh`` that could restate ``core`` (the title's shadow):
+    at least ``0.75 * len(core)`` and ``shortest`` long, sharing at least ``0.75 * len(core)``
+    characters with it (each counted at most as often as the title has it).
 
-    That count is no smaller than the one :func:`title_flags` then makes (each character at most
-    as often as the title has it), so no line that could restate the title is left out; most
-    lines share few characters with the title. Counted for all lines at once on the page's code
-    points, instead of a character class compiled for each title (a new title costs the regex
-    compiler some 0.3 ms) and a regex pass per line.
+    The matching blocks of :func:`title_flags`' diff cannot hold more characters than that, and
+    most lines share few characters with the title. Counted for all the lines at once on the
+    page's code points: a regex pass per line and a ``str.count`` per character of the title
+    for each line left cost more, and a character class compiled for each title costs the regex
+    compiler some 0.3 ms a new title.
     """
+    need = 0.75 * len(core)
+    chars = sorted(set(core))  # str order is code point order: chars[-1] is the largest
+    if ord(chars[-1]) >= 0xFFFF or not sh:
+        # the table below holds the BMP below U+FFFF (code points above it read as U+FFFF)
+        out, pos = [], 0
+        for line in sh.split("\n"):
+            if len(line) >= need and len(line) >= shortest:
+                if sum(min(core.count(ch), line.count(ch)) for ch in chars) >= need:
+                    out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return out
     codes = _codes(sh)
-    # which characters are the title's: a table of the BMP; every code point above it is read as
-    # U+FFFF, marked when the title has a character above the BMP (a count too high only lets a
-    # line through to the exact count)
-    table = np.zeros(0x10000, dtype=np.bool_)
-    table[[min(ord(ch), 0xFFFF) for ch in core_chars]] = True
-    shared = np.concatenate(([0], np.cumsum(table.take(codes, mode="clip"), dtype=np.int32)))
     breaks = np.flatnonzero(codes == 10)  # "\n": the lines of sh.split("\n")
     starts = np.concatenate(([0], breaks + 1))
     ends = np.append(breaks, len(sh))
     lens = ends - starts
-    ok = np.flatnonzero((lens >= need) & (lens >= shortest) & (shared[ends] - shared[starts] >= need))
+    lines = np.flatnonzero((lens >= need) & (lens >= shortest))
+    if not lines.size:
+        return []
+    # which character of the title each position holds: 0 for none, k + 1 for chars[k] (a line
+    # break is none: no line holds one)
+    index = np.zeros(0x10000, dtype=np.intp)
+    index[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
+    index[10] = 0
+    which = index.take(codes, mode="clip")
+    pos = np.flatnonzero(which)
+    # the long lines' counts of each character, capped at the title's: one bincount over
+    # (line slot, character)
+    slot = np.full(len(starts), -1, dtype=np.intp)
+    slot[lines] = np.arange(len(lines))
+    line_slot = slot[np.searchsorted(breaks, pos)]  # a position's line: the breaks before it
+    keep = line_slot >= 0
+    k = len(chars)
+    counts = np.bincount(line_slot[keep] * k + which[pos[keep]] - 1, minlength=len(lines) * k)
+    cap = np.array([core.count(ch) for ch in chars], dtype=np.intp)
+    shared = np.minimum(counts.reshape(len(lines), k), cap).sum(axis=1)
+    ok = lines[shared >= need]
     return list(zip(starts[ok].tolist(), ends[ok].tolist()))
 
 
