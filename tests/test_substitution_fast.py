@@ -416,3 +416,9 @@ def test_title_flags_are_those_of_the_line_by_line_test(seeds):
         for line in text.split("\n")[:15]:
             if len(line.strip()) >= 10:
                 assert sub.title_flags(text, line.strip()) == _title_flags_plain(text, line.strip())
+
+
+def test_candidates_made_without_the_named_tuples_new_are_named_tuples():
+    cands = sub._candidates(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设"), sub._cand_scanner().occurrences(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设")))
+    assert cands and all(type(c) is sub._Candidate for c in cands)
+    assert [c._asdict() for c in cands] == [sub._Candidate(*c)._asdict() for c in cands]

@@ -40,9 +40,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import product
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Optional
 
 import numpy as np
@@ -722,6 +723,10 @@ class _Candidate(NamedTuple):  # a tuple: pages hold thousands, made again after
     rule: str
 
 
+# _Candidate(*fields) without the Python frame of the named tuple's __new__ (thousands a page)
+_new_candidate = partial(tuple.__new__, _Candidate)
+
+
 @lru_cache(maxsize=1)
 def _compiled_rules() -> tuple[tuple[VariantRule, "regex.Pattern[str]"], ...]:
     return tuple(
@@ -963,7 +968,8 @@ def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, .
     derived = derived_variants()
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    derived_cands = [_Candidate(s, e, derived[v], "b", "spun-policy-phrase") for s, e, v in occ if v in derived]
+    new = _new_candidate
+    derived_cands = [new((s, e, derived[v], "b", "spun-policy-phrase")) for s, e, v in occ if v in derived]
     by_variant = _rules_by_variant()
     rule_starts: dict[str, list[int]] = {}
     for s, _e, v in occ:
@@ -984,7 +990,7 @@ def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, .
         end = 0
         for s in rule_starts[rule.variant]:
             if s >= end and (bare or pat.match(sh, s)):
-                cands.append(_Candidate(s, s + n, rule.canonical, rule.tier, rule.rule))
+                cands.append(new((s, s + n, rule.canonical, rule.tier, rule.rule)))
                 end = s + n
     return tuple(cands + derived_cands)
 
@@ -1229,7 +1235,7 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
 def _clusters(cands: Iterable[_Candidate]) -> int:
     """Number of places with candidates: overlapping matches (a rule and a phrase) count once."""
     n, end = 0, -1
-    for c in sorted(cands, key=lambda c: c.start):
+    for c in sorted(cands, key=_START):
         if c.start >= end:
             n += 1
         end = max(end, c.end)
@@ -1246,6 +1252,7 @@ def spun_score(text: str) -> float:
 
 
 _PRIORITY = {"a": 0, "b": 1}
+_START = itemgetter(0)  # a candidate's start (sort keys in C)
 
 
 def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
@@ -1268,7 +1275,7 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
             continue
         taken.insert(k, (c.start, c.end))
         chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen, key=_START)
 
 
 @lru_cache(maxsize=None)  # keys are candidate texts: variants and derived forms, a bounded set
