@@ -389,11 +389,11 @@ def test_title_lines_are_those_of_the_exact_count():
     alphabet = list(title) + list("，。的和在") + ["𠀀", "𪚥", "\uffff", "\n", "\n"]
     # a threshold that a count can equal (16 characters: 12), one it cannot (17), titles with a
     # character repeated, with a line break, above the BMP, and U+FFFF
-    cores = [title[:16], title, "日照市日照市基础教育质量", "日照市基础\n教育质量提升", "𠀀𠀀基础教育质量提升行动计划", "基础教育质量提升行动计划\uffff"]
+    cores = [title[:16], title, "日照市日照市基础教育质量", "日照市基础\n教育质量提升", "𠀀𠀀基础教育质量提升行动计划", "基础教育质量提升行动计划\uffff", "".join(chr(0x4E00 + i) for i in range(300))]  # and one of 300 characters
     n_kept = 0
     for k in range(600):
         core = cores[k % len(cores)]
-        sh = "".join(rng.choice(alphabet + list(core)) for _ in range(rng.randint(0, 150)))
+        sh = "".join(rng.choice(alphabet + list(core)) for _ in range(rng.randint(0, 150 if len(core) < 100 else 900)))
         pos, plain = 0, []
         for line in sh.split("\n"):
             if len(line) >= 0.75 * len(core) and len(line) >= len(core) // 2:

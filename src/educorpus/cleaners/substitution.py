@@ -1538,7 +1538,9 @@ def _title_lines(sh: str, core: str, shortest: int) -> list[tuple[int, int]]:
         return []
     # which character of the title each position holds: 0 for none, k + 1 for chars[k] (a line
     # break is none: no line holds one)
-    index = np.zeros(0x10000, dtype=np.intp)
+    # (the smallest type that numbers the title's characters: a table of 0x10000 intp is 512 KiB
+    # to allocate and zero for each page)
+    index = np.zeros(0x10000, dtype=np.uint8 if len(chars) < 0xFF else np.uint16)
     index[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
     index[10] = 0
     which = index.take(codes, mode="clip")
@@ -1550,7 +1552,7 @@ def _title_lines(sh: str, core: str, shortest: int) -> list[tuple[int, int]]:
     line_slot = slot[np.searchsorted(breaks, pos)]  # a position's line: the breaks before it
     keep = line_slot >= 0
     k = len(chars)
-    counts = np.bincount(line_slot[keep] * k + which[pos[keep]] - 1, minlength=len(lines) * k)
+    counts = np.bincount(line_slot[keep] * k + (which[pos[keep]].astype(np.intp) - 1), minlength=len(lines) * k)
     cap = np.array([core.count(ch) for ch in chars], dtype=np.intp)
     shared = np.minimum(counts.reshape(len(lines), k), cap).sum(axis=1)
     ok = lines[shared >= need]
