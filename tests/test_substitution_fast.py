@@ -422,3 +422,15 @@ def test_candidates_made_without_the_named_tuples_new_are_named_tuples():
     cands = sub._candidates(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设"), sub._cand_scanner().occurrences(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设")))
     assert cands and all(type(c) is sub._Candidate for c in cands)
     assert [c._asdict() for c in cands] == [sub._Candidate(*c)._asdict() for c in cands]
+
+
+def test_url_precheck_lets_every_url_through(seeds):
+    rng = random.Random(51)
+    parts = ["https://a.cn/x", "HTTP://B.CN", "WwW.edu.cn", "wWw.", "www", "http:/", "://", "教育", "&&", "ſ", "K", " ", "\n"]
+    texts = list(seeds.values()) + ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    found = 0
+    for text in texts:
+        plain = [(m.start(), m.end()) for m in sub._URL.finditer(text)]
+        assert sub._url_spans(text) == plain, text
+        found += bool(plain)
+    assert found > 100

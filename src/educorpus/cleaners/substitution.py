@@ -502,6 +502,10 @@ _TAI_WORDS = tuple(
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
+    # every URL the pattern finds holds "://" or a "www." (w and W are the only characters that
+    # match w when case is ignored): a page with neither is not scanned, case-insensitively, for them
+    if "://" not in text and "www." not in text.lower():
+        return []
     return [(m.start(), m.end()) for m in _URL.finditer(text)]
 
 
