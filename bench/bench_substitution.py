@@ -57,7 +57,7 @@ def capture(pages: list[str]) -> list[tuple[str, dict, object]]:
 
 #: the step's caches keyed by page, line, sentence or block text (names of earlier versions
 #: too, so that the script can time an older checkout the same way)
-_TEXT_CACHES = ("_SHADOWS", "_SCANS", "_CANDS", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_line_blocks")
+_TEXT_CACHES = ("_SHADOWS", "_SCANS", "_CANDS", "_MARKERS", "_SITES", "_HASHES", "shadow", "_scan", "_spun_candidates", "_word_bounds", "_segment_cached", "_block_bounds", "_line_blocks")
 
 
 def load_inputs(mb: float, seed: int, path: str | None) -> list[tuple[str, dict, object]]:

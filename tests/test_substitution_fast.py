@@ -199,3 +199,238 @@ def test_site_name_precheck_lets_every_name_through(seeds):
     glued = "以优质中学为首席学校2023农村中小学远程教育资源网,确立协作区。起点高位2023农村中小学远程教育资源网,办成好学校。"
     assert len(sub.site_name_candidates(glued)) == 2
     assert sub.site_name_candidates("登录教育网,查询成绩。学校在线学习平台。") == []
+
+
+# ---------------------------------------------------------------------------------------------
+# answers kept per text, and the shortcuts of the evidence and the flags (branch subfast2)
+
+
+def _marked_pages(n: int = 30, seed: int = 21) -> list[str]:
+    """Lines of Chinese, code, comments, blanks and ``#`` marks in every arrangement."""
+    rng = random.Random(seed)
+    lines = ["全面落实立德树人根本任务。", "推进教育优质均衡发展", "#", "  #  ", "\u3000#", "# 安装依赖", "pip install x",
+             "", " ", "学习 C#", "#话题#讨论", "办好人民满意的教育 #", "int a; //#", "#!/bin/sh"]
+    return ["\n".join(rng.choice(lines) for _ in range(rng.randint(1, 25))) + rng.choice(["", "\n", "\n\n"]) for _ in range(n)]
+
+
+def _among_plain(text: str, start: int, end: int) -> bool:
+    """:func:`substitution._among_chinese_lines` as written before: strips of copies of the text."""
+    seen = 0
+    before = text[:start].rstrip("\n \t\u3000")
+    if before:
+        line = before[before.rfind("\n") + 1 :]
+        if line.strip() != "#":
+            if sub._COMMENT_LINE.match(line) or not sub._HAN_CHAR.search(line):
+                return False
+            seen += 1
+    after = text[end:].lstrip("\n \t\u3000")
+    if after:
+        nl = after.find("\n")
+        line = after if nl < 0 else after[:nl]
+        if line.strip() != "#":
+            if sub._COMMENT_LINE.match(line) or not sub._HAN_CHAR.search(line):
+                return False
+            seen += 1
+    return seen > 0
+
+
+def test_marker_neighbours_found_as_the_strips_find_them():
+    n_checked = 0
+    for text in _marked_pages(n=80):
+        for m in sub._MARKER_LINE.finditer(text):
+            assert sub._among_chinese_lines(text, m.start(), m.end()) == _among_plain(text, m.start(), m.end()), text
+            n_checked += 1
+    assert n_checked > 100
+
+
+def test_marker_spans_kept_per_text_are_the_fresh_answer():
+    sub._MARKERS.cache_clear()
+    found = 0
+    # each page, then the same page with a mark taken out (same beginning, another answer)
+    pages = [p for page in _marked_pages(seed=22) for p in (page, page[: page.rfind("#")] + page[page.rfind("#") + 1 :])]
+    for text in pages:
+        first = sub.marker_spans(text)
+        assert first == list(sub._marker_spans(text))
+        first.append((0, 0, "", "x"))  # the caller's list is its own: the kept answer stays
+        assert sub.marker_spans(text) == list(sub._marker_spans(text))
+        found += bool(sub._marker_spans(text))
+    assert found >= 5
+
+
+def test_site_names_kept_per_shadow_are_the_fresh_answer(seeds):
+    sub._SITES.cache_clear()
+    glued = "以优质中学为首席学校2023农村中小学远程教育资源网,确立协作区。起点高位2023农村中小学远程教育资源网,办成好学校。"
+    # the same page with a name taken out, then with a third one: same beginning, other answers
+    for text in [glued, glued[:39] + glued[55:], glued + "又见2023农村中小学远程教育资源网,好。", *seeds.values()]:
+        sh = sub._t2s(text)
+        plain = [(m.start(), m.end(), m.group()) for m in sub._SITE_NAME.finditer(sh)]
+        got = sub.site_name_candidates(text, sh)
+        assert got == plain
+        got.clear()
+        assert sub.site_name_candidates(text, sh) == plain
+    assert len(sub.site_name_candidates(glued)) == 2
+
+
+def test_start_filter_starts_are_the_hashes_at_every_position(seeds):
+    flt = sub._scanner().filter
+    sub._HASHES.cache_clear()
+    for text in [sub._t2s(t) for t in seeds.values()] + ["质量", "教育质", "a"]:
+        c = sub._codes(text)
+        expected = [
+            i
+            for i in range(len(text) - 1)
+            if flt.two[sub._hash2(c[i : i + 1], c[i + 1 : i + 2])[0]]
+            or (i + 2 < len(text) and flt.three[sub._hash3(c[i : i + 1], c[i + 1 : i + 2], c[i + 2 : i + 3])[0]])
+        ]
+        assert flt.starts(text) == expected
+        assert flt.starts(text) == expected  # the second time from the kept hashes
+
+
+def test_word_boundaries_with_the_page_memo_are_the_plain_ones(seeds):
+    for text in seeds.values():
+        sh = sub._t2s(text)[:4000]
+        lines: dict = {}
+        for p in range(0, len(sh) + 1, 3):
+            assert sub._word_boundary(sh, p, lines) == sub._word_boundary(sh, p), p
+
+
+def _swap_evidence_plain(sh: str, skip=()) -> float:
+    """:func:`substitution.swap_evidence` with :func:`_is_word_here` and :func:`_overlaps`, per word."""
+    import math
+
+    from educorpus.segment import tokenizer
+
+    freq = tokenizer().FREQ
+    words = sub._pair_index()[1]
+    skip = sub._merged(skip)
+    counts: dict[int, list[int]] = {}
+    for s, e in sub._scan(sh)[2]:
+        if skip and sub._overlaps(skip, s, e):
+            continue
+        if not sub._is_word_here(sh, s, e, freq):
+            continue
+        for k, is_form in words[sh[s:e]]:
+            counts.setdefault(k, [0, 0])[is_form] += 1
+    total = 0.0
+    for k, (n_word, n_form) in counts.items():
+        p_clean = sub._word_pairs()[k][2]
+        p_spun = p_clean + 0.5 * (1 - p_clean)
+        swapped = n_form * math.log(p_spun / p_clean) + n_word * math.log((1 - p_spun) / (1 - p_clean))
+        hi = max(swapped, 0.0)
+        llr = hi + math.log(sub.SPINNER_KNOWS * math.exp(swapped - hi) + (1 - sub.SPINNER_KNOWS) * math.exp(-hi))
+        total += min(2.0, llr)
+    return total
+
+
+def test_swap_evidence_equals_the_word_by_word_checks(seeds):
+    pairs = sorted(sub._pair_index()[1])
+    rng = random.Random(31)
+    texts = [sub._t2s(t) for t in seeds.values()]
+    # swappable words at the page's edges and next to each other, where the context checks
+    # reach past the text or into the next word
+    texts += ["".join(rng.choice(pairs) + rng.choice(["", "的", "产品", "，", "\n"]) for _ in range(rng.randint(1, 40))) for _ in range(60)]
+    texts += [w for w in pairs[:50]] + ["产" + w for w in pairs[:50]] + [w + "量" for w in pairs[:50]]
+    differ = 0
+    for sh in texts:
+        assert sub.swap_evidence(sh) == _swap_evidence_plain(sh), sh
+        cands = [(c.start, c.end) for c in sub.spun_candidates(sh) if c.tier in ("a", "b")]
+        assert sub.swap_evidence(sh, cands) == _swap_evidence_plain(sh, cands)
+        differ += sub.swap_evidence(sh) != 0.0
+    assert differ > 20  # the texts do hold swappable words that count
+
+
+def _title_flags_plain(text: str, title, page=None):
+    """:func:`substitution.title_flags` as written before: each line tested on its own."""
+    import difflib
+
+    page = page or sub._Page(text)
+    core = sub.shadow(sub._title_core(title))
+    if len(core) < 10:
+        return []
+    flags = []
+    pos = 0
+    for line in page.sh.split("\n"):
+        start = pos
+        pos += len(line) + 1
+        if len(line) < 0.75 * len(core) or core in line or len(line) < len(core) // 2:
+            continue
+        if sum(min(core.count(ch), line.count(ch)) for ch in set(core)) < 0.75 * len(core):
+            continue
+        sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
+        blocks = [b for b in sm.get_matching_blocks() if b.size]
+        if not blocks:
+            continue
+        matched = sum(b.size for b in blocks)
+        b0, b1 = blocks[0], blocks[-1]
+        span_len = b1.b + b1.size - b0.b
+        if matched < 0.75 * len(core) or 2 * matched / (len(core) + span_len) < 0.8:
+            continue
+        sm2 = difflib.SequenceMatcher(None, core, line[b0.b : b1.b + b1.size], autojunk=False)
+        if any(tag in ("insert", "delete") for tag, *_ in sm2.get_opcodes()):
+            continue
+        seen = set()
+        for tag, i1, i2, j1, j2 in sm2.get_opcodes():
+            if tag != "replace":
+                continue
+            pairs = [(i1 + k, i1 + k + 1, j1 + k, j1 + k + 1) for k in range(i2 - i1)] if i2 - i1 == j2 - j1 else [(i1, i2, j1, j2)]
+            for a1, a2, c1, c2 in pairs:
+                s, e = sub._word_span(line, b0.b + c1, b0.b + c2)
+                if (s, e) in seen:
+                    continue
+                seen.add((s, e))
+                is_number = bool(sub._NUMERAL.search(core[a1:a2]) and sub._NUMERAL.search(line[b0.b + c1 : b0.b + c2]))
+                flags.append((start + s, start + e, "number-vs-title" if is_number else "title-mismatch"))
+    return flags
+
+
+def test_title_lines_are_those_of_the_exact_count():
+    rng = random.Random(41)
+    title = "日照市基础教育质量提升三年行动计划"
+    alphabet = list(title) + list("，。的和在") + ["𠀀", "𪚥", "\uffff", "\n", "\n"]
+    # a threshold that a count can equal (16 characters: 12), one it cannot (17), titles with a
+    # character repeated, with a line break, above the BMP, and U+FFFF
+    cores = [title[:16], title, "日照市日照市基础教育质量", "日照市基础\n教育质量提升", "𠀀𠀀基础教育质量提升行动计划", "基础教育质量提升行动计划\uffff", "".join(chr(0x4E00 + i) for i in range(300))]  # and one of 300 characters
+    n_kept = 0
+    for k in range(600):
+        core = cores[k % len(cores)]
+        sh = "".join(rng.choice(alphabet + list(core)) for _ in range(rng.randint(0, 150 if len(core) < 100 else 900)))
+        pos, plain = 0, []
+        for line in sh.split("\n"):
+            if len(line) >= 0.75 * len(core) and len(line) >= len(core) // 2:
+                if sum(min(core.count(ch), line.count(ch)) for ch in set(core)) >= 0.75 * len(core):
+                    plain.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        assert sub._title_lines(sh, core, len(core) // 2) == plain, (core, sh)
+        n_kept += len(plain)
+    assert n_kept > 100
+
+
+def test_title_flags_are_those_of_the_line_by_line_test(seeds):
+    title = "日照市基础教育质量提升三年行动计划"
+    body = (
+        "日照市基础教育质量提升三年行动计划\n印发《日照市基础教育质量提高五年行动计划》\n"
+        "日照市基础教育质量提升计划\n日照市基础教育质量提升三年行动计划（2023—2025年）\n𠀀日照市基础教育品质提升三年行动计划"
+    )
+    assert sub.title_flags(body, title) == _title_flags_plain(body, title) != []
+    for text in seeds.values():
+        for line in text.split("\n")[:15]:
+            if len(line.strip()) >= 10:
+                assert sub.title_flags(text, line.strip()) == _title_flags_plain(text, line.strip())
+
+
+def test_candidates_made_without_the_named_tuples_new_are_named_tuples():
+    cands = sub._candidates(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设"), sub._cand_scanner().occurrences(sub._t2s("推行核心素质提高行动，办妥人民满意的教育，强化医德师风建设")))
+    assert cands and all(type(c) is sub._Candidate for c in cands)
+    assert [c._asdict() for c in cands] == [sub._Candidate(*c)._asdict() for c in cands]
+
+
+def test_url_precheck_lets_every_url_through(seeds):
+    rng = random.Random(51)
+    parts = ["https://a.cn/x", "HTTP://B.CN", "WwW.edu.cn", "wWw.", "www", "http:/", "://", "教育", "&&", "ſ", "K", " ", "\n"]
+    texts = list(seeds.values()) + ["".join(rng.choice(parts) for _ in range(rng.randint(1, 12))) for _ in range(400)]
+    found = 0
+    for text in texts:
+        plain = [(m.start(), m.end()) for m in sub._URL.finditer(text)]
+        assert sub._url_spans(text) == plain, text
+        found += bool(plain)
+    assert found > 100

@@ -40,9 +40,10 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
-from functools import lru_cache
+from functools import lru_cache, partial
 from importlib import resources
 from itertools import product
+from operator import itemgetter
 from typing import Iterable, NamedTuple, Optional
 
 import numpy as np
@@ -294,12 +295,14 @@ class _TextCache:
                 self._data.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value):
+        """Store ``value`` for ``key`` and return it."""
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
+        return value
 
     def cache_clear(self) -> None:
         with self._lock:
@@ -310,6 +313,9 @@ class _TextCache:
 _SHADOWS = _TextCache(16)  # text -> (shadow, aligned: see _line_aligned)
 _SCANS = _TextCache(16)  # shadow -> _scan()
 _CANDS = _TextCache(16)  # shadow -> _spun_candidates()
+_MARKERS = _TextCache(4)  # text -> marker_spans() (pages holding a #)
+_SITES = _TextCache(4)  # shadow -> site_name_candidates() (shadows holding 网 or 在线)
+_HASHES = _TextCache(4)  # shadow -> _start_hashes()
 
 
 def _line_aligned(text: str, converted: str) -> bool:
@@ -496,6 +502,10 @@ _TAI_WORDS = tuple(
 
 
 def _url_spans(text: str) -> list[tuple[int, int]]:
+    # every URL the pattern finds holds "://" or a "www." (w and W are the only characters that
+    # match w when case is ignored): a page with neither is not scanned, case-insensitively, for them
+    if "://" not in text and "www." not in text.lower():
+        return []
     return [(m.start(), m.end()) for m in _URL.finditer(text)]
 
 
@@ -585,9 +595,16 @@ def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int,
     sh = shadow(text) if sh is None else sh
     if "网" not in sh and "在线" not in sh:  # every name ends in one of them: skip the scan
         return []
-    if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
-        return []
-    return [(m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh)]
+    # the step asks up to three times about one shadow (the removal, the spam evidence, the
+    # removal in a spun page), the same shadow when nothing was removed in between
+    hit = _SITES.get(sh)
+    if hit is None:
+        if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
+            hit = ()
+        else:
+            hit = tuple((m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh))
+        _SITES.put(sh, hit)
+    return list(hit)
 
 
 def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) -> list[Span]:
@@ -623,6 +640,15 @@ def marker_spans(text: str) -> list[Span]:
     """
     if "#" not in text:
         return []
+    # the step asks twice about a page that holds a # (its run, then the spam evidence), the
+    # same text when the first call removed nothing and no site name went in between
+    hit = _MARKERS.get(text)
+    if hit is None:
+        hit = _MARKERS.put(text, _marker_spans(text))
+    return list(hit)
+
+
+def _marker_spans(text: str) -> tuple[Span, ...]:
     spans: list[Span] = []
     for m in _MARKER_LINE.finditer(text):
         if _among_chinese_lines(text, m.start(), m.end()):
@@ -638,11 +664,12 @@ def marker_spans(text: str) -> list[Span]:
             continue
         spans.append((m.start(), m.end(), "", "paragraph-marker"))
     if len(spans) < 2:
-        return []
-    return sorted(spans)
+        return ()
+    return tuple(sorted(spans))
 
 
 _HAN_CHAR = regex.compile(f"[{HAN}]")
+_BLANK = frozenset("\n \t\u3000")  # what lies between a mark and its neighbouring lines
 _COMMENT_LINE = regex.compile(r"[ \t\u3000]*#[^\s#]|[ \t\u3000]*#[ \t\u3000]+\S")
 
 
@@ -653,17 +680,24 @@ def _among_chinese_lines(text: str, start: int, end: int) -> bool:
     (start or end of the page) does not count against, but one of them must exist.
     """
     seen = 0
-    before = text[:start].rstrip("\n \t\u3000")
-    if before:
-        line = before[before.rfind("\n") + 1 :]
+    # the nearest non-empty lines, found by walking over the blank run next to the mark (not by
+    # stripping copies of the text before and after it: a page with many marks copied itself
+    # twice per mark)
+    j = start
+    while j and text[j - 1] in _BLANK:
+        j -= 1
+    if j:
+        line = text[text.rfind("\n", 0, j) + 1 : j]
         if line.strip() != "#":
             if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
                 return False
             seen += 1
-    after = text[end:].lstrip("\n \t\u3000")
-    if after:
-        nl = after.find("\n")
-        line = after if nl < 0 else after[:nl]
+    k, n = end, len(text)
+    while k < n and text[k] in _BLANK:
+        k += 1
+    if k < n:
+        nl = text.find("\n", k)
+        line = text[k:] if nl < 0 else text[k:nl]
         if line.strip() != "#":
             if _COMMENT_LINE.match(line) or not _HAN_CHAR.search(line):
                 return False
@@ -691,6 +725,10 @@ class _Candidate(NamedTuple):  # a tuple: pages hold thousands, made again after
     canonical: str  # simplified
     tier: str
     rule: str
+
+
+# _Candidate(*fields) without the Python frame of the named tuple's __new__ (thousands a page)
+_new_candidate = partial(tuple.__new__, _Candidate)
 
 
 @lru_cache(maxsize=1)
@@ -776,13 +814,28 @@ class _StartFilter:
     def starts(self, text: str) -> list[int]:
         if len(text) < 2:
             return []
-        c = _codes(text)
-        # _hash2 and _hash3 at every position, sharing the products and the pair's xor
-        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
-        hit = self.two[pair >> _SHIFT]
-        pair[:-1] ^= c[2:] * _M3
-        hit[:-1] |= self.three[pair[:-1] >> _SHIFT]
+        h2, h3 = _start_hashes(text)
+        hit = self.two.take(h2)
+        hit[:-1] |= self.three.take(h3)
         return np.flatnonzero(hit).tolist()
+
+
+def _start_hashes(text: str) -> tuple["np.ndarray", "np.ndarray"]:
+    """:func:`_hash2` and :func:`_hash3` at every position of ``text`` (of two characters or more).
+
+    Kept for the last few texts: the filters of the scan keys and of the place names ask about
+    the same page (its final shadow, when no repair came between). As table indices (intp), so
+    that each filter's lookups take them as they are.
+    """
+    hit = _HASHES.get(text)
+    if hit is None:
+        c = _codes(text)
+        # sharing the products and the pair's xor
+        pair = (c[:-1] * _M1) ^ (c[1:] * _M2)
+        h2 = (pair >> _SHIFT).astype(np.intp)
+        pair[:-1] ^= c[2:] * _M3
+        hit = _HASHES.put(text, (h2, (pair[:-1] >> _SHIFT).astype(np.intp)))
+    return hit
 
 
 def _leftmost_longest_matches(pattern: "re.Pattern[str]", text: str, starts: list[int]):
@@ -919,7 +972,8 @@ def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, .
     derived = derived_variants()
     # all occurrences, nested ones too: when the longest fails a check (全面提高 is one word, so
     # 提高保教品质 does not start at a word boundary), a shorter one (保教品质) may still apply
-    derived_cands = [_Candidate(s, e, derived[v], "b", "spun-policy-phrase") for s, e, v in occ if v in derived]
+    new = _new_candidate
+    derived_cands = [new((s, e, derived[v], "b", "spun-policy-phrase")) for s, e, v in occ if v in derived]
     by_variant = _rules_by_variant()
     rule_starts: dict[str, list[int]] = {}
     for s, _e, v in occ:
@@ -940,7 +994,7 @@ def _candidates(sh: str, occ: list[tuple[int, int, str]]) -> tuple[_Candidate, .
         end = 0
         for s in rule_starts[rule.variant]:
             if s >= end and (bare or pat.match(sh, s)):
-                cands.append(_Candidate(s, s + n, rule.canonical, rule.tier, rule.rule))
+                cands.append(new((s, s + n, rule.canonical, rule.tier, rule.rule)))
                 end = s + n
     return tuple(cands + derived_cands)
 
@@ -1022,6 +1076,7 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
 
     freq = tokenizer().FREQ
     words = _pair_index()[1]
+    left_freq, right_freq = _side_freqs(freq)
     counts: dict[int, list[int]] = {}
     skip = _merged(skip)
     n, get = len(sh), freq.get
@@ -1034,16 +1089,31 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
                 k_skip += 1
             if k_skip < n_skip and skip[k_skip][0] < e:
                 continue
-        # :func:`_is_word_here`, written out (it runs for every swappable word of every page)
-        own = get(sh[s:e], 0)
-        if (
-            (s >= 1 and get(sh[s - 1 : s + 1], 0) > own)
-            or (s >= 2 and get(sh[s - 2 : s + 1], 0) > own)
-            or (e < n and get(sh[e - 1 : e + 1], 0) > own)
-            or (e + 2 <= n and get(sh[e - 1 : e + 2], 0) > own)
-        ):
+        # :func:`_is_word_here`, written out (it runs for every swappable word of every page):
+        # the larger frequency of the two words that would take the first character with the one
+        # or two before it, and of the two that would take the last with the one or two after,
+        # each looked up once per three characters (:func:`_side_freqs`)
+        word = sh[s:e]
+        own = get(word, 0)
+        if s >= 2:
+            key = sh[s - 2 : s + 1]
+            left = left_freq.get(key)
+            if left is None:
+                left = _side_freq(left_freq, key, key[1:], get)
+        else:
+            left = get(sh[s - 1 : s + 1], 0) if s else 0
+        if left > own:
             continue
-        for k, is_form in words[sh[s:e]]:
+        if e + 2 <= n:
+            key = sh[e - 1 : e + 2]
+            right = right_freq.get(key)
+            if right is None:
+                right = _side_freq(right_freq, key, key[:2], get)
+        else:
+            right = get(sh[e - 1 : e + 1], 0) if e < n else 0
+        if right > own:
+            continue
+        for k, is_form in words[word]:
             counts.setdefault(k, [0, 0])[is_form] += 1
     pairs = _word_pairs()
     total = 0.0
@@ -1056,6 +1126,30 @@ def swap_evidence(sh: str, skip: Iterable[tuple[int, int]] = ()) -> float:
         llr = hi + math.log(SPINNER_KNOWS * math.exp(swapped - hi) + (1 - SPINNER_KNOWS) * math.exp(-hi))
         total += min(2.0, llr)  # and never below log(1 - SPINNER_KNOWS), by the mixture
     return total
+
+
+_SIDE_FREQS: dict[int, tuple[dict[str, int], dict[str, int], dict[str, int]]] = {}
+
+
+def _side_freqs(freq: dict[str, int]) -> tuple[dict[str, int], dict[str, int]]:
+    """The memos of :func:`swap_evidence`'s context checks for the frequency table ``freq``.
+
+    ``left[abc]``: ``max(freq[bc], freq[abc])`` (words that would take ``c``, a swappable word's
+    first character, with what stands before it); ``right[abc]``: ``max(freq[ab], freq[abc])``
+    (``a`` its last character). Pure functions of three characters and the table, which the
+    process builds once; kept per table, each emptied when it grows past 2**16 entries.
+    """
+    hit = _SIDE_FREQS.get(id(freq))
+    if hit is None or hit[2] is not freq:
+        hit = _SIDE_FREQS[id(freq)] = ({}, {}, freq)
+    return hit[0], hit[1]
+
+
+def _side_freq(memo: dict[str, int], key: str, two: str, get) -> int:
+    if len(memo) >= 1 << 16:
+        memo.clear()
+    value = memo[key] = max(get(two, 0), get(key, 0))
+    return value
 
 
 def _merged(spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -1127,6 +1221,9 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     True
     """
     sh = shadow(text) if sh is None else sh
+    # the full scan first: it fills the candidates' cache too, so that spun_candidates does not
+    # scan the page a second time for the candidate keys alone (it would before the full scan)
+    canonical = len(_scan(sh)[1])
     cands = spun_candidates(sh)
     a = _clusters(c for c in cands if c.tier == "a")
     # a place counts once, at its strongest tier: 医德师风建设 is a tier-b form around the tier-a
@@ -1135,7 +1232,6 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
     b = _clusters(c for c in cands if c.tier == "b" and not (tier_a and _overlaps(tier_a, c.start, c.end)))
     c = _clusters(c for c in cands if c.tier.startswith("c-"))
     spam = len(site_name_candidates(text, sh)) + (1 if marker_spans(text) else 0)
-    canonical = len(_scan(sh)[1])
     counted = [(x.start, x.end) for x in cands if x.tier in ("a", "b")]
     return SpunEvidence(a, b, c, spam, canonical, round(swap_evidence(sh, counted), 4))
 
@@ -1143,7 +1239,7 @@ def spun_evidence(text: str, sh: Optional[str] = None) -> SpunEvidence:
 def _clusters(cands: Iterable[_Candidate]) -> int:
     """Number of places with candidates: overlapping matches (a rule and a phrase) count once."""
     n, end = 0, -1
-    for c in sorted(cands, key=lambda c: c.start):
+    for c in sorted(cands, key=_START):
         if c.start >= end:
             n += 1
         end = max(end, c.end)
@@ -1160,6 +1256,7 @@ def spun_score(text: str) -> float:
 
 
 _PRIORITY = {"a": 0, "b": 1}
+_START = itemgetter(0)  # a candidate's start (sort keys in C)
 
 
 def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
@@ -1169,6 +1266,7 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
     usable.sort(key=lambda c: (_PRIORITY[c.tier], c.start, -(c.end - c.start)))
     chosen: list[_Candidate] = []
     taken: list[tuple[int, int]] = []  # sorted, non-overlapping (start, end) of chosen repairs
+    lines: dict[int, tuple] = {}  # for _word_boundary: a page's candidates share lines and blocks
     for c in usable:
         k = bisect_left(taken, (c.start, c.end))
         if not ((k == 0 or taken[k - 1][1] <= c.start) and (k == len(taken) or c.end <= taken[k][0])):
@@ -1176,12 +1274,12 @@ def _select(cands: list[_Candidate], spun: bool, sh: str) -> list[_Candidate]:
         # the checks of a tier-b candidate depend on the candidate alone, not on what was chosen,
         # so they are made only for candidates that would be taken (the segmenter is costly)
         if c.tier != "a" and (
-            _inside_canonical(sh, c) or (c.rule == "spun-policy-phrase" and not _at_word_boundaries(sh, c))
+            _inside_canonical(sh, c) or (c.rule == "spun-policy-phrase" and not _at_word_boundaries(sh, c, lines))
         ):
             continue
         taken.insert(k, (c.start, c.end))
         chosen.append(c)
-    return sorted(chosen, key=lambda c: c.start)
+    return sorted(chosen, key=_START)
 
 
 @lru_cache(maxsize=None)  # keys are candidate texts: variants and derived forms, a bounded set
@@ -1208,16 +1306,17 @@ def _inside_canonical(sh: str, c: _Candidate) -> bool:
     return False
 
 
-def _at_word_boundaries(sh: str, c: _Candidate) -> bool:
+def _at_word_boundaries(sh: str, c: _Candidate, lines: Optional[dict] = None) -> bool:
     """Does the phrase start and end where jieba puts word boundaries in its sentence?
 
     A derived spun form can occur across words of clean text (教育部委 in 教育部委托); the
-    segmenter sees that the match ends inside the word 委托.
+    segmenter sees that the match ends inside the word 委托. ``lines`` (a dict kept by the caller
+    for one ``sh``) holds the lines' blocks already cut.
     """
-    return _word_boundary(sh, c.start) and _word_boundary(sh, c.end)
+    return _word_boundary(sh, c.start, lines) and _word_boundary(sh, c.end, lines)
 
 
-def _word_boundary(sh: str, p: int) -> bool:
+def _word_boundary(sh: str, p: int, lines: Optional[dict] = None) -> bool:
     """Is offset ``p`` a boundary between jieba's words of the sentence around it?
 
     jieba cuts a sentence into blocks (runs of Han, Latin letters, digits and ``+#&._%-``, split by
@@ -1228,14 +1327,24 @@ def _word_boundary(sh: str, p: int) -> bool:
     """
     # blocks never hold a line break: only the line around p is cut into blocks
     ls = sh.rfind("\n", 0, p) + 1
-    le = sh.find("\n", p)
-    le = len(sh) if le < 0 else le
-    starts, ends = _line_blocks(sh[ls:le])
+    hit = None if lines is None else lines.get(ls)
+    if hit is None:
+        le = sh.find("\n", p)
+        le = len(sh) if le < 0 else le
+        # the line's blocks by line start: the candidates of a page share their lines, and
+        # slicing and hashing a line for _line_blocks' cache costs as much as the rest
+        hit = (*_line_blocks(sh[ls:le]), {})
+        if lines is not None:
+            lines[ls] = hit
+    starts, ends, blocks = hit
     q = p - ls
     k = bisect_right(starts, q) - 1
     if k < 0 or q <= starts[k] or q >= ends[k]:
         return True
-    return q - starts[k] in _block_bounds(sh[ls + starts[k] : ls + ends[k]])
+    bounds = blocks.get(k)
+    if bounds is None:
+        bounds = blocks[k] = _block_bounds(sh[ls + starts[k] : ls + ends[k]])
+    return q - starts[k] in bounds
 
 
 @lru_cache(maxsize=1024)
@@ -1365,24 +1474,9 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
     if len(core) < 10:  # short titles match too many lines by chance
         return []
     flags: list[_FLAG] = []
-    pos = 0
-    need = 0.75 * len(core)
-    core_chars = sorted(set(core))
-    core_ns = [core.count(ch) for ch in core_chars]
-    # the line's characters that occur in core at all: a count no smaller than the shared one
-    # below, made in one regex pass (most lines share few characters with the title; the plain
-    # re engine, several times faster than regex on a character class)
-    in_core = re.compile("[" + "".join(re.escape(ch) for ch in core_chars) + "]")
-    for line in page.sh.split("\n"):
-        start = pos
-        pos += len(line) + 1
-        # a line shorter than the threshold below cannot reach it
-        if len(line) < need or core in line or len(line) < len(core) // 2:
-            continue
-        # the matching blocks cannot hold more characters than core and line share: skip the
-        # diff where that alone falls short of the threshold below (the shared count as maps,
-        # which run without a Python frame per character)
-        if len(in_core.findall(line)) < need or sum(map(min, core_ns, map(line.count, core_chars))) < need:
+    for start, end in _title_lines(page.sh, core, len(core) // 2):
+        line = page.sh[start:end]
+        if core in line:
             continue
         sm = difflib.SequenceMatcher(None, core, line, autojunk=False)
         blocks = [b for b in sm.get_matching_blocks() if b.size]
@@ -1414,6 +1508,59 @@ def title_flags(text: str, title: Optional[str], page: Optional[_Page] = None) -
                 is_number = bool(_NUMERAL.search(core[a1:a2]) and _NUMERAL.search(line[b0.b + c1 : b0.b + c2]))
                 flags.append((start + s, start + e, "number-vs-title" if is_number else "title-mismatch"))
     return flags
+
+
+def _title_lines(sh: str, core: str, shortest: int) -> list[tuple[int, int]]:
+    """``(start, end)`` of the lines of ``sh`` that could restate ``core`` (the title's shadow):
+    at least ``0.75 * len(core)`` and ``shortest`` long, sharing at least ``0.75 * len(core)``
+    characters with it (each counted at most as often as the title has it).
+
+    The matching blocks of :func:`title_flags`' diff cannot hold more characters than that, and
+    most lines share few characters with the title. Counted for all the lines at once on the
+    page's code points: a regex pass per line and a ``str.count`` per character of the title
+    for each line left cost more, and a character class compiled for each title costs the regex
+    compiler some 0.3 ms a new title.
+    """
+    need = 0.75 * len(core)
+    chars = sorted(set(core))  # str order is code point order: chars[-1] is the largest
+    if ord(chars[-1]) >= 0xFFFF or not sh:
+        # the table below holds the BMP below U+FFFF (code points above it read as U+FFFF)
+        out, pos = [], 0
+        for line in sh.split("\n"):
+            if len(line) >= need and len(line) >= shortest:
+                if sum(min(core.count(ch), line.count(ch)) for ch in chars) >= need:
+                    out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        return out
+    codes = _codes(sh)
+    breaks = np.flatnonzero(codes == 10)  # "\n": the lines of sh.split("\n")
+    starts = np.concatenate(([0], breaks + 1))
+    ends = np.append(breaks, len(sh))
+    lens = ends - starts
+    lines = np.flatnonzero((lens >= need) & (lens >= shortest))
+    if not lines.size:
+        return []
+    # which character of the title each position holds: 0 for none, k + 1 for chars[k] (a line
+    # break is none: no line holds one)
+    # (the smallest type that numbers the title's characters: a table of 0x10000 intp is 512 KiB
+    # to allocate and zero for each page)
+    index = np.zeros(0x10000, dtype=np.uint8 if len(chars) < 0xFF else np.uint16)
+    index[[ord(ch) for ch in chars]] = np.arange(1, len(chars) + 1)
+    index[10] = 0
+    which = index.take(codes, mode="clip")
+    pos = np.flatnonzero(which)
+    # the long lines' counts of each character, capped at the title's: one bincount over
+    # (line slot, character)
+    slot = np.full(len(starts), -1, dtype=np.intp)
+    slot[lines] = np.arange(len(lines))
+    line_slot = slot[np.searchsorted(breaks, pos)]  # a position's line: the breaks before it
+    keep = line_slot >= 0
+    k = len(chars)
+    counts = np.bincount(line_slot[keep] * k + (which[pos[keep]].astype(np.intp) - 1), minlength=len(lines) * k)
+    cap = np.array([core.count(ch) for ch in chars], dtype=np.intp)
+    shared = np.minimum(counts.reshape(len(lines), k), cap).sum(axis=1)
+    ok = lines[shared >= need]
+    return list(zip(starts[ok].tolist(), ends[ok].tolist()))
 
 
 def _word_span(line: str, s: int, e: int) -> tuple[int, int]:
