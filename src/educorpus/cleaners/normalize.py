@@ -6,8 +6,9 @@ indentation (ASCII, no-break and ideographic spaces), and drops blank lines, so 
 one paragraph per line.
 
 Not handled: ASCII punctuation that follows Latin text or digits (``1:1``, ``3.48亿元``,
-``NASDAQ:YY``, URLs, e-mail addresses keep their ASCII), emoticons (``好饱了:)``, ``:-(``), full stops (``.`` is too often a decimal
-point or an abbreviation), and straight double quotes (their direction cannot be known locally).
+``NASDAQ:YY``, URLs, e-mail addresses keep their ASCII), emoticons (``好饱了:)``, ``:-(``), full
+stops (``.`` is too often a decimal point or an abbreviation), and straight double quotes (their
+direction cannot be known locally).
 """
 
 from __future__ import annotations
