@@ -48,7 +48,8 @@ PEER = ROOT / "tests" / "peer"
 CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003ffff]")
 
 # Hand-written clean lines in the shapes that look like damage to one rule or another. They
-# are audit input (what a user's clean pages hold), not expectations of any rule.
+# are audit input (what a user's clean pages hold), not expectations of any rule. The login
+# form's line comes last: it is page furniture, and everything after it is footer.
 SHAPES = """\
 你今天去学校了吗?
 这道题怎么做?请老师讲一下。
@@ -121,7 +122,6 @@ COVID-19疫情期间,学校开展线上教学。
 注:本表数据截至2024年6月30日。
 ①坚持立德树人;②坚持五育并举;③坚持改革创新。
 Ⅰ类、Ⅱ类、Ⅲ类学校分别为10所、20所、30所。
-用户名:zhangsan 密码:******
 多音字“长”有两个读音:长(cháng)短、长(zhǎng)大。
 请给下列加点字注音:骄傲(ào)、玷(diàn)污。
 今天的午餐吃得好饱了:)
@@ -130,6 +130,7 @@ COVID-19疫情期间,学校开展线上教学。
 记者:明年的资金来源是否有保证?
 屏幕分辨率是1920*1080,看视频很清楚。
 到底怎么回事啊????!!!!!!
+用户名:zhangsan 密码:******
 """
 
 
