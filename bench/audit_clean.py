@@ -300,8 +300,21 @@ def audit(sources: dict[str, list[str]], page_lines: int, show: int, out_path: P
                     a, b = ins[i1:i2], outs[j1:j2]
                     if tag == "replace" and len(a) == len(b):
                         pairs = list(zip(a, b))
+                    elif tag == "replace":
+                        # pair each input line with its most similar output line; the rest were
+                        # removed (or added)
+                        pairs, free = [], list(b)
+                        for x in a:
+                            sim = lambda y: difflib.SequenceMatcher(a=_folded(x), b=_folded(y)).ratio()  # noqa: E731
+                            best = max(free, key=sim, default=None)
+                            if best is not None and sim(best) >= 0.5:
+                                free.remove(best)
+                                pairs.append((x, best))
+                            else:
+                                pairs.append((x, None))
+                        pairs += [(None, y) for y in free]
                     else:
-                        pairs = [(x, None) for x in a] + [(None, y) for y in b] if tag != "replace" else [("\n".join(a), "\n".join(b))]
+                        pairs = [(x, None) for x in a] + [(None, y) for y in b]
                     for x, y in pairs:
                         if x is not None and y is not None and _folded(x) == _folded(y):
                             kind = "punct"
@@ -316,7 +329,7 @@ def audit(sources: dict[str, list[str]], page_lines: int, show: int, out_path: P
                             # the edits whose context lies on this line (a removed line: its boilerplate edit)
                             mine = [c for c in contexts if c[0] != "normalize"
                                     and any(len(p) > 1 and p in x for p in c[4].split("\n"))] if x else []
-                            if kind == "content" and all(c[0] in ("script", "normalize") for c in contexts):
+                            if kind == "content" and all(c[0] in ("script", "normalize") for c in (mine or contexts)):
                                 # the script step converting a page's foreign characters (or a conversion
                                 # error): what it promises; listed apart, reviewed on its own
                                 kind = "script"
