@@ -10,8 +10,9 @@ toneless note goes with it when Chinese text, a digit or Chinese punctuation fol
 Not handled (kept on purpose): notes on a line that talks about readings (``多音字“长”：
 长(cháng)短、长(zhǎng)大``, a 注音 exercise: teaching text), notes spanning several characters
 (``拼音(pīn yīn)``), notes in full-width brackets ``（quán）`` (the form teaching material uses),
-capitalised or numbered notes (``(Quan)``, ``(quan2)``), parenthesised Latin text that is not a reading of the character
-before it (``學校(a)``, ``教育部(MOE)``), and readings of characters after the note.
+capitalised or numbered notes (``(Quan)``, ``(quan2)``), parenthesised Latin text that is not a
+reading of the character before it (``學校(a)``, ``教育部(MOE)``), and readings of characters
+after the note.
 """
 
 from __future__ import annotations
