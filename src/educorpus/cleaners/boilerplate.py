@@ -655,10 +655,31 @@ def _photo_captions(
     return out
 
 
+# a caption is one sentence at most: a sentence end with more Chinese after it makes the line
+# prose (``相当不错，行货就是质量有保证。至于价格的话，…``, ``性价比好,没的说了.更看中的是…``)
+_INNER_END = re.compile(
+    r"(?:[。！？!?]|(?<=[\u3400-\u4dbf\u4e00-\u9fff])[.．])(?=[^\n]*?[\u3400-\u4dbf\u4e00-\u9fff])"
+)
+# text typed with ASCII punctuation ends its sentences with ``.``, ``..`` or ``~`` after Chinese
+# (``没有桑拿设备,理由是正在维修,但真正的原因是不赚钱.``); a caption ends with no mark at all
+_ASCII_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][.．~～]+$")
+
+
 def _caption_shaped(s: str, han: int) -> bool:
-    """Whether a line has a caption's shape: caption length, no sentence end, not numbered,
-    brackets and quotes balanced (``han``: its Han characters)."""
-    return _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1] and not _ends_sentence(s) and not _NUMBERED.match(s) and _balanced(s)
+    """Whether a line has a caption's shape: caption length, no sentence end (nor a sentence end
+    inside it), not numbered, brackets and quotes balanced (``han``: its Han characters).
+
+    >>> _caption_shaped("教学触控一体机进入课堂", 10), _caption_shaped("性价比好,没的说了.更看中的是牌子", 13)
+    (True, False)
+    """
+    return (
+        _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1]
+        and not _ends_sentence(s)
+        and not _ASCII_END.search(s)
+        and not _INNER_END.search(s)
+        and not _NUMBERED.match(s)
+        and _balanced(s)
+    )
 
 
 def _two_part(s: str) -> bool:

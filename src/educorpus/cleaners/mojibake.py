@@ -1377,6 +1377,14 @@ def _accept(c: _Candidate) -> bool:
         # a short run that reads as punctuation only (``?!?`` → ``。“``): the evidence is the
         # quotation mark it pairs up in the line
         return True
+    if not c.garbled.strip("?!"):
+        # a run of ``?`` and ``!`` alone (``??!!!!!!``) holds no misread character: every byte it
+        # stands for is guessed, and clean text writes such runs for emphasis (``怎么住啊????!!!!``).
+        # Read as folded ``！`` shifted by a byte it comes out as ``。浚。。。`` or ``。。。。``: marks
+        # and characters invented from marks. Only a reading into marks that pairs a quotation
+        # mark of the line (above) has evidence. (A lone trail byte such as ``|`` between Chinese
+        # characters is a misread character: 教學|量 is 教學質量 that lost a byte.)
+        return False
     if (
         c.rule == "gbk-shift"
         and c.signal

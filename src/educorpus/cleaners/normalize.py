@@ -6,8 +6,9 @@ indentation (ASCII, no-break and ideographic spaces), and drops blank lines, so 
 one paragraph per line.
 
 Not handled: ASCII punctuation that follows Latin text or digits (``1:1``, ``3.48亿元``,
-``NASDAQ:YY``, URLs, e-mail addresses keep their ASCII), full stops (``.`` is too often a decimal
-point or an abbreviation), and straight double quotes (their direction cannot be known locally).
+``NASDAQ:YY``, URLs, e-mail addresses keep their ASCII), emoticons (``好饱了:)``, ``:-(``), full
+stops (``.`` is too often a decimal point or an abbreviation), and straight double quotes (their
+direction cannot be known locally).
 """
 
 from __future__ import annotations
@@ -22,13 +23,21 @@ from ._text import CJK_CONTEXT, HAN, KANA
 _FULLWIDTH = str.maketrans(",:;!?()", "，：；！？（）")
 # ASCII punctuation right after Chinese text (a run, so `?!` converts as a whole), or between a
 # percentage and Chinese text (`占比38.3%,布局`)
-_PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CONTEXT}])[,:;!?]+|(?<=%)[,;](?=[{HAN}])")
+#
+# A colon or semicolon that a bracket follows with nothing to enclose is the eye of an emoticon,
+# not a mark (``吃得好饱了:)``, ``上网:-)``, ``纸太糙了:(``): converted, the face is broken. A colon
+# opening a bracketed item (``如下:(一)``, ``:(1)``) has a character after its bracket and converts.
+_MOUTH = r"-?\)|-?\((?![\w(（])"
+_MARK = f"(?:[,!?]|[:;](?!{_MOUTH}))"
+_PUNCT_AFTER_CJK = re.compile(f"(?<=[{CJK_CONTEXT}]){_MARK}+|(?<=%)[,;](?=[{HAN}])")
 # what _PUNCT_AFTER_CJK matches (tests/test_normalize.py checks it), written to start with
 # the punctuation class: the engine scans in C for the next ASCII mark, instead of trying the
 # lookbehinds at every position of the page; a run converts as a whole after Chinese context
 # (its first mark has Chinese before it: any later mark has a mark before it, so only the run's
 # start can match the first branch), or `%,` / `%;` before Chinese converts its one mark
-_PUNCT_SPANS = re.compile(f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,:;!?])[,:;!?]*|(?<=%[,;])(?=[{HAN}]))")
+_PUNCT_SPANS = re.compile(
+    f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,!?])|(?<=[{CJK_CONTEXT}][:;])(?!{_MOUTH})){_MARK}*|[,;](?<=%[,;])(?=[{HAN}])"
+)
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
