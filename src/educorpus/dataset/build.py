@@ -295,6 +295,7 @@ def build_dataset(
     or ``"ray"`` (Ray Data; ``address`` of a cluster, or a local Ray with ``num_proc`` CPUs): both
     give the same records; corpus-level steps run afterwards in this process.
     """
+    _check_not_bootstrapping()
     if isinstance(config, dict):
         config = CleanConfig.from_dict(config)
     cfg = config if config is not None else CleanConfig()
@@ -388,6 +389,21 @@ def build_dataset(
             shutil.rmtree(tmp, ignore_errors=True)
             raise
     return target
+
+
+def _check_not_bootstrapping() -> None:
+    # A script that calls build_dataset at import time, without `if __name__ == "__main__":`,
+    # calls it again in every worker process the build spawns, while that process starts: the
+    # worker would report the parent's lock ("another build is running"), which misleads.
+    # multiprocessing's own check of this (`_inheriting`) only runs when a process is started.
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise DatasetError(
+            "build_dataset() was called while a worker process of a build was starting: the script "
+            'that calls it must do so under `if __name__ == "__main__":`, since every worker process '
+            "imports the script again"
+        )
 
 
 def _write_error(exc: OSError, target: Path) -> DatasetError:
