@@ -52,6 +52,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # `educorpus clean x | head`
         return 0
+    except OSError as exc:  # the environment, not a bug: a full disk under stdout, an I/O error
+        where = exc.filename or "standard output"
+        print(f"educorpus: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("educorpus: interrupted", file=sys.stderr)
         return 130
