@@ -155,3 +155,13 @@ def test_clean_at_a_terminal_says_it_reads_standard_input():
     assert p.returncode == 0
     assert out.decode() == "甲，乙\n"
     assert "standard input" in err.decode() and "Ctrl-D" in err.decode()
+
+
+def test_an_unknown_option_shows_the_commands_usage_and_a_suggestion():
+    r = run("clean", "--frobnicate", stdin=b"x")
+    err = r.stderr.decode()
+    assert r.returncode == 2
+    assert err.startswith("usage: educorpus clean") and "--only" in err  # not the top-level usage line
+    assert "educorpus clean: error: unrecognized arguments: --frobnicate" in err
+    r = run("build", "seeds", "--out", "d", "--name", "x", "--version", "1.0.0", "--num-porc", "2")
+    assert r.returncode == 2 and "did you mean --num-proc?" in r.stderr.decode()

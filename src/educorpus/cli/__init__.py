@@ -42,9 +42,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_options(parser: argparse.ArgumentParser, command: Optional[str], unknown: list[str]) -> None:
+    import difflib
+
+    sub = parser
+    if command:
+        sub = next(a for a in parser._subparsers._group_actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    known = [o for a in sub._actions for o in a.option_strings]
+    for arg in unknown:
+        close = difflib.get_close_matches(arg.split("=", 1)[0], known, n=1) if arg.startswith("-") else []
+        if close:
+            message += f" (did you mean {close[0]}?)"
+            break
+    sub.error(message)  # prints the sub-command's usage and exits with status 2
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # parse_known_args, then the sub-command's own error: argparse would report an unknown option
+    # with the top-level usage line, which does not show the options that do exist
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _unknown_options(parser, getattr(args, "command", None), unknown)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2

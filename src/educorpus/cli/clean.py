@@ -28,7 +28,7 @@ same relative names); warnings, errors and --explain go to standard error.
 
 exit status: 0 when every input was cleaned, 1 when any input failed (cannot be read or
 decoded, an empty directory, an output file that cannot be written; the others are still
-cleaned and written), 2 for a usage error or an -o that cannot be written at all.
+cleaned and written), 2 for a usage error or an -o that cannot be written at all."""
 
 
 def register(sub) -> None:
