@@ -319,6 +319,15 @@ def test_missing_input_and_bad_options_fail_before_any_work(tmp_path):
     assert not (tmp_path / "s" / "1.0.0").exists()
 
 
+def test_empty_directories_fail_before_any_work_and_say_so(tmp_path):
+    # the message was "no inputs given", and DIR/NAME/ was left behind
+    (tmp_path / "raw" / "sub").mkdir(parents=True)
+    (tmp_path / "raw" / ".hidden").write_text("x", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"nothing to read in .*raw: the directories are empty"):
+        build_dataset(tmp_path / "raw", tmp_path / "dist", "s", version="0.1.0", progress=False)
+    assert not (tmp_path / "dist").exists()
+
+
 # ---------------------------------------------------------------- corpus steps
 
 
