@@ -165,3 +165,44 @@ def test_an_unknown_option_shows_the_commands_usage_and_a_suggestion():
     assert "educorpus clean: error: unrecognized arguments: --frobnicate" in err
     r = run("build", "seeds", "--out", "d", "--name", "x", "--version", "1.0.0", "--num-porc", "2")
     assert r.returncode == 2 and "did you mean --num-proc?" in r.stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_build_progress_bar_has_a_total_on_a_terminal_and_is_silent_in_a_log(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+    import threading
+
+    args = ["build", str(SEEDS), "--name", "s", "--version", "0.1.0", "--no-corpus-steps"]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    seen = bytearray()
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        p = subprocess.run([sys.executable, "-m", "educorpus", *args, "--out", str(tmp_path / "tty")], stderr=slave, stdout=subprocess.PIPE, timeout=300)
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    assert p.returncode == 0
+    shown = seen.decode("utf-8", "replace")
+    assert "cleaning: 100%" in shown and "4/4" in shown  # a total: how far, and how long to go
+    # in a CI log (stderr not a terminal) no bar at all, only the result line
+    r = run(*args, "--out", str(tmp_path / "log"))
+    assert r.returncode == 0
+    assert b"\r" not in r.stderr and r.stderr.decode().startswith("built ")

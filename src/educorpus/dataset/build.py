@@ -35,7 +35,7 @@ from .. import pipeline
 from ..config import CleanConfig
 from ..corpus import CorpusStep, Exclusion
 from .errors import DatasetError, MissingExtraError, VersionExistsError
-from .inputs import InputItem, check_extras, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
+from .inputs import InputItem, check_extras, count_records, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
 from .records import clean_chunk, data_row, data_schema, exclusion_row, exclusion_schema
 from .versions import (
     VersionLock,
@@ -172,10 +172,15 @@ def clean_records(
         yield from out
 
 
+def _showing(progress: bool) -> bool:
+    # a bar only on a terminal: in a CI log each redraw would be a line of its own
+    return progress and sys.stderr.isatty()
+
+
 def _progress(progress: bool, **kw):
     from tqdm import tqdm
 
-    return tqdm(disable=not (progress and sys.stderr.isatty()), file=sys.stderr, dynamic_ncols=True, **kw)
+    return tqdm(disable=not _showing(progress), file=sys.stderr, dynamic_ncols=True, **kw)
 
 
 def _jsonable(value: Any) -> Any:
@@ -463,7 +468,9 @@ def _build_into(
 
     def cleaned() -> Iterator[dict[str, Any]]:
         raw = counted(iter_raw_records(plan, text_field=text_field, id_field=id_field))
-        with _progress(progress, desc="cleaning", unit="rec") as bar:
+        # with a total the bar shows how far the build is and how long it will take
+        total = count_records(plan, text_field) if _showing(progress) else None
+        with _progress(progress, desc="cleaning", unit="rec", total=total) as bar:
             for rec in clean_records(raw, cfg, stats, num_proc, engine, address):
                 bar.update(1)
                 if is_failure(rec):
