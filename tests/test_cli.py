@@ -206,3 +206,14 @@ def test_build_progress_bar_has_a_total_on_a_terminal_and_is_silent_in_a_log(tmp
     r = run(*args, "--out", str(tmp_path / "log"))
     assert r.returncode == 0
     assert b"\r" not in r.stderr and r.stderr.decode().startswith("built ")
+
+
+def test_clean_warns_that_a_jsonl_file_is_one_page_not_records(tmp_path):
+    f = tmp_path / "pages.jsonl"
+    f.write_text('{"text": "甲,乙"}\n', encoding="utf-8")
+    r = run("clean", str(f))
+    assert r.returncode == 0
+    assert "pages.jsonl: cleaned as one plain-text page" in r.stderr.decode() and "educorpus build" in r.stderr.decode()
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    assert run("clean", str(page)).stderr == b""

@@ -31,6 +31,10 @@ decoded, an empty directory, an output file that cannot be written; the others a
 cleaned and written), 2 for a usage error or an -o that cannot be written at all."""
 
 
+# suffixes `educorpus build` reads as records or extracts text from, which clean does not
+_RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".parquet", ".html", ".htm")
+
+
 def register(sub) -> None:
     p = sub.add_parser(
         "clean",
@@ -99,6 +103,14 @@ def run(args: argparse.Namespace) -> int:
                 failed += 1
             jobs.extend((str(f), f, p) for f in found)
         else:
+            if p.suffix.lower() in _RECORD_SUFFIXES:
+                # clean takes every file as one page; a JSON Lines file would come out as one
+                # "page" whose lines the boilerplate step may drop, no longer JSON
+                print(
+                    f"educorpus: warning: {raw}: cleaned as one plain-text page; "
+                    f"'educorpus build' reads the records of {p.suffix} files",
+                    file=sys.stderr,
+                )
             jobs.append((raw, p, None))
 
     out = Path(args.output) if args.output else None
