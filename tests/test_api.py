@@ -98,6 +98,9 @@ def test_clean_batch_names_bad_rows_and_columns():
         educorpus.clean_batch({"content": ["x"]})
     with pytest.raises(TypeError, match="row 1"):
         educorpus.clean_batch({"text": ["x", 3]})
+    # inside datasets.map the index is the batch's, not the dataset's: the message says so
+    with pytest.raises(TypeError, match=r"row 1 of this batch, column 'body', is NoneType.*filter"):
+        educorpus.clean_batch({"body": ["x", None]}, text_column="body")
 
 
 def test_stats_merge():
