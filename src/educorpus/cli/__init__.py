@@ -58,7 +58,26 @@ def _unknown_options(parser: argparse.ArgumentParser, command: Optional[str], un
     sub.error(message)  # prints the sub-command's usage and exits with status 2
 
 
+def _log_like_the_cli() -> None:
+    # the library warns through logging (a build's unreadable inputs); without a handler Python
+    # prints the bare message, unlike every other line the command writes to stderr
+    import logging
+
+    logger = logging.getLogger("educorpus")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("educorpus: %(levelname_lower)s: %(message)s"))
+        handler.addFilter(_lower_level)
+        logger.addHandler(handler)
+
+
+def _lower_level(record) -> bool:
+    record.levelname_lower = record.levelname.lower()
+    return True
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    _log_like_the_cli()
     parser = build_parser()
     # parse_known_args, then the sub-command's own error: argparse would report an unknown option
     # with the top-level usage line, which does not show the options that do exist

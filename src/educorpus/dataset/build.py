@@ -501,6 +501,16 @@ def _build_into(
     shards = data.close() + excl.close(keep_empty=False)
 
     counts = summary.to_dict()
+    if not counts["records"]:
+        # datasets cannot load a split with no rows ('Instruction "train" corresponds to no data'),
+        # so such a version could never be read or shown on the Hub; fail, and say why instead
+        reasons = ", ".join(f"{k} {v}" for k, v in counts["exclusions_by_reason"].items()) or "no input records"
+        failures = "; ".join(summary.failures[:5]) + (" ..." if counts["failed_inputs"] > 5 else "")
+        raise DatasetError(
+            f"no record left to write: all {counts['exclusions']} were excluded ({reasons})"
+            + (f": {failures}" if failures else "")
+            + "; nothing was written"
+        )
     if counts["failed_inputs"]:
         shown = "; ".join(summary.failures[:5]) + (" ..." if counts["failed_inputs"] > 5 else "")
         log.warning(
