@@ -209,3 +209,43 @@ def test_a_script_without_a_main_guard_fails_and_says_why(tmp_path):
     assert '__name__ == "__main__"' in r.stderr
     assert not (tmp_path / "dist" / "edu" / "0.1.0").exists()
     assert not list((tmp_path / "dist" / "edu").glob(".0.1.0*"))  # no lock, no partial build
+
+
+def _pid_after_a_while(x):
+    import os
+    import time
+
+    time.sleep(0.2)
+    return os.getpid()
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self"), reason="looks processes up in /proc")
+def test_workers_do_not_outlive_a_killed_driver(tmp_path):
+    # a CI timeout kills the build's process (SIGTERM, SIGKILL): its workers must go too, not wait
+    # forever on a queue nobody writes to (holding memory and the job's output pipes)
+    import os
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "pids.txt"
+    code = (
+        "import os, signal\n"
+        "from educorpus.engines import map_ordered\n"
+        "from tests.test_engines import _pid_after_a_while\n"
+        "it = map_ordered(_pid_after_a_while, range(1000), num_proc=2, batch_size=1)\n"
+        "pids = {next(it) for _ in range(20)}\n"
+        f"open({str(out)!r}, 'w').write(' '.join(map(str, pids)))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    assert r.returncode == -9
+    pids = [int(p) for p in out.read_text().split()]
+    assert pids
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
+        time.sleep(0.2)
+    alive = [p for p in pids if os.path.exists(f"/proc/{p}")]
+    for p in alive:  # do not leave them behind for the rest of the suite
+        os.kill(p, 9)
+    assert not alive, f"workers {alive} outlived their killed driver"

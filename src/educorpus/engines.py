@@ -88,7 +88,7 @@ def _map_pool(fn, items, *, num_proc: int, batch_size: int):
     # executor reports it as BrokenProcessPool.
     depth = num_proc * 4
     call = _BatchCall(fn)
-    pool = ProcessPoolExecutor(num_proc, mp_context=ctx, initializer=_ignore_sigint)
+    pool = ProcessPoolExecutor(num_proc, mp_context=ctx, initializer=_worker_init)
     finished = False
     try:
         pending: collections.deque = collections.deque()
@@ -113,12 +113,26 @@ def _map_pool(fn, items, *, num_proc: int, batch_size: int):
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _ignore_sigint() -> None:
+def _worker_init() -> None:
     # Ctrl-C reaches every process of the terminal's group: the driving process handles it and
     # stops the workers; a worker would only print a KeyboardInterrupt traceback of its own
     import signal
+    import threading
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A driver killed outright (SIGTERM from a CI timeout, SIGKILL) cannot stop its workers, and
+    # an executor's worker never sees its queue close (it holds an end of the pipe itself): it
+    # would wait forever, holding memory and the build's output pipes. Watch the parent instead.
+    parent = mp.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="educorpus-parent-watch", daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    from multiprocessing.connection import wait
+
+    wait([parent.sentinel])
+    os._exit(1)
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
