@@ -92,8 +92,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     except BrokenPipeError:  # `educorpus clean x | head`
         return 0
     except OSError as exc:  # the environment, not a bug: a full disk under stdout, an I/O error
+        # without a file name it was a write to a stream, in practice standard output
         where = exc.filename or "standard output"
-        print(f"educorpus: error: cannot write {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"educorpus: error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("educorpus: interrupted", file=sys.stderr)
