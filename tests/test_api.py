@@ -98,6 +98,9 @@ def test_clean_batch_names_bad_rows_and_columns():
         educorpus.clean_batch({"content": ["x"]})
     with pytest.raises(TypeError, match="row 1"):
         educorpus.clean_batch({"text": ["x", 3]})
+    # inside datasets.map the index is the batch's, not the dataset's: the message says so
+    with pytest.raises(TypeError, match=r"row 1 of this batch, column 'body', is NoneType.*filter"):
+        educorpus.clean_batch({"body": ["x", None]}, text_column="body")
 
 
 def test_stats_merge():
@@ -126,3 +129,16 @@ def test_flags_are_logged_without_changing_text():
     assert [(e.rule, e.before, e.after, e.position) for e in edits] == [("drop", "甲", "", 0), ("flag:odd", "丙", "丙", 2)]
     assert ctx.meta["flags"] == ["flag:odd"]
     assert replay("甲乙丙丁", edits) == "乙丙丁"
+
+
+def test_the_package_says_it_is_typed():
+    # PEP 561: without py.typed in the wheel a type checker ignores the hints of clean() & co.
+    import re
+    from pathlib import Path
+
+    import educorpus
+
+    assert (Path(educorpus.__file__).parent / "py.typed").is_file()
+    pyproject = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    package_data = re.search(r"\[tool\.setuptools\.package-data\]\n(?:#.*\n)*educorpus = \[(.*?)\]", pyproject, flags=re.S)
+    assert package_data and '"py.typed"' in package_data.group(1)

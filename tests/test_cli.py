@@ -96,3 +96,124 @@ def test_json_output(tmp_path):
     record = json.loads(r.stdout.decode().splitlines()[0])
     assert set(record) == {"source_path", "text", "meta", "scores", "edits"}
     assert record["edits"] and record["meta"]["encoding"] == "utf-8"
+
+
+def test_an_output_that_cannot_be_written_is_an_error_not_a_traceback(tmp_path):
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("x", encoding="utf-8")
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    # a directory of inputs into a path that is a file: fails before any cleaning
+    r = run("clean", str(SEEDS), "-o", str(a_file))
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "Traceback" not in err
+    assert "taken.txt" in err and "directory" in err
+    r = run("clean", str(SEEDS), "-o", str(a_file / "sub"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr.decode() and "cannot write" in r.stderr.decode()
+    # one page into a path under a file: that page fails, named, with the reason
+    r = run("clean", str(page), "-o", str(a_file / "out.txt"))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "page.txt" in err and "out.txt" in err and "Not a directory" in err
+    r = run("clean", str(page), "--json", "-o", str(a_file / "out.jsonl"))
+    assert r.returncode == 2 and "Traceback" not in r.stderr.decode()
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_full_disk_under_stdout_is_one_line():
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([sys.executable, "-m", "educorpus", "clean", str(SEEDS / "001_66d2ff1b538386e8.txt")], stdout=full, stderr=subprocess.PIPE)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "No space left on device" in err
+
+
+def test_a_directory_without_pages_is_a_failed_input(tmp_path):
+    (tmp_path / "empty").mkdir()
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    r = run("clean", str(tmp_path / "empty"), str(page))
+    assert r.returncode == 1
+    assert r.stdout.decode() == "甲，乙\n"
+    err = r.stderr.decode()
+    assert "empty: directory holds no" in err and "cleaned 1 of 2 input(s), 1 failed" in err
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_clean_at_a_terminal_says_it_reads_standard_input():
+    import os
+    import pty
+
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.Popen([sys.executable, "-m", "educorpus", "clean"], stdin=slave, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        os.write(master, "甲,乙\n".encode() + b"\x04")  # a line, then Ctrl-D
+        out, err = p.communicate(timeout=120)
+    finally:
+        os.close(master)
+        os.close(slave)
+    assert p.returncode == 0
+    assert out.decode() == "甲，乙\n"
+    assert "standard input" in err.decode() and "Ctrl-D" in err.decode()
+
+
+def test_an_unknown_option_shows_the_commands_usage_and_a_suggestion():
+    r = run("clean", "--frobnicate", stdin=b"x")
+    err = r.stderr.decode()
+    assert r.returncode == 2
+    assert err.startswith("usage: educorpus clean") and "--only" in err  # not the top-level usage line
+    assert "educorpus clean: error: unrecognized arguments: --frobnicate" in err
+    r = run("build", "seeds", "--out", "d", "--name", "x", "--version", "1.0.0", "--num-porc", "2")
+    assert r.returncode == 2 and "did you mean --num-proc?" in r.stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_build_progress_bar_has_a_total_on_a_terminal_and_is_silent_in_a_log(tmp_path):
+    import fcntl
+    import os
+    import pty
+    import struct
+    import termios
+    import threading
+
+    args = ["build", str(SEEDS), "--name", "s", "--version", "0.1.0", "--no-corpus-steps"]
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 120, 0, 0))
+    seen = bytearray()
+
+    def drain():
+        while True:
+            try:
+                chunk = os.read(master, 4096)
+            except OSError:
+                return
+            if not chunk:
+                return
+            seen.extend(chunk)
+
+    reader = threading.Thread(target=drain, daemon=True)
+    reader.start()
+    try:
+        p = subprocess.run([sys.executable, "-m", "educorpus", *args, "--out", str(tmp_path / "tty")], stderr=slave, stdout=subprocess.PIPE, timeout=300)
+    finally:
+        os.close(slave)
+        reader.join(timeout=10)
+        os.close(master)
+    assert p.returncode == 0
+    shown = seen.decode("utf-8", "replace")
+    assert "cleaning: 100%" in shown and "4/4" in shown  # a total: how far, and how long to go
+    # in a CI log (stderr not a terminal) no bar at all, only the result line
+    r = run(*args, "--out", str(tmp_path / "log"))
+    assert r.returncode == 0
+    assert b"\r" not in r.stderr and r.stderr.decode().startswith("built ")
+
+
+def test_clean_warns_that_a_jsonl_file_is_one_page_not_records(tmp_path):
+    f = tmp_path / "pages.jsonl"
+    f.write_text('{"text": "甲,乙"}\n', encoding="utf-8")
+    r = run("clean", str(f))
+    assert r.returncode == 0
+    assert "pages.jsonl: cleaned as one plain-text page" in r.stderr.decode() and "educorpus build" in r.stderr.decode()
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    assert run("clean", str(page)).stderr == b""

@@ -255,6 +255,8 @@ def test_corrupt_inputs_go_to_the_exclusions_and_the_build_goes_on(tmp_path):
     assert r.returncode == 0, r.stderr
     err = r.stderr.decode()
     assert "could not be read" in err and "image.txt" in err and "news.jsonl:2" in err
+    # the library's warning in the command's own form, like every other line on stderr
+    assert err.startswith("educorpus: warning: raw 0.1.0: 7 input(s) could not be read"), err
     assert "2 records, 7 excluded" in err
     folder = tmp_path / "dist" / "raw" / "0.1.0"
     ex = load(folder, tmp_path / "cache", "exclusions")
@@ -317,6 +319,15 @@ def test_missing_input_and_bad_options_fail_before_any_work(tmp_path):
     with pytest.raises(DatasetError, match="dataset name"):
         build_dataset(SEEDS, tmp_path, "a/b", version="1.0.0", progress=False)
     assert not (tmp_path / "s" / "1.0.0").exists()
+
+
+def test_empty_directories_fail_before_any_work_and_say_so(tmp_path):
+    # the message was "no inputs given", and DIR/NAME/ was left behind
+    (tmp_path / "raw" / "sub").mkdir(parents=True)
+    (tmp_path / "raw" / ".hidden").write_text("x", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"nothing to read in .*raw: the directories are empty"):
+        build_dataset(tmp_path / "raw", tmp_path / "dist", "s", version="0.1.0", progress=False)
+    assert not (tmp_path / "dist").exists()
 
 
 # ---------------------------------------------------------------- corpus steps
@@ -526,3 +537,15 @@ def test_cli_corpus_switches(tmp_path):
         capture_output=True, text=True,
     )
     assert bad.returncode != 0 and "bogus" in bad.stderr
+
+
+def test_a_build_with_no_record_left_fails_and_says_why(tmp_path):
+    # a version of 0 rows was written and exit 0, but datasets cannot load an empty split
+    # ('Instruction "train" corresponds to no data'): a version nobody could read
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "image.txt").write_bytes(PNG)
+    (raw / "empty.txt").write_bytes(b"")
+    with pytest.raises(DatasetError, match=r"no record left to write: all 2 were excluded \(empty-text 1, undecodable 1\): .*image\.txt.*nothing was written"):
+        build_dataset(raw, tmp_path / "dist", "s", version="0.1.0", progress=False)
+    assert sorted(p.name for p in (tmp_path / "dist" / "s").iterdir()) == []  # no version, no lock, no leftovers

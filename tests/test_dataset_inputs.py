@@ -186,3 +186,28 @@ def test_plan_rejects_missing_and_empty_inputs(tmp_path):
     named.write_text("文本", encoding="utf-8")
     assert [i.kind for i in plan_inputs([named])] == ["text"]  # named explicitly: read as text
     assert [i.kind for i in plan_inputs([tmp_path])] == ["unsupported"]  # inside a directory: reported
+
+
+def test_count_records_is_what_iter_raw_records_yields(tmp_path):
+    # the progress bar's total: a count that is off makes the bar end short of 100% or overrun
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from educorpus.dataset.inputs import count_records
+
+    raw = tmp_path / "raw"
+    (raw / "sub").mkdir(parents=True)
+    (raw / "a.txt").write_text("教育,甲", encoding="utf-8")
+    (raw / "empty.txt").write_bytes(b"")
+    (raw / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    (raw / "notes.csv").write_text("a,b\n", encoding="utf-8")
+    (raw / "sub" / "pages.jsonl").write_bytes(
+        b'\xef\xbb\xbf{"text": "\xe7\x94\xb2"}\n\n   \n{"text": broken\n{"text": 5}\n\xff\xfe\n{"body": 1}\n{"text": "\xe4\xb9\x99"}'
+    )
+    pq.write_table(pa.table({"text": ["甲", "乙", None]}), raw / "rows.parquet")
+    pq.write_table(pa.table({"body": ["甲"]}), raw / "no_text.parquet")
+    (raw / "broken.parquet").write_bytes(b"PAR1 not really")
+    plan = plan_inputs([raw])
+    assert count_records(plan) == len(list(iter_raw_records(plan))) == 15
+    (tmp_path / "array.json").write_text('[{"text": "甲"}, {"text": "乙"}]', encoding="utf-8")
+    assert count_records(plan_inputs([raw, tmp_path / "array.json"])) is None  # would need parsing

@@ -158,3 +158,94 @@ def test_cli_names_an_unreachable_cluster(tmp_path):
     run = subprocess.run(cmd + ["--engine", "ray", "--address", address], capture_output=True, text=True, timeout=120)
     assert run.returncode == 2
     assert f"cannot reach a Ray cluster at {address}" in run.stderr and "Traceback" not in run.stderr
+
+
+def _exit_on_three(x):
+    if x == 3:
+        import os
+
+        os._exit(7)  # a worker killed from outside (the OOM killer) ends like this: no exception
+    return x
+
+
+def _in_subprocess(code: str = "", script=None, timeout: float = 120):
+    import subprocess
+    import sys
+
+    args = [sys.executable, str(script)] if script else [sys.executable, "-c", code]
+    try:
+        return subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"still running after {timeout} s: a dead worker must end the map, not hang it")
+
+
+def test_local_pool_reports_a_worker_that_died():
+    # multiprocessing.Pool replaced the dead worker and waited forever for the lost batch
+    r = _in_subprocess(
+        "from educorpus.engines import map_ordered, EngineError\n"
+        "from tests.test_engines import _exit_on_three\n"
+        "try:\n"
+        "    list(map_ordered(_exit_on_three, range(8), num_proc=2, batch_size=1))\n"
+        "except EngineError as exc:\n"
+        "    print('EngineError:', exc)\n"
+    )
+    assert r.returncode == 0, r.stderr
+    assert "EngineError: a worker process ended unexpectedly" in r.stdout
+
+
+def test_a_script_without_a_main_guard_fails_and_says_why(tmp_path):
+    # the README's build_dataset example pasted into a script: each spawned worker imports the
+    # script again and calls build_dataset itself while the parent holds the version's lock
+    from .conftest import SEEDS
+
+    script = tmp_path / "build_it.py"
+    script.write_text(
+        "import educorpus\n"
+        f"educorpus.build_dataset([{str(SEEDS)!r}], {str(tmp_path / 'dist')!r}, 'edu', version='0.1.0', num_proc=2, progress=False)\n",
+        encoding="utf-8",
+    )
+    r = _in_subprocess(script=script)
+    assert r.returncode != 0
+    assert '__name__ == "__main__"' in r.stderr
+    assert not (tmp_path / "dist" / "edu" / "0.1.0").exists()
+    assert not list((tmp_path / "dist" / "edu").glob(".0.1.0*"))  # no lock, no partial build
+
+
+def _pid_after_a_while(x):
+    import os
+    import time
+
+    time.sleep(0.2)
+    return os.getpid()
+
+
+@pytest.mark.skipif(not __import__("os").path.isdir("/proc/self"), reason="looks processes up in /proc")
+def test_workers_do_not_outlive_a_killed_driver(tmp_path):
+    # a CI timeout kills the build's process (SIGTERM, SIGKILL): its workers must go too, not wait
+    # forever on a queue nobody writes to (holding memory and the job's output pipes)
+    import os
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "pids.txt"
+    code = (
+        "import os, signal\n"
+        "from educorpus.engines import map_ordered\n"
+        "from tests.test_engines import _pid_after_a_while\n"
+        "it = map_ordered(_pid_after_a_while, range(1000), num_proc=2, batch_size=1)\n"
+        "pids = {next(it) for _ in range(20)}\n"
+        f"open({str(out)!r}, 'w').write(' '.join(map(str, pids)))\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    assert r.returncode == -9
+    pids = [int(p) for p in out.read_text().split()]
+    assert pids
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{p}") for p in pids):
+        time.sleep(0.2)
+    alive = [p for p in pids if os.path.exists(f"/proc/{p}")]
+    for p in alive:  # do not leave them behind for the rest of the suite
+        os.kill(p, 9)
+    assert not alive, f"workers {alive} outlived their killed driver"

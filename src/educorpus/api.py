@@ -79,7 +79,12 @@ def clean_batch(
     added: dict[str, list] = {"clean_text": [], **{c: [] for c in BATCH_META_COLUMNS}, "n_edits": [], "spun_score": []}
     for i, text in enumerate(batch[text_column]):
         if not isinstance(text, str):
-            raise TypeError(f"row {i} of column {text_column!r} is {type(text).__name__}, not str")
+            # datasets.map passes batches, so i is not the dataset's row number: say so, and how
+            # to get rid of such rows (a None text is the usual case)
+            raise TypeError(
+                f"row {i} of this batch, column {text_column!r}, is {type(text).__name__}, not str; "
+                f"drop or fill such rows first, e.g. ds.filter(lambda r: isinstance(r[{text_column!r}], str))"
+            )
         doc = pipeline.run(text, cfg)
         added["clean_text"].append(doc.text)
         for c in BATCH_META_COLUMNS:

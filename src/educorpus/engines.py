@@ -23,6 +23,8 @@ import collections
 import itertools
 import multiprocessing as mp
 import os
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Callable, Iterable, Iterator, Optional, TypeVar
 
 T = TypeVar("T")
@@ -80,16 +82,67 @@ def _map_pool(fn, items, *, num_proc: int, batch_size: int):
     # and no worker waits at a window's end for a slow batch of another (pages vary tenfold in
     # cost: a damaged one is searched, a clean one is not). Pool.imap would read the whole
     # input ahead.
+    # ProcessPoolExecutor, not multiprocessing.Pool: when a worker dies (killed, out of memory,
+    # or failing while it starts, as a script without a __main__ guard makes it) Pool starts a
+    # new one and the lost batch's result never comes, so the caller waits forever; the
+    # executor reports it as BrokenProcessPool.
     depth = num_proc * 4
     call = _BatchCall(fn)
-    with ctx.Pool(num_proc) as pool:
+    pool = ProcessPoolExecutor(num_proc, mp_context=ctx, initializer=_worker_init)
+    finished = False
+    try:
         pending: collections.deque = collections.deque()
         for batch in _windows(items, batch_size):
-            pending.append(pool.apply_async(call, (batch,)))
+            pending.append(pool.submit(call, batch))
             if len(pending) >= depth:
-                yield from pending.popleft().get()
+                yield from pending.popleft().result()
         while pending:
-            yield from pending.popleft().get()
+            yield from pending.popleft().result()
+        finished = True
+    except BrokenProcessPool as exc:
+        raise EngineError(
+            "a worker process ended unexpectedly (killed, out of memory, or it failed while starting); "
+            "a script that starts this work at import time must do so under `if __name__ == \"__main__\":`, "
+            "since every worker process imports the script again"
+        ) from exc
+    finally:
+        if not finished:
+            # an error, Ctrl-C or an abandoned generator: the batches still queued or running are
+            # not wanted; stop the workers rather than wait for them
+            _terminate(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_init() -> None:
+    # Ctrl-C reaches every process of the terminal's group: the driving process handles it and
+    # stops the workers; a worker would only print a KeyboardInterrupt traceback of its own
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A driver killed outright (SIGTERM from a CI timeout, SIGKILL) cannot stop its workers, and
+    # an executor's worker never sees its queue close (it holds an end of the pipe itself): it
+    # would wait forever, holding memory and the build's output pipes. Watch the parent instead.
+    parent = mp.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_with, args=(parent,), name="educorpus-parent-watch", daemon=True).start()
+
+
+def _exit_with(parent) -> None:
+    from multiprocessing.connection import wait
+
+    wait([parent.sentinel])
+    os._exit(1)
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    stop = getattr(pool, "terminate_workers", None)  # Python 3.14
+    if stop is not None:
+        stop()
+        return
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        if proc.is_alive():
+            proc.terminate()
 
 
 class _BatchCall:
@@ -103,7 +156,8 @@ class _BatchCall:
 
 
 class EngineError(RuntimeError):
-    """An engine cannot start, e.g. the Ray cluster named by ``address`` cannot be reached."""
+    """An engine cannot start or cannot go on: the Ray cluster named by ``address`` cannot be
+    reached, or a worker process of the local engine died."""
 
 
 def check_engine(engine: str, address: Optional[str] = None) -> None:

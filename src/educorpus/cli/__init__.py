@@ -42,9 +42,48 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _unknown_options(parser: argparse.ArgumentParser, command: Optional[str], unknown: list[str]) -> None:
+    import difflib
+
+    sub = parser
+    if command:
+        sub = next(a for a in parser._subparsers._group_actions if isinstance(a, argparse._SubParsersAction)).choices[command]
+    message = f"unrecognized arguments: {' '.join(unknown)}"
+    known = [o for a in sub._actions for o in a.option_strings]
+    for arg in unknown:
+        close = difflib.get_close_matches(arg.split("=", 1)[0], known, n=1) if arg.startswith("-") else []
+        if close:
+            message += f" (did you mean {close[0]}?)"
+            break
+    sub.error(message)  # prints the sub-command's usage and exits with status 2
+
+
+def _log_like_the_cli() -> None:
+    # the library warns through logging (a build's unreadable inputs); without a handler Python
+    # prints the bare message, unlike every other line the command writes to stderr
+    import logging
+
+    logger = logging.getLogger("educorpus")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("educorpus: %(levelname_lower)s: %(message)s"))
+        handler.addFilter(_lower_level)
+        logger.addHandler(handler)
+
+
+def _lower_level(record) -> bool:
+    record.levelname_lower = record.levelname.lower()
+    return True
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    _log_like_the_cli()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    # parse_known_args, then the sub-command's own error: argparse would report an unknown option
+    # with the top-level usage line, which does not show the options that do exist
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:
+        _unknown_options(parser, getattr(args, "command", None), unknown)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
@@ -52,6 +91,11 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return int(args.func(args) or 0)
     except BrokenPipeError:  # `educorpus clean x | head`
         return 0
+    except OSError as exc:  # the environment, not a bug: a full disk under stdout, an I/O error
+        # without a file name it was a write to a stream, in practice standard output
+        where = exc.filename or "standard output"
+        print(f"educorpus: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("educorpus: interrupted", file=sys.stderr)
         return 130

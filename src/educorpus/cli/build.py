@@ -34,7 +34,7 @@ layout). The result is DIR/NAME/X.Y.Z/ with data/, exclusions/, README.md and ma
 exit status: 0 when the version was written (inputs that could not be read are in its
 'exclusions' config and named on stderr), 2 for a usage error or a build that cannot start
 (the version exists, the output folder is not writable, another build holds the lock, no Ray
-head answers at --address)."""
+head answers at --address) or that leaves no record to write (all excluded; nothing written)."""
 
 
 def register(sub) -> None:

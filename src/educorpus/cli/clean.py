@@ -22,8 +22,17 @@ EPILOG = """examples:
   cat page.txt | educorpus clean - --to hant -o page.clean.txt
   educorpus clean seeds/ --json > docs.jsonl     one JSON document per page: text, meta, scores, edits
 
-exit status: 0 when every input was cleaned, 1 when any input failed (the others are still
-cleaned and written), 2 for a usage error."""
+output: the cleaned text goes to standard output (with '==> NAME <==' headers for several
+inputs), or with -o to a file (one input) or a directory (several inputs, or a directory:
+same relative names); warnings, errors and --explain go to standard error.
+
+exit status: 0 when every input was cleaned, 1 when any input failed (cannot be read or
+decoded, an empty directory, an output file that cannot be written; the others are still
+cleaned and written), 2 for a usage error or an -o that cannot be written at all."""
+
+
+# suffixes `educorpus build` reads as records or extracts text from, which clean does not
+_RECORD_SUFFIXES = (".jsonl", ".ndjson", ".json", ".parquet", ".html", ".htm")
 
 
 def register(sub) -> None:
@@ -39,7 +48,7 @@ def register(sub) -> None:
     p.add_argument("-o", "--output", metavar="OUT", help="output file (one input) or directory (several inputs or a directory)")
     add_clean_options(p)
     p.add_argument("--explain", action="store_true", help="print a readable log of every edit (to stderr when the text goes to stdout)")
-    p.add_argument("--json", action="store_true", help="write one JSON object per input (id, text, meta, scores, edits) instead of plain text")
+    p.add_argument("--json", action="store_true", help="write one JSON object per input (source_path, text, meta, scores, edits) instead of plain text; with -o DIR into DIR/documents.jsonl")
     p.set_defaults(func=run)
 
 
@@ -78,6 +87,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
 
     jobs: list[tuple[str, Path | None, Path | None]] = []  # (display name, file, base dir)
+    failed = empty_dirs = 0
     for raw in args.inputs:
         if raw == "-":
             jobs.append(("<stdin>", None, None))
@@ -86,24 +96,45 @@ def run(args: argparse.Namespace) -> int:
         if p.is_dir():
             found = list(expand_inputs([raw]))
             if not found:
+                # an input that yields nothing is a failed input, not a success: a CI job that
+                # cleans an empty checkout must notice
                 error(f"{raw}: directory holds no .txt/.text/.md files")
+                empty_dirs += 1
+                failed += 1
             jobs.extend((str(f), f, p) for f in found)
         else:
+            if p.suffix.lower() in _RECORD_SUFFIXES:
+                # clean takes every file as one page; a JSON Lines file would come out as one
+                # "page" whose lines the boilerplate step may drop, no longer JSON
+                print(
+                    f"educorpus: warning: {raw}: cleaned as one plain-text page; "
+                    f"'educorpus build' reads the records of {p.suffix} files",
+                    file=sys.stderr,
+                )
             jobs.append((raw, p, None))
 
     out = Path(args.output) if args.output else None
     many = len(jobs) > 1 or any(base is not None for _, _, base in jobs)
     to_dir = out is not None and (many or out.is_dir() or args.output.endswith(("/", "\\")))
-    if to_dir and not args.json:
-        out.mkdir(parents=True, exist_ok=True)
     log = sys.stdout if out is not None else sys.stderr
     sink = None
-    if args.json and out is not None:
-        if out.is_dir():
-            out = out / "documents.jsonl"
-        sink = out.open("w", encoding="utf-8")
+    try:  # an output that cannot be written fails before any input is cleaned
+        if to_dir and not args.json:
+            if out.exists() and not out.is_dir():
+                error(f"-o {args.output}: is a file; several inputs need a directory (it is created if missing)")
+                return 2
+            out.mkdir(parents=True, exist_ok=True)
+        if args.json and out is not None:
+            if out.is_dir():
+                out = out / "documents.jsonl"
+            sink = out.open("w", encoding="utf-8")
+    except OSError as exc:
+        error(f"-o {args.output}: cannot write there ({exc.strerror or exc})")
+        return 2
+    if args.inputs == ["-"] and sys.stdin.isatty():
+        # `educorpus clean` alone at a terminal waits for standard input; say so rather than hang
+        print("educorpus: reading a page from standard input; end it with Ctrl-D (see 'educorpus clean --help')", file=sys.stderr)
 
-    failed = 0
     show = len(jobs) > 1 and sys.stderr.isatty()
     for name, path, base in tqdm(jobs, desc="cleaning", unit="page", disable=not show):
         try:
@@ -133,14 +164,19 @@ def run(args: argparse.Namespace) -> int:
             if to_dir:
                 target = out / (path.relative_to(base) if base is not None else Path(name).name if path else "stdin.txt")
                 target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(doc.text + "\n", encoding="utf-8")
+            try:
+                target.write_text(doc.text + "\n", encoding="utf-8")
+            except OSError as exc:  # a full disk or a read-only file: name it, go on with the rest
+                error(f"{name}: cannot write {target} ({exc.strerror or exc})")
+                failed += 1
+                continue
         if args.explain:
             print(f"{name}: {len(doc.edits)} edit(s)", file=log)
             for line in explain_lines(decoded.text, doc):
                 print(line, file=log)
     if sink:
         sink.close()
-    done = len(jobs) - failed
-    if len(jobs) > 1 or failed:
-        print(f"educorpus: cleaned {done} of {len(jobs)} input(s), {failed} failed", file=sys.stderr)
+    total = len(jobs) + empty_dirs
+    if total > 1 or failed:
+        print(f"educorpus: cleaned {total - failed} of {total} input(s), {failed} failed", file=sys.stderr)
     return 1 if failed else 0

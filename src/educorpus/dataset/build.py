@@ -35,7 +35,7 @@ from .. import pipeline
 from ..config import CleanConfig
 from ..corpus import CorpusStep, Exclusion
 from .errors import DatasetError, MissingExtraError, VersionExistsError
-from .inputs import InputItem, check_extras, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
+from .inputs import InputItem, check_extras, count_records, fingerprint_inputs, is_failure, iter_raw_records, plan_inputs
 from .records import clean_chunk, data_row, data_schema, exclusion_row, exclusion_schema
 from .versions import (
     VersionLock,
@@ -172,10 +172,15 @@ def clean_records(
         yield from out
 
 
+def _showing(progress: bool) -> bool:
+    # a bar only on a terminal: in a CI log each redraw would be a line of its own
+    return progress and sys.stderr.isatty()
+
+
 def _progress(progress: bool, **kw):
     from tqdm import tqdm
 
-    return tqdm(disable=not (progress and sys.stderr.isatty()), file=sys.stderr, dynamic_ncols=True, **kw)
+    return tqdm(disable=not _showing(progress), file=sys.stderr, dynamic_ncols=True, **kw)
 
 
 def _jsonable(value: Any) -> Any:
@@ -295,6 +300,7 @@ def build_dataset(
     or ``"ray"`` (Ray Data; ``address`` of a cluster, or a local Ray with ``num_proc`` CPUs): both
     give the same records; corpus-level steps run afterwards in this process.
     """
+    _check_not_bootstrapping()
     if isinstance(config, dict):
         config = CleanConfig.from_dict(config)
     cfg = config if config is not None else CleanConfig()
@@ -328,6 +334,10 @@ def build_dataset(
     root = Path(out) / name
     ver = _resolve_version(root, version, bump)
     plan = plan_inputs(arguments)  # listing only: a missing input stops here
+    if not plan:
+        # only empty directories (hidden files are skipped): say so before any folder is made,
+        # rather than build a dataset of nothing
+        raise DatasetError(f"nothing to read in {', '.join(arguments)}: the directories are empty (hidden files are skipped)")
     check_extras(plan)
     _prepare_root(root)
 
@@ -390,6 +400,21 @@ def build_dataset(
     return target
 
 
+def _check_not_bootstrapping() -> None:
+    # A script that calls build_dataset at import time, without `if __name__ == "__main__":`,
+    # calls it again in every worker process the build spawns, while that process starts: the
+    # worker would report the parent's lock ("another build is running"), which misleads.
+    # multiprocessing's own check of this (`_inheriting`) only runs when a process is started.
+    import multiprocessing
+
+    if getattr(multiprocessing.current_process(), "_inheriting", False):
+        raise DatasetError(
+            "build_dataset() was called while a worker process of a build was starting: the script "
+            'that calls it must do so under `if __name__ == "__main__":`, since every worker process '
+            "imports the script again"
+        )
+
+
 def _write_error(exc: OSError, target: Path) -> DatasetError:
     """A clear message for a build that failed on the file system (full disk, quota, I/O error)."""
     import errno
@@ -443,7 +468,9 @@ def _build_into(
 
     def cleaned() -> Iterator[dict[str, Any]]:
         raw = counted(iter_raw_records(plan, text_field=text_field, id_field=id_field))
-        with _progress(progress, desc="cleaning", unit="rec") as bar:
+        # with a total the bar shows how far the build is and how long it will take
+        total = count_records(plan, text_field) if _showing(progress) else None
+        with _progress(progress, desc="cleaning", unit="rec", total=total) as bar:
             for rec in clean_records(raw, cfg, stats, num_proc, engine, address):
                 bar.update(1)
                 if is_failure(rec):
@@ -474,6 +501,16 @@ def _build_into(
     shards = data.close() + excl.close(keep_empty=False)
 
     counts = summary.to_dict()
+    if not counts["records"]:
+        # datasets cannot load a split with no rows ('Instruction "train" corresponds to no data'),
+        # so such a version could never be read or shown on the Hub; fail, and say why instead
+        reasons = ", ".join(f"{k} {v}" for k, v in counts["exclusions_by_reason"].items()) or "no input records"
+        failures = "; ".join(summary.failures[:5]) + (" ..." if counts["failed_inputs"] > 5 else "")
+        raise DatasetError(
+            f"no record left to write: all {counts['exclusions']} were excluded ({reasons})"
+            + (f": {failures}" if failures else "")
+            + "; nothing was written"
+        )
     if counts["failed_inputs"]:
         shown = "; ".join(summary.failures[:5]) + (" ..." if counts["failed_inputs"] > 5 else "")
         log.warning(
