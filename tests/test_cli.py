@@ -217,3 +217,61 @@ def test_clean_warns_that_a_jsonl_file_is_one_page_not_records(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text("甲,乙", encoding="utf-8")
     assert run("clean", str(page)).stderr == b""
+
+
+def test_a_mistyped_required_option_gets_the_suggestion_not_the_required_error():
+    # argparse checks required options inside the parse, before the unknown ones are reported:
+    # the user saw '--version or --bump is required' for a typo of --version
+    for typo in (["--versoin", "0.1.0"], ["--versoin=0.1.0"]):
+        r = run("build", "seeds", "--out", "d", "--name", "x", *typo)
+        err = r.stderr.decode()
+        assert r.returncode == 2
+        assert "did you mean --version?" in err and "is required" not in err, err
+    r = run("build", "seeds", "--out", "d", "--nmae", "x", "--version", "0.1.0")
+    assert r.returncode == 2 and "did you mean --name?" in r.stderr.decode()
+    # a required option that is really missing is still reported as such
+    r = run("build", "seeds", "--out", "d", "--name", "x")
+    assert r.returncode == 2 and "one of the arguments --version --bump is required" in r.stderr.decode()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")
+def test_ctrl_c_during_a_build_says_no_version_was_written(tmp_path):
+    import signal
+    import time
+
+    pages = [p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt"))]
+    raw = tmp_path / "many.jsonl"
+    raw.write_text("".join(json.dumps({"text": f"第{i}篇。" + pages[i % len(pages)]}, ensure_ascii=False) + "\n" for i in range(4000)), encoding="utf-8")
+    root = tmp_path / "dist" / "m"
+    p = subprocess.Popen(
+        [sys.executable, "-m", "educorpus", "build", str(raw), "--out", str(tmp_path / "dist"), "--name", "m", "--version", "0.1.0", "--no-corpus-steps"],
+        stderr=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while not list(root.glob(".0.1.0.tmp-*")):  # the build is at work in its temporary folder
+            assert p.poll() is None and time.monotonic() < deadline, p.stderr.read() if p.poll() is not None else "timeout"
+            time.sleep(0.05)
+        p.send_signal(signal.SIGINT)
+        _, err = p.communicate(timeout=120)
+    finally:
+        if p.poll() is None:
+            p.kill()
+    assert p.returncode == 130
+    assert "no version was written" in err.decode() and "run the same command again" in err.decode(), err
+    assert not (root / "0.1.0").exists() and not list(root.glob(".0.1.0.tmp-*"))
+
+
+def test_the_interrupt_message_tells_a_replaced_version_from_an_untouched_one(tmp_path):
+    from educorpus.cli.build import _interrupted, _versions
+
+    root = tmp_path / "edu"
+    assert "no version was written" in _interrupted(root, _versions(root))  # DIR/NAME not even made
+    (root / "0.1.0").mkdir(parents=True)
+    before = _versions(root)
+    assert "dist" not in _interrupted(root, before) and "as they were" in _interrupted(root, before)
+    # interrupted after a --force build renamed its new folder into place: that version is complete
+    (root / "0.1.0").rename(root / ".0.1.0.replaced-1")
+    (root / "0.1.0").mkdir()
+    assert "interrupted after" in _interrupted(root, before) and "0.1.0 was written" in _interrupted(root, before)

@@ -6,8 +6,9 @@ Each sub-command lives in its own module with ``register(subparsers)``; ``COMMAN
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from typing import Optional, Sequence
+from typing import Iterator, Optional, Sequence
 
 from .. import __version__
 from . import build, check, clean, diff, push, steps
@@ -58,6 +59,22 @@ def _unknown_options(parser: argparse.ArgumentParser, command: Optional[str], un
     sub.error(message)  # prints the sub-command's usage and exits with status 2
 
 
+@contextlib.contextmanager
+def _required_relaxed(parser: argparse.ArgumentParser) -> Iterator[None]:
+    """Within the block, no argument or mutually exclusive group of any sub-command is required."""
+    subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    parsers = [parser, *(p for s in subparsers for p in s.choices.values())]
+    flagged = [(x, x.required) for p in parsers for x in (*p._actions, *p._mutually_exclusive_groups)]
+    try:
+        for x, _ in flagged:
+            if not isinstance(x, argparse._SubParsersAction):
+                x.required = False
+        yield
+    finally:
+        for x, required in flagged:
+            x.required = required
+
+
 def _log_like_the_cli() -> None:
     # the library warns through logging (a build's unreadable inputs); without a handler Python
     # prints the bare message, unlike every other line the command writes to stderr
@@ -80,10 +97,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     _log_like_the_cli()
     parser = build_parser()
     # parse_known_args, then the sub-command's own error: argparse would report an unknown option
-    # with the top-level usage line, which does not show the options that do exist
-    args, unknown = parser.parse_known_args(argv)
+    # with the top-level usage line, which does not show the options that do exist. The first
+    # pass does not enforce required arguments: a mistyped required option (--versoin) would
+    # otherwise stop it with '--version or --bump is required', hiding the suggestion
+    with _required_relaxed(parser):
+        args, unknown = parser.parse_known_args(argv)
     if unknown:
         _unknown_options(parser, getattr(args, "command", None), unknown)
+    args = parser.parse_args(argv)  # every argument known: now the required ones are checked
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2

@@ -34,7 +34,8 @@ layout). The result is DIR/NAME/X.Y.Z/ with data/, exclusions/, README.md and ma
 exit status: 0 when the version was written (inputs that could not be read are in its
 'exclusions' config and named on stderr), 2 for a usage error or a build that cannot start
 (the version exists, the output folder is not writable, another build holds the lock, no Ray
-head answers at --address) or that leaves no record to write (all excluded; nothing written)."""
+head answers at --address) or that leaves no record to write (all excluded; nothing written),
+130 when interrupted (Ctrl-C): no version is written; run the same command again."""
 
 
 def register(sub) -> None:
@@ -143,7 +144,31 @@ def _config(args: argparse.Namespace) -> CleanConfig:
         raise DatasetError(str(exc)) from None
 
 
+def _versions(root: Path) -> dict[str, int]:
+    """The version folders under DIR/NAME, with their inode: a --force build renames a new one into place."""
+    try:
+        return {p.name: p.stat().st_ino for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")}
+    except OSError:
+        return {}
+
+
+def _interrupted(root: Path, before: dict[str, int]) -> str:
+    # a build writes into a hidden temporary folder and renames it into place only at the end, so
+    # an interrupted one normally wrote nothing; the user needs to know that, and what to do
+    after = _versions(root)
+    written = sorted(v for v, ino in after.items() if before.get(v) != ino)
+    if written:  # Ctrl-C after the rename: the version is complete
+        return f"interrupted after {root / written[0]} was written (it is complete)"
+    return (
+        "interrupted: no version was written (the partial build was removed"
+        + (f"; the versions in {root} are as they were" if before else "")
+        + "); run the same command again to build it"
+    )
+
+
 def run(args: argparse.Namespace) -> int:
+    root = Path(args.out) / args.name
+    before = _versions(root)
     try:
         target = build_dataset(
             args.inputs,
@@ -167,6 +192,9 @@ def run(args: argparse.Namespace) -> int:
     except (DatasetError, EngineError) as exc:  # EngineError: a cluster lost or refused after the checks at the start
         error(str(exc))
         return 2
+    except KeyboardInterrupt:
+        print(f"educorpus: {_interrupted(root, before)}", file=sys.stderr)
+        return 130
     m = load_manifest(target)
     c = m["counts"]
     line = f"built {target}: {c['records']} records, {c['exclusions']} excluded"
