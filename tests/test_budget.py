@@ -148,6 +148,38 @@ def test_changed_inputs_stop_the_check(version, tmp_path):
     assert r.returncode == 2 and "page0.txt is missing" in r.stderr
 
 
+@needs_dataset
+def test_the_rebuilds_unreadable_inputs_are_a_note_of_the_report_not_a_warning(tmp_path):
+    # printed as 'educorpus: warning: NAME X.Y.Z: 1 input(s) could not be read', the rebuild's own
+    # warning read in a CI log like a result of the user's build
+    from educorpus import dataset
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for p in SEEDS.glob("*.txt"):
+        shutil.copy(p, raw / p.name)
+    (raw / "notes.xyz").write_text("x", encoding="utf-8")  # a type educorpus does not read
+    version = dataset.build_dataset([str(raw)], tmp_path / "dist", "edu-x", version="1.0.0", corpus_steps=[], progress=False)
+    r = run_cli("--against", str(version))
+    assert r.returncode == 0, r.stderr
+    assert r.stderr == "" and "could not be read" not in r.stderr
+    assert "note: the rebuild of the published version could not read 1 input(s) (the published version's build " \
+        "could not read 1 either); they are excluded records, not data: raw/notes.xyz: not a type" in r.stdout
+    # the library's own build still warns: only the check folds it into its report
+    import logging
+
+    seen = []
+    handler = logging.Handler()
+    handler.emit = seen.append
+    logging.getLogger("educorpus.dataset").addHandler(handler)
+    try:
+        dataset.build_dataset([str(raw)], tmp_path / "dist", "edu-x", version="1.0.1", corpus_steps=[], progress=False)
+        check_against(version)
+    finally:
+        logging.getLogger("educorpus.dataset").removeHandler(handler)
+    assert [rec.getMessage().split(":")[0] for rec in seen] == ["edu-x 1.0.1"]
+
+
 def test_not_a_version_folder(tmp_path):
     with pytest.raises(BudgetError, match="no manifest.json"):
         check_against(tmp_path)

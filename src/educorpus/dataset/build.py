@@ -516,6 +516,8 @@ def _build_into(
         log.warning(
             "%s %s: %d input(s) could not be read and are recorded in the 'exclusions' config: %s",
             name, version, counts["failed_inputs"], shown,
+            # for a caller that reports this build as part of its own result (check --against)
+            extra={"educorpus_failed_inputs": (counts["failed_inputs"], shown)},
         )
     manifest: dict[str, Any] = {
         "format": MANIFEST_FORMAT,
