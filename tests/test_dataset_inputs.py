@@ -211,3 +211,21 @@ def test_count_records_is_what_iter_raw_records_yields(tmp_path):
     assert count_records(plan) == len(list(iter_raw_records(plan))) == 15
     (tmp_path / "array.json").write_text('[{"text": "甲"}, {"text": "乙"}]', encoding="utf-8")
     assert count_records(plan_inputs([raw, tmp_path / "array.json"])) is None  # would need parsing
+
+
+def test_no_inputs_and_empty_directories_fail_alike_for_the_build_and_iter_raw_records(tmp_path):
+    # iter_raw_records([]) failed only when iterated, and a folder of empty directories gave no
+    # record at all, where the build says 'nothing to read in ...': the same guard now, at the call
+    (tmp_path / "raw" / "sub").mkdir(parents=True)
+    (tmp_path / "raw" / ".hidden").write_text("x", encoding="utf-8")
+    for inputs, message in (([], "no inputs given: name at least one file or directory"), ([tmp_path / "raw"], r"nothing to read in .*raw: the directories are empty")):
+        with pytest.raises(DatasetError, match=message):
+            iter_raw_records(inputs)  # not iterated: the error comes at the call
+        with pytest.raises(DatasetError, match=message):
+            build_dataset(inputs, tmp_path / "dist", "s", version="0.1.0", progress=False)
+        with pytest.raises(DatasetError, match=message):
+            plan_inputs(inputs)
+    assert not (tmp_path / "dist").exists()
+    # an empty directory beside a page is no problem: the page is read
+    (tmp_path / "page.txt").write_text("文本", encoding="utf-8")
+    assert [r["text"] for r in iter_raw_records([tmp_path / "raw", tmp_path / "page.txt"])] == ["文本"]

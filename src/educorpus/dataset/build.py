@@ -333,11 +333,9 @@ def build_dataset(
 
     root = Path(out) / name
     ver = _resolve_version(root, version, bump)
-    plan = plan_inputs(arguments)  # listing only: a missing input stops here
-    if not plan:
-        # only empty directories (hidden files are skipped): say so before any folder is made,
-        # rather than build a dataset of nothing
-        raise DatasetError(f"nothing to read in {', '.join(arguments)}: the directories are empty (hidden files are skipped)")
+    # listing only: no input, a missing one or only empty directories stop here, before any folder
+    # is made, rather than build a dataset of nothing
+    plan = plan_inputs(arguments)
     check_extras(plan)
     _prepare_root(root)
 

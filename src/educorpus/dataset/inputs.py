@@ -138,12 +138,13 @@ def _walk(folder: Path, label: str) -> Iterator[InputItem]:
 def plan_inputs(inputs: Union[PathLike, Iterable[PathLike]]) -> list[InputItem]:
     """Expand files and directories into the sorted list of things to read.
 
-    Raises :class:`DatasetError` when an argument does not exist or nothing is given: a typo on
-    the command line should stop the build before any work, not become an empty dataset.
+    Raises :class:`DatasetError` when nothing is given, when an argument does not exist, or when
+    the arguments are only empty directories: a typo on the command line should stop the build
+    before any work, not become an empty dataset. The plan is therefore never empty.
     """
     args = _as_list(inputs)
     if not args:
-        raise DatasetError("no inputs given")
+        raise DatasetError("no inputs given: name at least one file or directory to read")
     items: list[InputItem] = []
     for raw in args:
         p = Path(raw)
@@ -161,6 +162,10 @@ def plan_inputs(inputs: Union[PathLike, Iterable[PathLike]]) -> list[InputItem]:
         if it.path not in seen:
             seen.add(it.path)
             unique.append(it)
+    if not unique:
+        # only empty directories (hidden files are skipped): the build, iter_raw_records and
+        # check --against say so alike, rather than read nothing
+        raise DatasetError(f"nothing to read in {', '.join(args)}: the directories are empty (hidden files are skipped)")
     return unique
 
 
@@ -568,9 +573,15 @@ def iter_raw_records(
 
     ``inputs`` are paths (or the result of :func:`plan_inputs`). Records are streamed: memory
     does not grow with the size of the input (except for the set of ids given so far).
+    Raises :class:`DatasetError` at the call, as the build does before any work, for no inputs
+    (an empty list), a missing one, or only empty directories (see :func:`plan_inputs`).
     """
-    plan = inputs if isinstance(inputs, list) and all(isinstance(i, InputItem) for i in inputs) and inputs else plan_inputs(inputs)  # type: ignore[arg-type]
-    reader = _Reader(text_field, id_field)
+    # an empty list is no inputs, whichever kind of list was meant
+    plan = inputs if isinstance(inputs, list) and inputs and all(isinstance(i, InputItem) for i in inputs) else plan_inputs(inputs)  # type: ignore[arg-type]
+    return _records(plan, _Reader(text_field, id_field))
+
+
+def _records(plan: list[InputItem], reader: "_Reader") -> Iterator[dict[str, Any]]:
     handlers = {
         "text": reader.text_file,
         "html": reader.html_file,
