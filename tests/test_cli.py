@@ -232,6 +232,9 @@ def test_a_mistyped_required_option_gets_the_suggestion_not_the_required_error()
     # a required option that is really missing is still reported as such
     r = run("build", "seeds", "--out", "d", "--name", "x")
     assert r.returncode == 2 and "one of the arguments --version --bump is required" in r.stderr.decode()
+    # and --help still shows which options are required (not relaxed by the second parse)
+    usage = run("build", "--help").stdout.decode().split("\n\n")[0]
+    assert "--out DIR --name NAME" in usage and "(--version X.Y.Z | --bump" in usage and "[--out" not in usage
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT")

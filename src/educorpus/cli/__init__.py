@@ -59,11 +59,39 @@ def _unknown_options(parser: argparse.ArgumentParser, command: Optional[str], un
     sub.error(message)  # prints the sub-command's usage and exits with status 2
 
 
-@contextlib.contextmanager
-def _required_relaxed(parser: argparse.ArgumentParser) -> Iterator[None]:
-    """Within the block, no argument or mutually exclusive group of any sub-command is required."""
+class _ParseError(Exception):
+    def __init__(self, parser: argparse.ArgumentParser, message: str) -> None:
+        super().__init__(message)
+        self.parser, self.message = parser, message
+
+
+def _all_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
     subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
-    parsers = [parser, *(p for s in subparsers for p in s.choices.values())]
+    return [parser, *(p for s in subparsers for p in s.choices.values())]
+
+
+@contextlib.contextmanager
+def _errors_raised(parsers: list[argparse.ArgumentParser]) -> Iterator[None]:
+    """Within the block, a parse error raises _ParseError instead of printing and exiting."""
+
+    def raiser(p):
+        def error(message: str):
+            raise _ParseError(p, message)
+
+        return error
+
+    for p in parsers:
+        p.error = raiser(p)  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        for p in parsers:
+            del p.error
+
+
+@contextlib.contextmanager
+def _required_relaxed(parsers: list[argparse.ArgumentParser]) -> Iterator[None]:
+    """Within the block, no argument or mutually exclusive group of any parser is required."""
     flagged = [(x, x.required) for p in parsers for x in (*p._actions, *p._mutually_exclusive_groups)]
     try:
         for x, _ in flagged:
@@ -73,6 +101,32 @@ def _required_relaxed(parser: argparse.ArgumentParser) -> Iterator[None]:
     finally:
         for x, required in flagged:
             x.required = required
+
+
+def _parse(parser: argparse.ArgumentParser, argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parsers = _all_parsers(parser)
+    try:
+        with _errors_raised(parsers):
+            args, unknown = parser.parse_known_args(argv)
+    except _ParseError as first:
+        # argparse checks required arguments before unknown options are reported: a mistyped
+        # required option (--versoin) got '--version or --bump is required' and no suggestion.
+        # Parse again without required arguments; an unknown option, if any, is the error to show.
+        # (--help cannot run here: it exits as soon as it is read, before any required check, and
+        # any other error comes at the same argument in both passes)
+        try:
+            with _errors_raised(parsers), _required_relaxed(parsers):
+                args, unknown = parser.parse_known_args(argv)
+        except _ParseError:
+            unknown = []
+        if unknown:
+            _unknown_options(parser, getattr(args, "command", None), unknown)
+        first.parser.error(first.message)  # prints that parser's usage and exits with status 2
+    if unknown:
+        # parse_known_args, then the sub-command's own error: argparse would report an unknown
+        # option with the top-level usage line, which does not show the options that do exist
+        _unknown_options(parser, getattr(args, "command", None), unknown)
+    return args
 
 
 def _log_like_the_cli() -> None:
@@ -96,15 +150,7 @@ def _lower_level(record) -> bool:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _log_like_the_cli()
     parser = build_parser()
-    # parse_known_args, then the sub-command's own error: argparse would report an unknown option
-    # with the top-level usage line, which does not show the options that do exist. The first
-    # pass does not enforce required arguments: a mistyped required option (--versoin) would
-    # otherwise stop it with '--version or --bump is required', hiding the suggestion
-    with _required_relaxed(parser):
-        args, unknown = parser.parse_known_args(argv)
-    if unknown:
-        _unknown_options(parser, getattr(args, "command", None), unknown)
-    args = parser.parse_args(argv)  # every argument known: now the required ones are checked
+    args = _parse(parser, argv)
     if not getattr(args, "command", None):
         parser.print_help(sys.stderr)
         return 2
