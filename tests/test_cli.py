@@ -30,6 +30,13 @@ def test_every_command_has_help_with_an_example():
     assert top.returncode == 0 and b"example" in top.stdout
 
 
+def test_every_command_help_says_where_its_output_goes_and_its_exit_status():
+    for name in ("clean", "build", "diff", "push", "check"):
+        text = run(name, "--help").stdout.decode()
+        assert "\noutput: " in text and "\nexit status: 0 when" in text, name
+        assert "standard output" in text.split("\noutput: ")[1], name
+
+
 def test_no_command_prints_help_and_fails():
     r = run()
     assert r.returncode == 2 and b"COMMAND" in r.stderr

@@ -153,3 +153,16 @@ def test_push_dry_run_and_cli(version):
     assert r.returncode == 0, r.stderr
     assert b"would upload 4 files to my-org/edu and tag v0.1.0" in r.stdout
     assert json.loads((version / "manifest.json").read_text(encoding="utf-8"))["published"] == []
+
+
+def test_push_names_a_hub_failure_as_such(version):
+    # huggingface_hub's errors are OSErrors without a file name: the command line's general
+    # handler printed 'educorpus: error: standard output: Cannot reach ...'. Offline mode makes
+    # the Hub client fail at its first request, with no network used.
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "HF_HUB_OFFLINE": "1", "HF_TOKEN": "hf_not_a_token"}
+    r = subprocess.run([sys.executable, "-m", "educorpus", "push", str(version), "--repo", "my-org/edu"], capture_output=True, env=env, timeout=120)
+    err = r.stderr.decode()
+    assert r.returncode == 1, err
+    assert err.startswith(f"educorpus: error: pushing {version} to my-org/edu failed: ") and "offline" in err
+    assert "standard output" not in err
+    assert json.loads((version / "manifest.json").read_text(encoding="utf-8"))["published"] == []

@@ -31,6 +31,10 @@ inputs: directories of .txt/.md pages (any encoding educorpus decodes), .jsonl/.
 .html (pip install 'educorpus[html]'), and folders written by datasets (save_to_disk or Hub
 layout). The result is DIR/NAME/X.Y.Z/ with data/, exclusions/, README.md and manifest.json.
 
+output: the version folder's path on standard output (v=$(educorpus build ...) in a script);
+the result line (records, exclusions by reason), warnings and the progress bar (only at a
+terminal) on standard error.
+
 exit status: 0 when the version was written (inputs that could not be read are in its
 'exclusions' config and named on stderr), 2 for a usage error or a build that cannot start
 (the version exists, the output folder is not writable, another build holds the lock, no Ray

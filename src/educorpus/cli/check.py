@@ -20,6 +20,10 @@ EPILOG = """examples:
 A case folder holds NAME.raw.txt, NAME.expected.txt and optionally NAME.meta.json
 ({"options": {"to": "hant"}, "meta": {"title": "..."}}).
 
+output: each failing case's diff on standard output, the summary line on standard error;
+--update names the updated cases on standard output; --against prints its report (counts,
+the most changed records and the rules behind them) on standard output.
+
 exit status: 0 when every case passes (or the budget holds), 1 when any case fails (or the
 budget is exceeded), 2 for a usage error or an unreadable case file."""
 

@@ -12,7 +12,14 @@ from ._common import error
 EPILOG = """examples:
   educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0
   educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --json | jq .records
-  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --samples 10"""
+  educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --samples 10
+
+output: the comparison on standard output; in the sample diffs [-text-] was removed and {+text+}
+added (line breaks shown as ⏎). With --json one JSON object: "records" (counts and the changed
+ids), "changed_fields", "config", "libraries", "inputs", "exclusions", "samples", ...
+
+exit status: 0 when both folders could be compared, whether or not they differ (read the
+counts), 2 when a folder is not a version written by educorpus build."""
 
 
 def register(sub) -> None:
@@ -26,7 +33,7 @@ def register(sub) -> None:
     )
     p.add_argument("a", metavar="DIR/NAME/A", help="the older version folder")
     p.add_argument("b", metavar="DIR/NAME/B", help="the newer version folder")
-    p.add_argument("--json", action="store_true", help="print the comparison as JSON")
+    p.add_argument("--json", action="store_true", help="print the comparison as one JSON object instead of text")
     p.add_argument("--samples", type=int, default=3, metavar="N", help="sample changed records to show (default: 3)")
     p.set_defaults(func=run)
 

@@ -14,7 +14,15 @@ EPILOG = """examples:
   educorpus push dist/edu-seeds/0.2.0 --repo my-org/edu-seeds --dry-run
 
 The token comes from huggingface_hub (HF_TOKEN or 'huggingface-cli login'). The version's files
-are checked against its manifest first; a tag vX.Y.Z that already exists stops the push."""
+are checked against its manifest first; a tag vX.Y.Z that already exists stops the push.
+
+output: the URL of the pushed version on standard output, the 'pushed ...' line on standard
+error; --dry-run lists the files on standard output. The version's manifest.json gets a
+'published' entry, after which 'build --force' no longer replaces that version.
+
+exit status: 0 when pushed (or, with --dry-run, when the folder checks out), 2 when the folder
+cannot be pushed (not a version, a file differs from its manifest, the tag exists), 1 when the
+Hub fails (no token, refused, unreachable: its message follows 'failed:')."""
 
 
 def register(sub) -> None:
@@ -39,6 +47,13 @@ def run(args: argparse.Namespace) -> int:
     except DatasetError as exc:
         error(str(exc))
         return 2
+    except OSError as exc:
+        if exc.filename:  # a local file: the command line's general handler names it
+            raise
+        # huggingface_hub's errors (no token, HTTP errors, offline, unreachable) are OSErrors
+        # without a file name, which the general handler would report as 'standard output: ...'
+        error(f"pushing {args.folder} to {args.repo} failed: {exc}")
+        return 1
     if result["dry_run"]:
         print(f"would upload {len(result['files'])} files to {result['repo']} and tag {result['tag']}:")
         for f in result["files"]:
