@@ -203,6 +203,37 @@ def test_captions_dropped_by_default():
     assert {e.rule for e in doc.edits} >= {"caption-marker", "image-credit"}
 
 
+PAGE_WITH_LONE_CAPTION = "\n".join([
+    "实验小学举办首届科技节",
+    "发布时间：2024-05-21 来源：实验小学",
+    "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+    "激发科学兴趣，培养创新思维",
+    "科技节设置了十二个展区，学生们在老师的指导下动手操作，体验科学的乐趣。",
+    "5月20日，学生在创客教室进行编程实践，体验人工智能",
+    "各班还举办了科普讲座和科幻画展，吸引了众多家长前来参观。",
+    "搭建展示平台，营造科技氛围",
+    "学校将继续完善科技教育课程体系，为学生的全面发展搭建更广阔的舞台。",
+])
+
+
+def test_a_caption_with_a_date_lead_and_two_clauses_still_goes():
+    # the clause limit counts the scene, not its date: this caption has the shape of the page's
+    # photos and stands alone between paragraphs of a page with two-clause headings
+    doc = run(PAGE_WITH_LONE_CAPTION)
+    assert "5月20日，学生在创客教室进行编程实践，体验人工智能" not in doc.text
+    assert "caption-off-style" in {e.rule for e in doc.edits}
+
+
+def test_a_lone_line_of_three_clauses_is_no_caption():
+    # the same page with the caption grown into a sentence that lost its final mark
+    text = PAGE_WITH_LONE_CAPTION.replace(
+        "5月20日，学生在创客教室进行编程实践，体验人工智能", "学生们在创客教室里认真进行编程实践活动，体验人工智能，兴致很高"
+    )
+    doc = run(text)
+    assert "学生们在创客教室里认真进行编程实践活动，体验人工智能，兴致很高" in doc.text
+    assert "caption-off-style" not in {e.rule for e in doc.edits}
+
+
 def test_keep_captions_keeps_captions_but_not_credits():
     doc = run(PAGE_WITH_CAPTIONS, config=CleanConfig(keep_captions=True))
     assert "图为学生在科技节上展示自制机器人。" in doc.text

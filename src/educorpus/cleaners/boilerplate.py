@@ -665,16 +665,46 @@ _INNER_END = re.compile(
 _ASCII_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][.．~～]+$")
 
 
+# a caption names one scene: what is shown, at most with a second clause of what it does
+# (``淄博市在445所学校建设…系统,实现城乡优质教育资源共享``), after a lead of date or place
+# (``5月20日，…``, ``在实验小学，…``). A line of three clauses or more is a sentence that lost its
+# final mark (``送的鼠标太垃圾了，按起来硬不说了，还有噪音，…``: comments typed without one)
+_CAPTION_CLAUSES = 2
+# clause separators: commas and semicolons, and a space between two Chinese characters (informal
+# text separates clauses with spaces: ``跌价好快啊 触摸板附近较热``); not ``、`` (a list in a clause)
+_CLAUSE_BREAK = re.compile(r"[，,；;]|(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+# a lead clause of date, time or place (``1月5日``, ``近日``, ``在实验小学``) adds no clause of its own
+_LEAD_CLAUSE = re.compile(
+    r"^(?:(?:\d{2,4}\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:上午|下午|晚上?|早上|中午)?|近日|日前|近期|当天|今年以来|在.{1,20})$"
+)
+
+
+def _clauses(s: str) -> int:
+    """Clauses of a line, a lead clause of date or place not counted.
+
+    >>> _clauses("5月20日，学生在创客教室进行编程实践"), _clauses("送的鼠标太垃圾了，按起来硬不说了，还有噪音")
+    (1, 3)
+    """
+    parts = [p for p in _CLAUSE_BREAK.split(s.strip()) if _HAN.search(p)]
+    if len(parts) > 1 and _LEAD_CLAUSE.match(parts[0].strip()):
+        parts = parts[1:]
+    return len(parts)
+
+
 def _caption_shaped(s: str, han: int) -> bool:
     """Whether a line has a caption's shape: caption length, no sentence end (nor a sentence end
-    inside it), not numbered, brackets and quotes balanced (``han``: its Han characters).
+    inside it), at most two clauses, not numbered, brackets and quotes balanced (``han``: its Han
+    characters).
 
     >>> _caption_shaped("教学触控一体机进入课堂", 10), _caption_shaped("性价比好,没的说了.更看中的是牌子", 13)
     (True, False)
+    >>> _caption_shaped("外观漂亮，散热也不错，就是电池不耐用", 17)
+    False
     """
     return (
         _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1]
         and not _ends_sentence(s)
+        and _clauses(s) <= _CAPTION_CLAUSES
         and not _ASCII_END.search(s)
         and not _INNER_END.search(s)
         and not _NUMBERED.match(s)
