@@ -234,6 +234,43 @@ def test_a_lone_line_of_three_clauses_is_no_caption():
     assert "caption-off-style" not in {e.rule for e in doc.edits}
 
 
+PAGE_WITH_PHOTO_CREDIT = "\n".join([
+    "实验小学举办首届科技节",
+    "发布时间：2024-05-21 来源：实验小学",
+    "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。科技节设置了十二个展区，学生们在老师的指导下动手操作，体验科学的乐趣。",
+    "各班还举办了科普讲座和科幻画展，吸引了众多家长前来参观。学校邀请了市科技馆的专家为学生讲解人工智能的发展历程，同学们踊跃提问，现场气氛热烈。",
+    "本届科技节历时三天，共评选出优秀科技作品五十件，其中十件作品将代表学校参加全市青少年科技创新大赛。校长在闭幕式上为获奖学生颁奖，并勉励大家勤于思考、勇于实践。",
+    "图为学生在科技节上展示自制机器人。",
+    "（本报记者张明摄）",
+    "学校将继续完善科技教育课程体系。",
+])
+
+
+def test_a_bracketed_photo_credit_goes_but_does_not_end_the_article():
+    # `（本报记者张明摄）` credits the photo above it, not the article: the text after it is article
+    doc = run(PAGE_WITH_PHOTO_CREDIT)
+    assert "（本报记者张明摄）" not in doc.text and "图为学生" not in doc.text
+    assert "学校将继续完善科技教育课程体系。" in doc.text
+    assert "photo-credit-paren" in {e.rule for e in doc.edits}
+    assert doc.meta["author"] is None  # the photographer is not the author
+
+
+@pytest.mark.parametrize("line", [
+    "▲学生在创客教室进行编程实践",
+    "△学生在创客教室进行编程实践。",
+    "△上：志愿者在社区清理小广告。居民们纷纷点赞。",
+    "▲学生在操场上开展大课间活动。全校师生一起跳起了韵律操。（张明摄）",
+    "△图为学生在科技节上展示自制机器人。机器人能识别垃圾种类。",
+])
+def test_triangle_captions_still_go(line):
+    page = "\n".join([
+        "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+        line,
+        "学校将继续完善科技教育课程体系，为学生的全面发展搭建更广阔的舞台。",
+    ])
+    assert line not in run(page).text
+
+
 def test_keep_captions_keeps_captions_but_not_credits():
     doc = run(PAGE_WITH_CAPTIONS, config=CleanConfig(keep_captions=True))
     assert "图为学生在科技节上展示自制机器人。" in doc.text
