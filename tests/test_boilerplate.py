@@ -271,6 +271,44 @@ def test_triangle_captions_still_go(line):
     assert line not in run(page).text
 
 
+NEWSLETTER_WITH_PHOTO_NEWS = "\n".join([
+    "实验小学校报第十二期",
+    "本学期，学校以“双减”为契机，全面推进课后服务工作，开设了书法、围棋、编程等三十余门兴趣课程，学生参与率达到百分之九十五。",
+    "学校还组建了教师志愿服务队，为有需要的学生提供作业辅导和心理疏导，受到家长的普遍好评。",
+    "学校把课后服务与劳动教育结合起来，在校园里开辟了种植园，每个班级认领一块菜地，学生们在老师的带领下翻土、播种、浇水，体验劳动的艰辛与收获的喜悦。",
+    "图片新闻",
+    "1、5月20日，学校举办首届科技节，学生们在创客教室里展示自制机器人。",
+    "（本报记者张明摄）",
+    "2、学校合唱团在全市中小学艺术展演中获得一等奖。",
+    "（李华摄）",
+    "家校共育促成长",
+    "本学期，学校共召开家长会两次，举办家长课堂六期，邀请教育专家为家长讲解家庭教育的方法。",
+])
+
+
+def test_photo_news_heading_over_credited_photos_is_a_section_not_a_related_list():
+    # a newsletter's 图片新闻 sets photos with captions and credits; the article after it stays
+    doc = run(NEWSLETTER_WITH_PHOTO_NEWS)
+    assert "家校共育促成长" in doc.text
+    assert "本学期，学校共召开家长会两次，举办家长课堂六期，邀请教育专家为家长讲解家庭教育的方法。" in doc.text
+    assert "2、学校合唱团在全市中小学艺术展演中获得一等奖。" in doc.text
+    assert "（李华摄）" not in doc.text
+    assert not {"related-list", "footer-zone"} & {e.rule for e in doc.edits}
+
+
+def test_photo_news_heading_over_links_is_still_a_related_list():
+    # the web page's 图片新闻 column lists other pages' titles: no credit, a list of links
+    text = "\n".join(NEWSLETTER_WITH_PHOTO_NEWS.split("\n")[:5] + [
+        "实验小学举办首届科技节",
+        "学校合唱团在全市艺术展演中获一等奖",
+        "我校开展防溺水安全教育活动",
+    ])
+    doc = run(text)
+    assert "图片新闻" not in doc.text and "实验小学举办首届科技节" not in doc.text
+    assert "我校开展防溺水安全教育活动" not in doc.text
+    assert "related-list" in {e.rule for e in doc.edits}
+
+
 def test_keep_captions_keeps_captions_but_not_credits():
     doc = run(PAGE_WITH_CAPTIONS, config=CleanConfig(keep_captions=True))
     assert "图为学生在科技节上展示自制机器人。" in doc.text

@@ -364,7 +364,10 @@ def _classify(page: "_Page", keep_captions: bool, with_meta: bool = True) -> tup
         if r.zone == "any" or (z == "header" and r.zone in ("edge", "header")) or (z == "footer" and r.zone in ("edge", "footer")):
             drops[i] = r.name
             if z == "footer" and footer_start is None and r.role in ("meta", "sep", "related"):
-                footer_start = i
+                # a heading of photos shown on the page (图片新闻 over credited captions) opens no
+                # list of links: what follows it is classified line by line
+                if not (r.role == "related" and _heads_photos(i, lines)):
+                    footer_start = i
         elif z == "footer" and r.zone == "tail" and footer_start is not None and i > footer_start:
             drops[i] = r.name
 
@@ -442,6 +445,7 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
         i for i, r in rule.items()
         if bs < i < be and not _ends_sentence(lines[i])
         and (r.role in ("sep", "related") or r.role == "meta" and _credit_line(lines[i]))
+        and not (r.role == "related" and _heads_photos(i, lines))
     )
     for s in seps:
         k = bisect_left(para, s)  # paragraphs above the footer line
@@ -453,6 +457,32 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
             be = para[k - 1]
             break
     return bs, be
+
+
+# a photo's credit closing a line: ``…（新华社记者黄文摄）``, ``…(张三 摄)``
+_PHOTO_CREDIT_END = re.compile(r"[（(][^（）()]{0,24}[摄攝]影?\s*[)）]$")
+
+
+def _heads_photos(i: int, lines: list[str]) -> bool:
+    """Whether the related heading on line ``i`` (``图片新闻``) heads photos shown on the page: its
+    first item closes with a photo's credit, or the line under it is that credit, or it is a
+    numbered sentence (``1、…。``: the credits may have gone in an earlier round of the step). A
+    teaser links to another page: a title, unpunctuated, or a title with its summary, and no credit;
+    a newspaper's or newsletter's photo-news section sets its photos' numbered captions under such
+    a heading, and the articles after that section are no list (the heading then does not end the
+    body).
+
+    >>> _heads_photos(0, ["图片新闻", "", "1、学生在操场上开展大课间活动。", "（本报记者张明摄）"])
+    True
+    >>> _heads_photos(0, ["图片新闻", "我市召开教育工作会议", "（本报记者张明摄）"])
+    False
+    """
+    first_two = [s for s in lines[i + 1 : i + 8] if s][:2]
+    return bool(first_two) and (
+        bool(_PHOTO_CREDIT_END.search(first_two[0]))
+        or _NUMBERED.match(first_two[0]) is not None and _ends_sentence(first_two[0])
+        or len(first_two) == 2 and _PHOTO_CREDIT_END.match(first_two[1]) is not None and _ends_sentence(first_two[0])
+    )
 
 
 def _credit_line(s: str) -> bool:
