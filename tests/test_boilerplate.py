@@ -203,6 +203,42 @@ def test_captions_dropped_by_default():
     assert {e.rule for e in doc.edits} >= {"caption-marker", "image-credit"}
 
 
+# Pages the audit found damaged, written as education text of the same shape. They live here,
+# not in tests/cases/boilerplate/negative.json, because the mojibake and substitution evaluations
+# draw their clean samples from tests/cases: a new case there moves the figures the README quotes.
+AUDIT_NEGATIVE_PAGES = {
+    # two-clause comments look like an article's headings; a comment of four clauses without a
+    # final mark (or clauses split by spaces) is a sentence, not a lone caption (review pages)
+    "comments": "\n".join([
+        "孩子参加课后服务一学期了，作业基本在学校完成，回家后有时间阅读和运动。感谢老师们的付出。",
+        "作业辅导很细致，老师很耐心",
+        "兴趣课程丰富，孩子很喜欢",
+        "每周都有学习反馈，家长很放心。孩子的书写也比以前工整多了。",
+        "放学太晚了，冬天天黑得早，接孩子不太方便，希望能早一点放学",
+        "学校的课后服务整体不错，收费也合理。建议多开一些体育类的课程。",
+        "课程安排合理 作业量也适中 孩子回家还有时间练琴",
+        "老师很负责，每天都在班级群里反馈孩子的表现。孩子也更愿意上学了。",
+    ]),
+    # △ as the bullet of a list, each item a headline sentence with its text after it: list
+    # items, not captions (People's Daily news briefs)
+    "briefs": "\n".join([
+        "寒假即将来临，为了让孩子度过一个安全、快乐的假期，请各位家长配合学校做好以下几项工作。",
+        "△督促孩子按时作息。每天保证九小时睡眠，睡前不玩手机、平板电脑。",
+        "△注意交通安全。不在马路上追逐打闹，不乘坐无牌无证车辆。",
+        "△远离危险水域。不到河边、水库游泳或滑冰，外出须有家长陪同。",
+        "开学时间另行通知，请家长留意班级群消息。祝孩子们度过一个平安、愉快的寒假！",
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUDIT_NEGATIVE_PAGES))
+def test_audit_shaped_pages_lose_nothing(name):
+    text = AUDIT_NEGATIVE_PAGES[name]
+    doc = run(text)
+    assert doc.text == text
+    assert doc.edits == []
+
+
 PAGE_WITH_LONE_CAPTION = "\n".join([
     "实验小学举办首届科技节",
     "发布时间：2024-05-21 来源：实验小学",
