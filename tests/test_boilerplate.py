@@ -203,6 +203,148 @@ def test_captions_dropped_by_default():
     assert {e.rule for e in doc.edits} >= {"caption-marker", "image-credit"}
 
 
+# Pages the audit found damaged, written as education text of the same shape. They live here,
+# not in tests/cases/boilerplate/negative.json, because the mojibake and substitution evaluations
+# draw their clean samples from tests/cases: a new case there moves the figures the README quotes.
+AUDIT_NEGATIVE_PAGES = {
+    # two-clause comments look like an article's headings; a comment of four clauses without a
+    # final mark (or clauses split by spaces) is a sentence, not a lone caption (review pages)
+    "comments": "\n".join([
+        "孩子参加课后服务一学期了，作业基本在学校完成，回家后有时间阅读和运动。感谢老师们的付出。",
+        "作业辅导很细致，老师很耐心",
+        "兴趣课程丰富，孩子很喜欢",
+        "每周都有学习反馈，家长很放心。孩子的书写也比以前工整多了。",
+        "放学太晚了，冬天天黑得早，接孩子不太方便，希望能早一点放学",
+        "学校的课后服务整体不错，收费也合理。建议多开一些体育类的课程。",
+        "课程安排合理 作业量也适中 孩子回家还有时间练琴",
+        "老师很负责，每天都在班级群里反馈孩子的表现。孩子也更愿意上学了。",
+    ]),
+    # △ as the bullet of a list, each item a headline sentence with its text after it: list
+    # items, not captions (People's Daily news briefs)
+    "briefs": "\n".join([
+        "寒假即将来临，为了让孩子度过一个安全、快乐的假期，请各位家长配合学校做好以下几项工作。",
+        "△督促孩子按时作息。每天保证九小时睡眠，睡前不玩手机、平板电脑。",
+        "△注意交通安全。不在马路上追逐打闹，不乘坐无牌无证车辆。",
+        "△远离危险水域。不到河边、水库游泳或滑冰，外出须有家长陪同。",
+        "开学时间另行通知，请家长留意班级群消息。祝孩子们度过一个平安、愉快的寒假！",
+    ]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(AUDIT_NEGATIVE_PAGES))
+def test_audit_shaped_pages_lose_nothing(name):
+    text = AUDIT_NEGATIVE_PAGES[name]
+    doc = run(text)
+    assert doc.text == text
+    assert doc.edits == []
+
+
+PAGE_WITH_LONE_CAPTION = "\n".join([
+    "实验小学举办首届科技节",
+    "发布时间：2024-05-21 来源：实验小学",
+    "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+    "激发科学兴趣，培养创新思维",
+    "科技节设置了十二个展区，学生们在老师的指导下动手操作，体验科学的乐趣。",
+    "5月20日，学生在创客教室进行编程实践，体验人工智能",
+    "各班还举办了科普讲座和科幻画展，吸引了众多家长前来参观。",
+    "搭建展示平台，营造科技氛围",
+    "学校将继续完善科技教育课程体系，为学生的全面发展搭建更广阔的舞台。",
+])
+
+
+def test_a_caption_with_a_date_lead_and_two_clauses_still_goes():
+    # the clause limit counts the scene, not its date: this caption has the shape of the page's
+    # photos and stands alone between paragraphs of a page with two-clause headings
+    doc = run(PAGE_WITH_LONE_CAPTION)
+    assert "5月20日，学生在创客教室进行编程实践，体验人工智能" not in doc.text
+    assert "caption-off-style" in {e.rule for e in doc.edits}
+
+
+def test_a_lone_line_of_three_clauses_is_no_caption():
+    # the same page with the caption grown into a sentence that lost its final mark
+    text = PAGE_WITH_LONE_CAPTION.replace(
+        "5月20日，学生在创客教室进行编程实践，体验人工智能", "学生们在创客教室里认真进行编程实践活动，体验人工智能，兴致很高"
+    )
+    doc = run(text)
+    assert "学生们在创客教室里认真进行编程实践活动，体验人工智能，兴致很高" in doc.text
+    assert "caption-off-style" not in {e.rule for e in doc.edits}
+
+
+PAGE_WITH_PHOTO_CREDIT = "\n".join([
+    "实验小学举办首届科技节",
+    "发布时间：2024-05-21 来源：实验小学",
+    "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。科技节设置了十二个展区，学生们在老师的指导下动手操作，体验科学的乐趣。",
+    "各班还举办了科普讲座和科幻画展，吸引了众多家长前来参观。学校邀请了市科技馆的专家为学生讲解人工智能的发展历程，同学们踊跃提问，现场气氛热烈。",
+    "本届科技节历时三天，共评选出优秀科技作品五十件，其中十件作品将代表学校参加全市青少年科技创新大赛。校长在闭幕式上为获奖学生颁奖，并勉励大家勤于思考、勇于实践。",
+    "图为学生在科技节上展示自制机器人。",
+    "（本报记者张明摄）",
+    "学校将继续完善科技教育课程体系。",
+])
+
+
+def test_a_bracketed_photo_credit_goes_but_does_not_end_the_article():
+    # `（本报记者张明摄）` credits the photo above it, not the article: the text after it is article
+    doc = run(PAGE_WITH_PHOTO_CREDIT)
+    assert "（本报记者张明摄）" not in doc.text and "图为学生" not in doc.text
+    assert "学校将继续完善科技教育课程体系。" in doc.text
+    assert "photo-credit-paren" in {e.rule for e in doc.edits}
+    assert doc.meta["author"] is None  # the photographer is not the author
+
+
+@pytest.mark.parametrize("line", [
+    "▲学生在创客教室进行编程实践",
+    "△学生在创客教室进行编程实践。",
+    "△上：志愿者在社区清理小广告。居民们纷纷点赞。",
+    "▲学生在操场上开展大课间活动。全校师生一起跳起了韵律操。（张明摄）",
+    "△图为学生在科技节上展示自制机器人。机器人能识别垃圾种类。",
+])
+def test_triangle_captions_still_go(line):
+    page = "\n".join([
+        "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+        line,
+        "学校将继续完善科技教育课程体系，为学生的全面发展搭建更广阔的舞台。",
+    ])
+    assert line not in run(page).text
+
+
+NEWSLETTER_WITH_PHOTO_NEWS = "\n".join([
+    "实验小学校报第十二期",
+    "本学期，学校以“双减”为契机，全面推进课后服务工作，开设了书法、围棋、编程等三十余门兴趣课程，学生参与率达到百分之九十五。",
+    "学校还组建了教师志愿服务队，为有需要的学生提供作业辅导和心理疏导，受到家长的普遍好评。",
+    "学校把课后服务与劳动教育结合起来，在校园里开辟了种植园，每个班级认领一块菜地，学生们在老师的带领下翻土、播种、浇水，体验劳动的艰辛与收获的喜悦。",
+    "图片新闻",
+    "1、5月20日，学校举办首届科技节，学生们在创客教室里展示自制机器人。",
+    "（本报记者张明摄）",
+    "2、学校合唱团在全市中小学艺术展演中获得一等奖。",
+    "（李华摄）",
+    "家校共育促成长",
+    "本学期，学校共召开家长会两次，举办家长课堂六期，邀请教育专家为家长讲解家庭教育的方法。",
+])
+
+
+def test_photo_news_heading_over_credited_photos_is_a_section_not_a_related_list():
+    # a newsletter's 图片新闻 sets photos with captions and credits; the article after it stays
+    doc = run(NEWSLETTER_WITH_PHOTO_NEWS)
+    assert "家校共育促成长" in doc.text
+    assert "本学期，学校共召开家长会两次，举办家长课堂六期，邀请教育专家为家长讲解家庭教育的方法。" in doc.text
+    assert "2、学校合唱团在全市中小学艺术展演中获得一等奖。" in doc.text
+    assert "（李华摄）" not in doc.text
+    assert not {"related-list", "footer-zone"} & {e.rule for e in doc.edits}
+
+
+def test_photo_news_heading_over_links_is_still_a_related_list():
+    # the web page's 图片新闻 column lists other pages' titles: no credit, a list of links
+    text = "\n".join(NEWSLETTER_WITH_PHOTO_NEWS.split("\n")[:5] + [
+        "实验小学举办首届科技节",
+        "学校合唱团在全市艺术展演中获一等奖",
+        "我校开展防溺水安全教育活动",
+    ])
+    doc = run(text)
+    assert "图片新闻" not in doc.text and "实验小学举办首届科技节" not in doc.text
+    assert "我校开展防溺水安全教育活动" not in doc.text
+    assert "related-list" in {e.rule for e in doc.edits}
+
+
 def test_keep_captions_keeps_captions_but_not_credits():
     doc = run(PAGE_WITH_CAPTIONS, config=CleanConfig(keep_captions=True))
     assert "图为学生在科技节上展示自制机器人。" in doc.text

@@ -364,7 +364,10 @@ def _classify(page: "_Page", keep_captions: bool, with_meta: bool = True) -> tup
         if r.zone == "any" or (z == "header" and r.zone in ("edge", "header")) or (z == "footer" and r.zone in ("edge", "footer")):
             drops[i] = r.name
             if z == "footer" and footer_start is None and r.role in ("meta", "sep", "related"):
-                footer_start = i
+                # a heading of photos shown on the page (图片新闻 over credited captions) opens no
+                # list of links: what follows it is classified line by line
+                if not (r.role == "related" and _heads_photos(i, lines)):
+                    footer_start = i
         elif z == "footer" and r.zone == "tail" and footer_start is not None and i > footer_start:
             drops[i] = r.name
 
@@ -442,6 +445,7 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
         i for i, r in rule.items()
         if bs < i < be and not _ends_sentence(lines[i])
         and (r.role in ("sep", "related") or r.role == "meta" and _credit_line(lines[i]))
+        and not (r.role == "related" and _heads_photos(i, lines))
     )
     for s in seps:
         k = bisect_left(para, s)  # paragraphs above the footer line
@@ -453,6 +457,32 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
             be = para[k - 1]
             break
     return bs, be
+
+
+# a photo's credit closing a line: ``…（新华社记者黄文摄）``, ``…(张三 摄)``
+_PHOTO_CREDIT_END = re.compile(r"[（(][^（）()]{0,24}[摄攝]影?\s*[)）]$")
+
+
+def _heads_photos(i: int, lines: list[str]) -> bool:
+    """Whether the related heading on line ``i`` (``图片新闻``) heads photos shown on the page: its
+    first item closes with a photo's credit, or the line under it is that credit, or it is a
+    numbered sentence (``1、…。``: the credits may have gone in an earlier round of the step). A
+    teaser links to another page: a title, unpunctuated, or a title with its summary, and no credit;
+    a newspaper's or newsletter's photo-news section sets its photos' numbered captions under such
+    a heading, and the articles after that section are no list (the heading then does not end the
+    body).
+
+    >>> _heads_photos(0, ["图片新闻", "", "1、学生在操场上开展大课间活动。", "（本报记者张明摄）"])
+    True
+    >>> _heads_photos(0, ["图片新闻", "我市召开教育工作会议", "（本报记者张明摄）"])
+    False
+    """
+    first_two = [s for s in lines[i + 1 : i + 8] if s][:2]
+    return bool(first_two) and (
+        bool(_PHOTO_CREDIT_END.search(first_two[0]))
+        or _NUMBERED.match(first_two[0]) is not None and _ends_sentence(first_two[0])
+        or len(first_two) == 2 and _PHOTO_CREDIT_END.match(first_two[1]) is not None and _ends_sentence(first_two[0])
+    )
 
 
 def _credit_line(s: str) -> bool:
@@ -665,16 +695,46 @@ _INNER_END = re.compile(
 _ASCII_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][.．~～]+$")
 
 
+# a caption names one scene: what is shown, at most with a second clause of what it does
+# (``淄博市在445所学校建设…系统,实现城乡优质教育资源共享``), after a lead of date or place
+# (``5月20日，…``, ``在实验小学，…``). A line of three clauses or more is a sentence that lost its
+# final mark (``送的鼠标太垃圾了，按起来硬不说了，还有噪音，…``: comments typed without one)
+_CAPTION_CLAUSES = 2
+# clause separators: commas and semicolons, and a space between two Chinese characters (informal
+# text separates clauses with spaces: ``跌价好快啊 触摸板附近较热``); not ``、`` (a list in a clause)
+_CLAUSE_BREAK = re.compile(r"[，,；;]|(?<=[\u3400-\u4dbf\u4e00-\u9fff])\s+(?=[\u3400-\u4dbf\u4e00-\u9fff])")
+# a lead clause of date, time or place (``1月5日``, ``近日``, ``在实验小学``) adds no clause of its own
+_LEAD_CLAUSE = re.compile(
+    r"^(?:(?:\d{2,4}\s*年)?\s*\d{1,2}\s*月\s*\d{1,2}\s*日(?:上午|下午|晚上?|早上|中午)?|近日|日前|近期|当天|今年以来|在.{1,20})$"
+)
+
+
+def _clauses(s: str) -> int:
+    """Clauses of a line, a lead clause of date or place not counted.
+
+    >>> _clauses("5月20日，学生在创客教室进行编程实践"), _clauses("送的鼠标太垃圾了，按起来硬不说了，还有噪音")
+    (1, 3)
+    """
+    parts = [p for p in _CLAUSE_BREAK.split(s.strip()) if _HAN.search(p)]
+    if len(parts) > 1 and _LEAD_CLAUSE.match(parts[0].strip()):
+        parts = parts[1:]
+    return len(parts)
+
+
 def _caption_shaped(s: str, han: int) -> bool:
     """Whether a line has a caption's shape: caption length, no sentence end (nor a sentence end
-    inside it), not numbered, brackets and quotes balanced (``han``: its Han characters).
+    inside it), at most two clauses, not numbered, brackets and quotes balanced (``han``: its Han
+    characters).
 
     >>> _caption_shaped("教学触控一体机进入课堂", 10), _caption_shaped("性价比好,没的说了.更看中的是牌子", 13)
     (True, False)
+    >>> _caption_shaped("外观漂亮，散热也不错，就是电池不耐用", 17)
+    False
     """
     return (
         _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1]
         and not _ends_sentence(s)
+        and _clauses(s) <= _CAPTION_CLAUSES
         and not _ASCII_END.search(s)
         and not _INNER_END.search(s)
         and not _NUMBERED.match(s)
