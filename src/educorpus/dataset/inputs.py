@@ -242,6 +242,16 @@ def fingerprint_inputs(plan: list[InputItem], arguments: Optional[Iterable[PathL
     }
 
 
+def _jsonl_lines(fh) -> Iterator[tuple[int, bytes]]:
+    """``(line number, line)`` of a JSON Lines file opened in binary mode that hold a record: a
+    UTF-8 BOM before the first is dropped, and blank lines separate nothing."""
+    for lineno, line in enumerate(fh, 1):
+        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        if line.strip():
+            yield lineno, line
+
+
 def count_records(plan: list[InputItem], text_field: str = "text") -> Optional[int]:
     """How many records, data or failure, :func:`iter_raw_records` will yield for ``plan``, when
     that is cheap to know (pages, JSON Lines, Parquet); None when an input needs parsing to tell
@@ -253,13 +263,9 @@ def count_records(plan: list[InputItem], text_field: str = "text") -> Optional[i
         if item.kind in ("text", "html", "unsupported"):
             total += 1
         elif item.kind == "jsonl":
-            n = 0
             try:
                 with open(item.path, "rb") as fh:
-                    for lineno, line in enumerate(fh, 1):
-                        if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                            line = line[3:]
-                        n += bool(line.strip())  # blank lines yield nothing, as in jsonl_file
+                    n = sum(1 for _ in _jsonl_lines(fh))  # the lines jsonl_file reads a record from
             except OSError:
                 n = 1  # the one 'unreadable' failure
             total += n
@@ -447,12 +453,8 @@ class _Reader:
             yield _failure("unreadable", f"{item.label}: cannot read ({exc.strerror or exc})", item.label, item.label)
             return
         with fh:
-            for lineno, line in enumerate(fh, 1):
+            for lineno, line in _jsonl_lines(fh):
                 where = f"{item.label}:{lineno}"
-                if lineno == 1 and line.startswith(b"\xef\xbb\xbf"):
-                    line = line[3:]
-                if not line.strip():
-                    continue  # blank lines separate nothing in JSON Lines
                 try:
                     s = line.decode("utf-8")
                 except UnicodeDecodeError as exc:
