@@ -591,7 +591,14 @@ _MARKER_LINE = regex.compile(r"(?m)^[ \t\u3000]*#[ \t\u3000]*(?:\n|$)")
 
 
 def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int, int, str]]:
-    """``(start, end, name)`` of site names glued into sentences (year + name + 网)."""
+    """``(start, end, name)`` of site names glued into sentences (year + name + 网).
+
+    A name that the word before it governs (``登录2023全国教育网``, ``通过…网``, ``是…网``: see
+    :func:`_governed`) is part of the sentence, not glued into it, and is no candidate.
+
+    >>> [n for _s, _e, n in site_name_candidates("为首席学院2023某某资源网,确立。考生可登录2023全国教育网,查询。")]
+    ['2023某某资源网']
+    """
     sh = shadow(text) if sh is None else sh
     if "网" not in sh and "在线" not in sh:  # every name ends in one of them: skip the scan
         return []
@@ -602,9 +609,43 @@ def site_name_candidates(text: str, sh: Optional[str] = None) -> list[tuple[int,
         if not _SITE_NAME_CORE.search(sh):  # nor is there a year before them
             hit = ()
         else:
-            hit = tuple((m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh))
+            hit = tuple((m.start(), m.end(), m.group()) for m in _SITE_NAME.finditer(sh) if not _governed(sh, m.start()))
         _SITES.put(sh, hit)
     return list(hit)
+
+
+@lru_cache(maxsize=1)
+def site_name_governors() -> frozenset[str]:
+    """Words whose object (or conjunct) a site name after them is: ``site_name_governors.txt``."""
+    return frozenset(row[0].strip() for row in _rows("site_name_governors.txt"))
+
+
+# the Han characters before a site name, as many as the segmenter needs to see the last word
+# whole (the longest governor has 3 characters; a few more let jieba cut the words before it)
+_BEFORE_NAME = regex.compile(f"[{HAN}]{{1,12}}$")
+
+
+def _governed(sh: str, start: int) -> bool:
+    """Is the site name at ``sh[start:]`` the object or conjunct of the word right before it?
+
+    A spinner glues its spam onto a clause's end, so the word before the spam ends the original
+    clause: a noun, a verb that has its object, an adjective (``为首席学院|2023…网``). A verb of
+    visiting a site, a preposition, a copula or a conjunction never ends a clause, so a name after
+    one fills its object slot and was written there (``考生可登录|2023全国教育网，查询成绩``). The
+    word is jieba's last word of the Han run before the name (``行为``, ``上网`` are not ``为``,
+    ``上``); a name after a closing quote or bracket has no such word.
+
+    >>> _governed("考生可登录2023全国教育网,查询成绩。", 5), _governed("以优质中学为首席学院2023某某资源网,确立。", 10)
+    (True, False)
+    >>> _governed("规范办学行为2023某某资源网,确立。", 6)
+    False
+    """
+    m = _BEFORE_NAME.search(sh, 0, start)
+    if m is None:
+        return False
+    block = m.group()
+    last = max(b for b in _block_bounds(block) if b < len(block))
+    return block[last:] in site_name_governors()
 
 
 def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) -> list[Span]:
@@ -614,6 +655,8 @@ def site_name_spans(text: str, *, spun: bool = False, sh: Optional[str] = None) 
     >>> [(s, e) for s, e, _r, _n in site_name_spans(t)]
     [(10, 26), (39, 55)]
     >>> site_name_spans("登录2023全国教育网,查询成绩。")
+    []
+    >>> site_name_spans("考生可登录2023全国教育网,查询成绩。家长也可访问2023全国教育网,了解政策。", spun=True)
     []
     """
     cands = site_name_candidates(text, sh)
