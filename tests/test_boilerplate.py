@@ -243,6 +243,7 @@ PAGE_WITH_LONE_CAPTION = "\n".join([
     "实验小学举办首届科技节",
     "发布时间：2024-05-21 来源：实验小学",
     "5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+    "（资料图）",
     "激发科学兴趣，培养创新思维",
     "科技节设置了十二个展区，学生们在老师的指导下动手操作，体验科学的乐趣。",
     "5月20日，学生在创客教室进行编程实践，体验人工智能",
@@ -258,6 +259,15 @@ def test_a_caption_with_a_date_lead_and_two_clauses_still_goes():
     doc = run(PAGE_WITH_LONE_CAPTION)
     assert "5月20日，学生在创客教室进行编程实践，体验人工智能" not in doc.text
     assert "caption-off-style" in {e.rule for e in doc.edits}
+
+
+def test_a_page_without_a_photo_mark_keeps_its_lone_lines():
+    # the same page without its `（资料图）`: nothing on it shows a photo, so the lone line is text
+    text = PAGE_WITH_LONE_CAPTION.replace("（资料图）\n", "")
+    assert text != PAGE_WITH_LONE_CAPTION
+    doc = run(text)
+    assert "5月20日，学生在创客教室进行编程实践，体验人工智能" in doc.text
+    assert not {e.rule for e in doc.edits if e.rule.startswith("caption")}
 
 
 def test_a_lone_line_of_three_clauses_is_no_caption():

@@ -14,10 +14,11 @@ A page's text is classified line by line, by rules and by the page's structure:
   a site suffix such as ``-新華網``), and unmatched lines before it are page header. Below the
   body, once a footer line (metadata, related list, copyright, …) starts the footer, everything
   after it that no paragraph claims is footer too. Short lines inside the body (section headings,
-  numbered items) stay, except photo captions: lines that break the document's own heading style
-  or split a sentence across two short lines, and, in a page that marks its photos and whose lone
-  lines already proved to be captions, lines that only look like a heading, a ``label：text``
-  line or a paragraph (see ``_photo_captions``).
+  numbered items) stay, except photo captions in a page that marks its photos (``（资料图）``,
+  ``张三 摄``, ``图为…``): lines that break the document's own heading style or split a sentence
+  across two short lines, and, once some lone lines proved to be captions, lines that only look
+  like a heading, a ``label：text`` line or a paragraph (see ``_photo_captions``). A page without
+  a photo mark keeps its short lines: a comment on a page of reviews has a caption's shape too.
 
 Metadata goes to ``ctx.meta``: ``title`` (without site suffix), ``published`` (ISO 8601, minute or
 second precision, or a date), ``source``, ``author`` (the byline, else the reporter), ``editor``;
@@ -408,11 +409,13 @@ def _classify(page: "_Page", keep_captions: bool, with_meta: bool = True) -> tup
                 continue
             drops[i] = "related-list" if related else "footer-zone"
 
-    # 4. photo captions inside the body; a page that marks its photos (（资料图）, 张三 摄, 图为…)
-    # has captions among its lone lines, so the heading/label/sentence guards are looked at again
-    if not keep_captions and para:
-        photos = any(r.family == "captions" for r in rule.values())
-        drops.update(_captions(content, para, drops, lines, bs, be, photos))
+    # 4. photo captions inside the body. A caption belongs to a photo, and the page's text shows
+    # its photos only by their marks (（资料图）, 张三 摄, 图为…, ▲): a page without one has no
+    # caption to find, and its short lone lines are text (a comment on a page of reviews, a school
+    # name before its paragraph); a page with them has captions among its lone lines, so the
+    # heading/label/sentence guards are looked at again
+    if not keep_captions and para and any(r.family == "captions" for r in rule.values()):
+        drops.update(_captions(content, para, drops, lines, bs, be))
 
     if not with_meta:
         return dict(sorted(drops.items())), {}
@@ -537,19 +540,17 @@ def _find_title(header: list[int], drops: dict[int, str], rule: dict[int, Rule],
 
 
 def _captions(
-    content: list[int], para: list[int], drops: dict[int, str], lines: list[str], bs: int, be: int, photos: bool = False
+    content: list[int], para: list[int], drops: dict[int, str], lines: list[str], bs: int, be: int
 ) -> dict[int, str]:
-    """Photo captions among the short lines between body paragraphs.
+    """Photo captions among the short lines between body paragraphs, in a page that marks its
+    photos (a line of the ``captions`` rule family, such as ``（资料图）``: the caller checks).
 
     Two shapes: a caption split over two short lines (``…配备了`` / ``教学触控一体机``), and, in
     a document whose headings share the two-clause shape (``强化顶层设计,狠抓责任落实``), a short
     line of another shape standing alone between paragraphs. Lines that read like headings (a
     policy verb first, a heading word last: ``加大学校建设投入``, ``相关政策解读``), numbered
-    lines, ``label：text`` lines and lists stay.
-
-    In a page that marks its photos (``photos``: a line of the ``captions`` rule family, such as
-    ``（资料图）``), those guards are checked against what the line does in the page (see
-    :func:`_photo_captions`).
+    lines, ``label：text`` lines and lists stay. Once some lone lines proved captions, those
+    guards are checked against what the line does in the page (see :func:`_photo_captions`).
     """
     is_para = set(para)
     runs: list[list[int]] = []
@@ -581,8 +582,8 @@ def _captions(
             i = r[0]
             if candidate(i) and not _two_clause(lines[i]) and ":" not in lines[i] and "：" not in lines[i]:
                 out[i] = "caption-off-style"
-    # the page marks its photos and some of its lone lines already proved to be captions
-    if photos and headings >= 2 and out:
+    # some of the page's lone lines already proved to be captions
+    if headings >= 2 and out:
         out.update(_photo_captions(content, para, runs, {**drops, **out}, lines, bs, be))
     return out
 
