@@ -261,14 +261,15 @@ def test_site_names_kept_per_shadow_are_the_fresh_answer(seeds):
     sub._SITES.cache_clear()
     glued = "以优质中学为首席学校2023农村中小学远程教育资源网,确立协作区。起点高位2023农村中小学远程教育资源网,办成好学校。"
     # the same page with a name taken out, then with a third one: same beginning, other answers
-    for text in [glued, glued[:39] + glued[55:], glued + "又见2023农村中小学远程教育资源网,好。", *seeds.values()]:
+    for text in [glued, glued[:39] + glued[55:], glued + "又建好学校2023农村中小学远程教育资源网,好。", *seeds.values()]:
         sh = sub._t2s(text)
-        plain = [(m.start(), m.end(), m.group()) for m in sub._SITE_NAME.finditer(sh)]
+        plain = [(m.start(), m.end(), m.group()) for m in sub._SITE_NAME.finditer(sh) if not sub._governed(sh, m.start())]
         got = sub.site_name_candidates(text, sh)
         assert got == plain
         got.clear()
         assert sub.site_name_candidates(text, sh) == plain
     assert len(sub.site_name_candidates(glued)) == 2
+    assert len(sub.site_name_candidates(glued + "又建好学校2023农村中小学远程教育资源网,好。")) == 3
 
 
 def test_start_filter_starts_are_the_hashes_at_every_position(seeds):
