@@ -270,6 +270,15 @@ def test_a_page_without_a_photo_mark_keeps_its_lone_lines():
     assert not {e.rule for e in doc.edits if e.rule.startswith("caption")}
 
 
+@pytest.mark.parametrize("remark", ["我觉得孩子们的编程课很有意思", "你们学校的创客教室真好", "编程实践课太好玩了^_^"])
+def test_a_remark_in_a_page_that_marks_its_photos_is_no_caption(remark):
+    # a speaker (我, 你) or an emoticon: someone's remark, not what a photo shows
+    text = PAGE_WITH_LONE_CAPTION.replace("5月20日，学生在创客教室进行编程实践，体验人工智能", remark)
+    doc = run(text)
+    assert remark in doc.text
+    assert not {e.rule for e in doc.edits if e.rule.startswith("caption-")}
+
+
 def test_a_lone_line_of_three_clauses_is_no_caption():
     # the same page with the caption grown into a sentence that lost its final mark
     text = PAGE_WITH_LONE_CAPTION.replace(

@@ -694,6 +694,12 @@ _INNER_END = re.compile(
 # text typed with ASCII punctuation ends its sentences with ``.``, ``..`` or ``~`` after Chinese
 # (``没有桑拿设备,理由是正在维修,但真正的原因是不赚钱.``); a caption ends with no mark at all
 _ASCII_END = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff][.．~～]+$")
+# a caption says what the photo shows, in the third person; a speaker (我, 你, 您, 咱, 俺) or an
+# emoticon makes the line someone's remark (``我觉得一般``, ``你就得准备先享受冷水浴``, ``好饱了:)``).
+# 我 before an institution is the page's own (``我市``, ``我校``: 我市承办的…大赛), as captions say
+_SPEAKER = re.compile(
+    r"[你您咱俺]|我(?![市校区县省国院园所局镇乡村厅委办])|\^[_\-oO.]?\^|[:：;][-]?[)(DPp](?![\w])|T_T"
+)
 
 
 # a caption names one scene: what is shown, at most with a second clause of what it does
@@ -724,13 +730,15 @@ def _clauses(s: str) -> int:
 
 def _caption_shaped(s: str, han: int) -> bool:
     """Whether a line has a caption's shape: caption length, no sentence end (nor a sentence end
-    inside it), at most two clauses, not numbered, brackets and quotes balanced (``han``: its Han
-    characters).
+    inside it), at most two clauses, not numbered, brackets and quotes balanced, no speaker nor
+    emoticon (``han``: its Han characters).
 
     >>> _caption_shaped("教学触控一体机进入课堂", 10), _caption_shaped("性价比好,没的说了.更看中的是牌子", 13)
     (True, False)
     >>> _caption_shaped("外观漂亮，散热也不错，就是电池不耐用", 17)
     False
+    >>> _caption_shaped("我觉得屏幕色彩太浓", 9), _caption_shaped("我校学生在创客教室进行编程实践", 15)
+    (False, True)
     """
     return (
         _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1]
@@ -740,6 +748,7 @@ def _caption_shaped(s: str, han: int) -> bool:
         and not _INNER_END.search(s)
         and not _NUMBERED.match(s)
         and _balanced(s)
+        and not _SPEAKER.search(s)
     )
 
 
