@@ -640,7 +640,7 @@ def _governed(sh: str, start: int) -> bool:
     >>> _governed("规范办学行为2023某某资源网,确立。", 6)
     False
     """
-    m = _BEFORE_NAME.search(sh, 0, start)
+    m = _BEFORE_NAME.search(sh, max(0, start - 12), start)  # look at the last 12 characters only
     if m is None:
         return False
     block = m.group()
