@@ -155,6 +155,9 @@ def test_code_examples_from_the_audit():
         ("第1:1的比例,3.48亿元,时间10:30,版本v1.2.3,完毕!", "第1:1的比例，3.48亿元，时间10:30,版本v1.2.3,完毕！"),
         ("请发送邮件至admin@school.edu.cn咨询,谢谢!", "请发送邮件至admin@school.edu.cn咨询，谢谢！"),
         ("文件在D:\\资料\\报告.docx里,请查收!", "文件在D:\\资料\\报告.docx里，请查收！"),
+        # backticks typed as pauses in reviews are no inline code
+        ("这次怎么这样啊`三本书那质量都?不过内容不错哈``", "这次怎么这样啊`三本书那质量都？不过内容不错哈``"),
+        ("有一点慢``不知道能不能改`,好吧!", "有一点慢``不知道能不能改`,好吧！"),  # after `: ASCII as before
     ],
 )
 def test_prose_is_still_normalized(prose, expected):

@@ -53,8 +53,10 @@ _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
 _IDENT = r"[A-Za-z_$][\w$]*"  # an ASCII identifier (\w then admits digits and, harmlessly, Han)
 _STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""  # a quoted literal, escapes allowed
 _CODE = re.compile(
-    # inline code between backticks (markdown, chat and forum pages)
-    r"(?P<tick>`[^`\n]+`)"
+    # inline code between backticks (markdown, forum pages): with a Latin letter in it and no
+    # full-width punctuation, single backticks (informal text types runs of them for pauses:
+    # 不错哈``, 怎么这样啊`三本书那质量都？？？不过…``)
+    r"(?P<tick>(?<!`)`(?=[^`\n]*[A-Za-z_])[^`\n\u3000-\u303f\uff01-\uff65]+`(?!`))"
     # a call whose first argument is a quoted literal, a string prefix such as f"" allowed (matched
     # up to its bracket: code_ranges follows it to the bracket that closes it)
     rf"|(?P<call>(?<![\w$.])(?:{_IDENT}\.)*{_IDENT}\()(?=[ \t]*(?:[rRbBfFuU]{{1,2}})?[\"'])"
