@@ -155,6 +155,8 @@ def _outside_code(text: str, spans: list[Span]) -> list[Span]:
             continue
         out.append(span)
     return out
+
+
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
 
