@@ -105,6 +105,58 @@ def test_protected_terms_are_words_with_their_own_conversion():
     assert all(len(t) >= 2 for t in terms)
 
 
+# --- simplified words that t2s would change (protected_hans.tsv, 昇/陞 in one_to_many_t2s) -------
+# Written here rather than in tests/cases/script: the mojibake and substitution evaluations draw
+# their clean text from tests/cases, and new cases there would change their samples.
+
+
+def test_protected_hans_generated_rows_match_installed_opencc():
+    # regenerate with: PYTHONPATH=src python tools/gen_script_tables.py
+    terms = script.protected_hans_terms()
+    generated = {t: src for t, src in terms.items() if src == script.OPENCC_TSPHRASES}
+    assert generated == script.build_protected_hans()
+    assert "毕昇" in generated and "杨联陞" in generated and "幺麽" in generated
+    assert "不可赀計" not in generated  # an OpenCC value holding a traditional 計 by mistake
+    assert all(src for src in terms.values())  # every hand row names its source
+    assert {"昇", "陞"} <= set(script.ts_self_candidates())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "活字印刷术是毕昇发明的。",  # a name: 昇 is no evidence of traditional text
+        "龚喆、赵昇、吴堃、李旸和邝玥获得一等奖。",  # a name in no list
+        "杨联陞是著名的历史学家。",
+        "日本大藏大臣三塚博提交了辞呈，三塚辞职。",  # jieba's 三塚, 三塚博
+        "《幺麽小丑》和芸薹属植物。",
+    ],
+)
+def test_simplified_words_t2s_would_change_are_kept(text):
+    assert to_script(text, "hans") == text
+    assert educorpus.clean(text) == text
+    assert detect_script("活字印刷术是毕昇发明的").traditional == 0
+
+
+def test_protected_hans_words_survive_a_line_with_a_stray_traditional_character():
+    # the line is converted (發 is traditional); the words in it are written as they stand
+    assert to_script("毕昇發明了活字印刷术，三塚博發言。", "hans") == "毕昇发明了活字印刷术，三塚博发言。"
+    assert to_script("杨联陞的學生", "hans") == "杨联陞的学生"
+    doc = educorpus.clean_and_explain("毕昇發明了活字印刷术。", only=["script"])
+    assert doc.text == "毕昇发明了活字印刷术。"
+    assert "protected-term" in {e.rule for e in doc.edits}
+    # to traditional, the same line: 毕昇 → 畢昇 (not 畢升)
+    assert to_script("毕昇發明了活字印刷术", "hant") == "畢昇發明了活字印刷術"
+
+
+def test_traditional_pages_still_convert_sheng_to_the_simplified_sheng():
+    # 昇 and 陞 outside names are 升 in simplified writing: a traditional page still gets it
+    assert to_script("溫度上昇，昇華，陞級考試，旭日東昇。", "hans") == "温度上升，升华，升级考试，旭日东升。"
+    assert to_script("畢昇發明活字印刷", "hans") == "毕昇发明活字印刷"  # OpenCC's own phrase
+    # 塚 is not kept in general: only the words of protected_hans.tsv
+    assert to_script("古墓塚與衣冠塚，都在這裡。", "hans") == "古墓冢与衣冠冢，都在这里。"
+    assert to_script("什麽時候", "hans") == "什么时候"  # 麽 stays an old variant to convert
+
+
 # --- detection --------------------------------------------------------------------------------
 
 
@@ -244,7 +296,7 @@ from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
 _FRAGMENTS = ["制度", "发展", "了解", "头发", "發展", "製度", "説", "着", "著", "倣", "挂職", "干干净净", "带头发起",
-              "一个中", "臺灣", "台湾", "裡面", "群眾", "衞", "麹", "\n", "，", " ", "A"]
+              "一个中", "臺灣", "台湾", "裡面", "群眾", "衞", "麹", "毕昇", "昇華", "三塚", "\n", "，", " ", "A"]
 # OpenCC chains two single characters (s2tw: 幺 → 么 → 麼; s2t: 苎 → 苧 → 薴): a text of nothing but
 # them cannot tell whether it was already converted. They are a known failure (below), kept out
 # of the generated text so that the property speaks about everything else.

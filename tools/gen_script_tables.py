@@ -2,14 +2,15 @@
 
     PYTHONPATH=src python tools/gen_script_tables.py
 
-char_classes.tsv (characters that only one script has) and st_candidates.tsv (OpenCC's
-multi-candidate STCharacters entries). tests/test_script.py fails when the shipped files and the
-installed OpenCC disagree.
+char_classes.tsv (characters that only one script has), st_candidates.tsv (OpenCC's
+multi-candidate STCharacters entries) and the generated rows of protected_hans.tsv (OpenCC's
+TSPhrases words that its own t2s changes again; the rows added by hand are kept).
+tests/test_script.py fails when the shipped files and the installed OpenCC disagree.
 """
 
 from pathlib import Path
 
-from educorpus.cleaners.script import build_char_classes, build_st_candidates
+from educorpus.cleaners.script import OPENCC_TSPHRASES, build_char_classes, build_protected_hans, build_st_candidates
 
 DATA = Path(__file__).resolve().parent.parent / "src" / "educorpus" / "data" / "script"
 HEADERS = {
@@ -25,3 +26,14 @@ HEADERS = {
 for name, table in (("st_candidates.tsv", build_st_candidates()), ("char_classes.tsv", build_char_classes())):
     (DATA / name).write_text(HEADERS[name] + "".join(f"{k}\t{v}\n" for k, v in table.items()), encoding="utf-8")
     print(DATA / name, len(table))
+
+# protected_hans.tsv: the header and the hand rows stay where they are; the generated rows are
+# replaced by the builder's, in their place
+path = DATA / "protected_hans.tsv"
+lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+generated = lambda line: line.rstrip("\n").endswith("\t" + OPENCC_TSPHRASES)  # noqa: E731
+at = next((i for i, line in enumerate(lines) if generated(line)), len(lines))
+kept = [line for line in lines if not generated(line)]
+rows = [f"{k}\t{v}\n" for k, v in build_protected_hans().items()]
+path.write_text("".join(kept[:at] + rows + kept[at:]), encoding="utf-8")
+print(path, len(rows))

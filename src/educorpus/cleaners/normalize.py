@@ -5,10 +5,18 @@ Pages and converters fold full-width punctuation to ASCII (``9月8日,淄博市`
 indentation (ASCII, no-break and ideographic spaces), and drops blank lines, so the output holds
 one paragraph per line.
 
+Program text keeps its ASCII (:func:`code_ranges`): inline code between backticks, a call with a
+quoted argument (``print("你好,世界")``), a quoted literal after ``=`` or opening a list or object
+(``s = "你好,世界"``, ``["中文,英文"]``, ``{"城市": "北京,上海"}``), a statement line
+(``total = 语文 + 数学;``), and a URL's own characters (``https://baike.baidu.com/item/教育?fr=1``).
+
 Not handled: ASCII punctuation that follows Latin text or digits (``1:1``, ``3.48亿元``,
-``NASDAQ:YY``, URLs, e-mail addresses keep their ASCII), emoticons (``好饱了:)``, ``:-(``), full
-stops (``.`` is too often a decimal point or an abbreviation), and straight double quotes (their
-direction cannot be known locally).
+``NASDAQ:YY``, e-mail addresses, file paths, version numbers and times keep their ASCII: no Chinese
+stands before their marks), emoticons (``好饱了:)``, ``:-(``), full stops (``.`` is too often a
+decimal point or an abbreviation), straight double quotes (their direction cannot be known
+locally), and program text of other shapes: code blocks over several lines are not recognised
+as such (each line is judged alone), nor pseudo-code without quotes or a final ``;``
+(``如果 成绩>90:``); the whitespace rules apply to code as to prose (a run of spaces becomes one).
 """
 
 from __future__ import annotations
@@ -39,6 +47,116 @@ _PUNCT_SPANS = re.compile(
     f"[,:;!?](?:(?<=[{CJK_CONTEXT}][,!?])|(?<=[{CJK_CONTEXT}][:;])(?!{_MOUTH})){_MARK}*|[,;](?<=%[,;])(?=[{HAN}])"
 )
 _HAS_CJK = re.compile(f"[{HAN}{KANA}]")
+
+# Program text (see code_ranges). Each alternative stays within a line ([^\n]), so a line judged
+# alone (the step's later rounds) gets the ranges the whole text gave it.
+_IDENT = r"[A-Za-z_$][\w$]*"  # an ASCII identifier (\w then admits digits and, harmlessly, Han)
+_STRING = r"""(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')"""  # a quoted literal, escapes allowed
+_CODE = re.compile(
+    # inline code between backticks (markdown, forum pages): with a Latin letter in it and no
+    # full-width punctuation, single backticks (informal text types runs of them for pauses:
+    # 不错哈``, 怎么这样啊`三本书那质量都？？？不过…``)
+    r"(?P<tick>(?<!`)`(?=[^`\n]*[A-Za-z_])[^`\n\u3000-\u303f\uff01-\uff65]+`(?!`))"
+    # a call whose first argument is a quoted literal, a string prefix such as f"" allowed (matched
+    # up to its bracket: code_ranges follows it to the bracket that closes it)
+    rf"|(?P<call>(?<![\w$.])(?:{_IDENT}\.)*{_IDENT}\()(?=[ \t]*(?:[rRbBfFuU]{{1,2}})?[\"'])"
+    # a statement line: an identifier (after optional keywords or a type), an assignment, a final `;`
+    rf"|(?P<stmt>(?<![^\n])[ \t]*(?:{_IDENT}[ \t]+)*{_IDENT}(?:\[[^\]\n]*\])?[ \t]*[-+*/%|&^]?=(?!=)[^\n]*;[ \t]*(?![^\n]))"
+    # a quoted literal after an assignment, opening a list or object (`s = "…"`, `["…"`,
+    # `{"…": "…"}`), after a literal and `:` or `,` inside those (`"a": "…"`, `"a", "…"`), or
+    # after return/echo/print
+    rf"|(?P<lit>(?:(?:(?<![=!<>])=|[\[{{]|(?<=[\"'])[ \t]*[:,])[ \t]*|(?<![\w$])(?:return|echo|print)[ \t]){_STRING})"
+    # a URL: ASCII URL characters (brackets left out: a URL inside brackets is common, one with
+    # brackets rare), and Han ones only where the path or query goes on after them
+    rf"|(?P<url>(?:(?:https?|ftp)://|www\.)(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'*+,;=%]|[{HAN}]+(?=[/?#=&.]))+)"
+)
+# what every alternative of _CODE needs somewhere on its line. Most pages have none, and _CODE,
+# whose identifiers may start at any letter, is run only on the lines that have one. Written to
+# start with a character class, so the engine scans for its next candidate in C.
+_CODE_HINT = re.compile(
+    r"""[`(=\[{"':.](?:(?<=`)|(?<=[(=\[{])[ \t]*(?:[rRbBfFuU]{1,2})?["']|(?<=["'])[ \t]*[:,][ \t]*["']"""
+    r"""|(?<=return[ \t]["'])|(?<=echo[ \t]["'])|(?<=print[ \t]["'])|(?<=:)//|(?<=www\.)|(?<==)[^\n;]*;)"""
+)
+
+
+def _call_end(text: str, i: int) -> int:
+    """Just past the bracket closing the call whose opening bracket is at ``text[i - 1]``, brackets
+    inside quoted literals not counted; the end of the line if it never closes."""
+    end = text.find("\n", i)
+    end = len(text) if end < 0 else end
+    depth = 1
+    quote = ""
+    while i < end:
+        c = text[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if not depth:
+                return i + 1
+        i += 1
+    return end
+
+
+def code_ranges(text: str) -> list[tuple[int, int]]:
+    """Sorted, disjoint ranges of ``text`` holding program text, whose ASCII marks are its own.
+
+    A Chinese string inside code is still code: converting its comma or brackets changes what the
+    program prints or breaks it (``print("你好,世界")`` would become ``print（"你好，世界"）``).
+
+    >>> t = 'print("你好,世界") 与 s = "甲,乙" 及 `f(中文)`'
+    >>> [t[a:b] for a, b in code_ranges(t)]
+    ['print("你好,世界")', '= "甲,乙"', '`f(中文)`']
+    >>> code_ranges("今天,我们去学校(小学)!")
+    []
+    """
+    out: list[tuple[int, int]] = []
+    done = 0  # lines before this position are done
+    for hint in _CODE_HINT.finditer(text):
+        if hint.start() < done:
+            continue
+        # only the lines with a hint are searched (every alternative stays within its line)
+        pos = text.rfind("\n", 0, hint.start()) + 1
+        end = text.find("\n", hint.start())
+        end = len(text) if end < 0 else end
+        while True:
+            m = _CODE.search(text, pos, end)
+            if not m:
+                break
+            a, b = m.span()
+            if m.lastgroup == "call":
+                b = _call_end(text, b)
+            out.append((a, b))
+            pos = max(b, a + 1)
+        done = end + 1
+    return out
+
+
+def _outside_code(text: str, spans: list[Span]) -> list[Span]:
+    """``spans`` less those that touch program text (:func:`code_ranges`)."""
+    if not spans:
+        return spans
+    ranges = code_ranges(text)
+    if not ranges:
+        return spans
+    out = []
+    k = 0
+    for span in spans:  # both sorted by start; the ranges do not overlap
+        while k < len(ranges) and ranges[k][1] <= span[0]:
+            k += 1
+        if k < len(ranges) and ranges[k][0] < span[1]:
+            continue
+        out.append(span)
+    return out
+
+
 _PARENS = re.compile("[()（）]")
 _ASCII_PAREN = re.compile("[()]")
 
@@ -137,7 +255,15 @@ def blank_line_spans(text: str) -> list[Span]:
     return spans
 
 
-_PASSES = (paren_spans, punctuation_spans, whitespace_spans, blank_line_spans)
+def _paren_pass(text: str) -> list[Span]:
+    return _outside_code(text, paren_spans(text))
+
+
+def _punct_pass(text: str) -> list[Span]:
+    return _outside_code(text, punctuation_spans(text))
+
+
+_PASSES = (_paren_pass, _punct_pass, whitespace_spans, blank_line_spans)
 # The passes meet each other: dropping a space after a full-width mark brings the ASCII mark
 # after it next to Chinese context (``束?? ?熁`` → ``束？？?熁``), which a second run of the step
 # would convert, and converting it can make the space after it one to drop (``。 : : :``). So,
@@ -155,12 +281,18 @@ def _rounds(text: str, apply) -> str:
     while m:
         ls = text.rfind("\n", 0, m.start()) + 1
         before = text
-        for spans_of in (punctuation_spans, whitespace_spans):
+        for spans_of in (_punct_pass, whitespace_spans):
             le = text.find("\n", ls)
             line = text[ls : len(text) if le < 0 else le]
             text = apply(text, [(s + ls, e + ls, r, rule) for s, e, r, rule in spans_of(line)])
-        if text == before:  # (never: the line's own punctuation pass converts what m found)
-            break
+        if text == before:
+            # what m found is program text (the line's punctuation pass converts anything else it
+            # finds): nothing more to do on this line, go on after it
+            le = text.find("\n", m.start())
+            if le < 0:
+                break
+            m = _PUNCT_SPANS.search(text, le + 1)
+            continue
         m = _PUNCT_SPANS.search(text, ls)
     return text
 

@@ -13,8 +13,10 @@ Three pieces, usable on their own:
 - The step converts each page to ``CleanConfig.to``: a page already in the target script only
   has its stray characters of the other script converted (挂職 → 掛職 on a traditional page), and
   on traditional pages the conversion errors that protection prevents are repaired too (教研製度 →
-  教研制度). Every context-driven choice among the candidates of a one-to-many character (发 →
-  發/髮, 制 → 制/製, 了 → 了/瞭, 只 → 只/隻 …) is reported in the edit log with its neighbours.
+  教研制度); converting to simplified, the words of ``data/script/protected_hans.tsv`` are written
+  as they stand (毕昇, which t2s, keyed by traditional text, would make 毕升). Every
+  context-driven choice among the candidates of a one-to-many character (发 → 發/髮, 制 → 制/製,
+  了 → 了/瞭, 只 → 只/隻 …) is reported in the edit log with its neighbours.
 
 Not handled: word-level regional vocabulary when the input is already traditional (``to="twp"``
 turns 軟件 into 軟體 only from simplified input; traditional pages get Taiwan glyphs only);
@@ -22,7 +24,10 @@ Japanese shinjitai in the step (``convert_script`` does ``jp2t``/``t2jp``); prot
 terms not in the list — contexts OpenCC gets wrong that no term covers stay wrong (头发干了 →
 頭髮幹了), and a protected term that is not a word where it occurs is converted as if it were
 (头发展示 → 頭發展示); Taiwan's 著 for zhe (看著 → 看着) is recognised only on a page that shows a
-Taiwan-only glyph (裡 啟 麵 …).
+Taiwan-only glyph (裡 啟 麵 …); a simplified name holding a character that t2s folds keeps it
+only when simplified writing keeps that character in names by OpenCC's own tables (昇 陞:
+``data/script/one_to_many_t2s.tsv``) or the name is in ``data/script/protected_hans.tsv``
+(朱文榘 → 朱文矩: OpenCC has 榘 only as a traditional form of 矩).
 """
 
 from __future__ import annotations
@@ -67,6 +72,16 @@ def variants() -> dict[str, str]:
 def protected_terms() -> dict[str, Optional[str]]:
     """Protected simplified term → explicit traditional form, or None for OpenCC's of the term alone."""
     return {row[0].strip(): (row[1].strip() if len(row) > 1 and row[1].strip() else None) for row in _table("protected.tsv")}
+
+
+@lru_cache(maxsize=1)
+def protected_hans_terms() -> dict[str, str]:
+    """Simplified words kept as written when text is converted to simplified → where each comes from.
+
+    ``data/script/protected_hans.tsv``: words such as 毕昇 that OpenCC's t2s would change (昇 → 升)
+    although simplified writing keeps the character in them (see the file's header).
+    """
+    return {row[0].strip(): (row[1].strip() if len(row) > 1 else "") for row in _table("protected_hans.tsv")}
 
 
 # --------------------------------------------------------------------------------------------
@@ -228,6 +243,46 @@ def build_st_candidates() -> dict[str, str]:
     return dict(sorted(out.items()))
 
 
+def ts_self_candidates() -> dict[str, str]:
+    """Characters OpenCC's TSCharacters gives as a simplified candidate of themselves although its
+    t2s converts them alone (昇 → 升|昇), with the candidates: OpenCC's own record that simplified
+    writing keeps them somewhere. Characters whose t2s form comes from TSCharactersExt (new
+    Unicode forms of rare characters, 䂎 → 𥎝) are not among them.
+    """
+    t2s = _charmap(HANS)
+    out: dict[str, str] = {}
+    for cands in _ocd2_values("TSCharacters.ocd2"):
+        for c in cands[1:]:
+            if len(c) == 1 and t2s.get(c) in cands:
+                out[c] = "".join(cands)
+    return dict(sorted(out.items()))
+
+
+OPENCC_TSPHRASES = "OpenCC TSPhrases"
+
+
+def build_protected_hans() -> dict[str, str]:
+    """The simplified words of OpenCC's TSPhrases that OpenCC's own t2s changes when given them.
+
+    OpenCC's t2s dictionaries are keyed by traditional text: 畢昇 is a phrase whose simplified form
+    it gives as 毕昇, but 毕昇 itself, on a simplified page, matches no key and each character is
+    converted alone (昇 → 升). A value of TSPhrases counts when every character t2s changes in it
+    is one that TSCharacters also lists as its own simplified form (:func:`ts_self_candidates`):
+    so an entry whose value still holds a traditional character by mistake (不可赀計) does not.
+    These are the generated rows of ``data/script/protected_hans.tsv``; the tests check them
+    against the installed OpenCC.
+    """
+    conv = _converter(HANS)
+    own = ts_self_candidates()
+    out: dict[str, str] = {}
+    for values in _ocd2_values("TSPhrases.ocd2"):
+        for v in values:
+            w = conv.convert(v)
+            if w != v and len(w) == len(v) and all(a in own for a, b in zip(v, w) if a != b):
+                out[v] = OPENCC_TSPHRASES
+    return dict(sorted(out.items()))
+
+
 @lru_cache(maxsize=1)
 def st_candidates() -> dict[str, str]:
     """The shipped :func:`build_st_candidates` (``data/script/st_candidates.tsv``)."""
@@ -371,16 +426,23 @@ def detect_script(text: str) -> ScriptInfo:
 
 
 class _Protection:
-    """Protected terms for one simplified → traditional config: matcher and forced forms."""
+    """Protected terms for one config: matcher and forced forms.
+
+    Simplified → traditional configs protect ``protected.tsv`` (制度 stays 制度 in 考試制度); the
+    step's traditional → simplified conversion (``hk2s``) protects ``protected_hans.tsv``, simplified
+    words written as they stand (毕昇, not 毕升).
+    """
 
     def __init__(self, name: str) -> None:
-        t = _tables()
-        np = t.np
-        std = _TO_TRAD[name]
-        terms = protected_terms()
         self.forms: dict[str, str] = {}
-        for term, explicit in terms.items():
-            self.forms[term] = _std_to(std, explicit) if explicit else _convert(term, name)
+        if name == HANS:
+            terms: dict = protected_hans_terms()
+            self.forms = {term: term for term in terms}
+        else:
+            std = _TO_TRAD[name]
+            terms = protected_terms()
+            for term, explicit in terms.items():
+                self.forms[term] = _std_to(std, explicit) if explicit else _convert(term, name)
         self.by_pair = _by_pair(terms)
         self.pairs = _pairs(terms)
 
@@ -463,7 +525,8 @@ def _separator(text: str) -> str:
 
 
 def _convert_protected(text: str, name: str, report: bool = True) -> tuple[str, list[tuple[int, int]]]:
-    """OpenCC ``name`` (simplified → traditional) with protected terms converted on their own.
+    """OpenCC ``name`` (simplified → traditional, or the step's ``hk2s``) with protected terms
+    converted on their own.
 
     Returns the text and, with ``report``, the ranges of the input where protection changed
     OpenCC's result (found by converting a few characters around each term without protection).
@@ -622,16 +685,22 @@ def _zhe_marks(text: str) -> tuple[str, list[Mark]]:
     return _splice(text, changes), marks
 
 
+def _simplified(text: str) -> str:
+    """hk2s with the simplified words of ``protected_hans.tsv`` written as they stand (毕昇)."""
+    return _convert_protected(text, HANS, report=False)[0]
+
+
 def _to_hans(src: str, taiwan: bool = False) -> tuple[str, list[Mark]]:
-    """hk2s on ``src`` (and 著 → 着 for Taiwan text); marks for decisions when aligned."""
-    out = _convert(src, HANS)
+    """Protected hk2s on ``src`` (and 著 → 着 for Taiwan text); marks for decisions when aligned."""
+    out, changed = _convert_protected(src, HANS)
     t = _tables()
     codes = t.codes(src)
     if t.np.count_nonzero(t.classes(codes) & TWICE):
-        out = _convert(out, HANS)
+        out = _simplified(out)
     if len(out) != len(src):
         return out, []
     marks = _decisions(src, out, HANS, AMB_T, codes)
+    marks.extend((s, e, "protected-term") for s, e in changed)
     out, zmarks = _zhe_marks(out) if taiwan else (out, [])
     return out, marks + zmarks
 
@@ -772,7 +841,7 @@ def _to_trad_traditional(src: str, target: str, lenient: bool, taiwan: bool = Fa
             sep = _separator(src)
             n = len(src)
             wins = [(max(0, i - CONTEXT), min(n, i + CONTEXT + 1)) for i in context]
-            simp = _convert(sep.join(src[a:b] for a, b in wins), HANS)
+            simp = _simplified(sep.join(src[a:b] for a, b in wins))
             back = _convert_protected(simp, f.name, report=False)[0].split(sep)
             for i, (a, b), sw, bw in zip(context, wins, simp.split(sep), back):
                 if len(sw) == b - a == len(bw):
@@ -927,7 +996,7 @@ def _convert_page(text: str, to: Optional[str], info: ScriptInfo) -> tuple[str, 
     def line_to_trad(line: str, s: int, tr: int):
         # a line without evidence goes with the page
         if s > tr or (s == tr and simplified_page):  # a simplified line (stray traditional: the long way)
-            simp = _convert(line, HANS) if tr else line
+            simp = _simplified(line) if tr else line
             out, marks = _to_trad_simplified(simp, name)
             return (out, marks) if simp is line or len(out) == len(line) else (out, [])
         return _to_trad_traditional(line, target, lenient, taiwan)
