@@ -132,7 +132,44 @@ def test_a_full_disk_under_stdout_is_one_line():
         r = subprocess.run([sys.executable, "-m", "educorpus", "clean", str(SEEDS / "001_66d2ff1b538386e8.txt")], stdout=full, stderr=subprocess.PIPE)
     err = r.stderr.decode()
     assert r.returncode == 1 and "Traceback" not in err
-    assert "No space left on device" in err
+    assert "educorpus: error: standard output: No space left on device" in err
+    # output that is still buffered when the command returns: written inside the handler too
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([sys.executable, "-m", "educorpus", "steps"], stdout=full, stderr=subprocess.PIPE)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and err == "educorpus: error: standard output: No space left on device\n"
+
+
+def test_an_os_error_without_a_file_name_is_not_blamed_on_standard_output(tmp_path):
+    # a library's own OSError (an Arrow read error, a connection reset) names no file; the general
+    # handler called every such error 'standard output', which sent users after the wrong thing
+    code = (
+        "import errno, os, sys\n"
+        "import educorpus.cli.diff as d\n"
+        "def fail(*a, **k): raise OSError(errno.EIO, os.strerror(errno.EIO))\n"
+        "d.diff_versions = fail\n"
+        "from educorpus.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, "diff", str(tmp_path), str(tmp_path)], capture_output=True)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "standard output" not in err
+    assert err.startswith("educorpus: error: Input/output error (the error names no file")
+
+
+def test_describe_os_error_names_both_paths_of_a_rename():
+    from educorpus.cli import describe_os_error
+
+    assert describe_os_error(OSError(18, "Invalid cross-device link", "a/x", None, "b/x")) == "a/x -> b/x: Invalid cross-device link"
+
+
+def test_clean_with_standard_input_closed_names_it(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "educorpus", "clean"], stdin=None, capture_output=True, close_fds=True,
+                       preexec_fn=lambda: __import__("os").close(0))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "<stdin>: standard input is closed" in err
 
 
 def test_a_directory_without_pages_is_a_failed_input(tmp_path):

@@ -78,6 +78,17 @@ def _as_json(name: str, doc: Document) -> str:
     )
 
 
+def _read_stdin():
+    """Standard input as one page; a failure is an InputError naming it, as a file's would be."""
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise InputError("<stdin>: standard input is closed; give a FILE or DIR, or pipe a page in")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise InputError(f"<stdin>: cannot read ({exc.strerror or exc})") from None
+    return decode_bytes(data, "<stdin>")
+
+
 def run(args: argparse.Namespace) -> int:
     kwargs = clean_kwargs(args)
     try:  # validate options once, before any input is read
@@ -131,14 +142,14 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         error(f"-o {args.output}: cannot write there ({exc.strerror or exc})")
         return 2
-    if args.inputs == ["-"] and sys.stdin.isatty():
+    if args.inputs == ["-"] and sys.stdin is not None and sys.stdin.isatty():
         # `educorpus clean` alone at a terminal waits for standard input; say so rather than hang
         print("educorpus: reading a page from standard input; end it with Ctrl-D (see 'educorpus clean --help')", file=sys.stderr)
 
     show = len(jobs) > 1 and sys.stderr.isatty()
     for name, path, base in tqdm(jobs, desc="cleaning", unit="page", disable=not show):
         try:
-            decoded = decode_bytes(sys.stdin.buffer.read(), "<stdin>") if path is None else read_text_file(path)
+            decoded = _read_stdin() if path is None else read_text_file(path)
             doc = clean_and_explain(decoded.text, **kwargs)
             doc.meta.setdefault("encoding", decoded.encoding)
             doc.scores["replaced_bytes"] = decoded.replaced
