@@ -14,9 +14,13 @@ EPILOG = """examples:
   educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --json | jq .records
   educorpus diff dist/edu-seeds/0.1.0 dist/edu-seeds/0.2.0 --samples 10
 
-output: the comparison on standard output; in the sample diffs [-text-] was removed and {+text+}
-added (line breaks shown as ⏎). With --json one JSON object: "records" (counts and the changed
-ids), "changed_fields", "config", "libraries", "inputs", "exclusions", "samples", ...
+output: the comparison on standard output. Per sample record, each text change at its
+line:column in the older text, [-text-] removed and {+text+} added (line breaks shown as ⏎,
+blanks and invisible characters as escapes such as \u3000, long spans cut to head…(+N)…tail),
+then the edit counts per step/rule that differ (older → newer) and the other changed fields.
+With --json one JSON object: "records" (counts and the changed ids), "changed_fields",
+"config", "libraries", "inputs", "exclusions", "samples" (per record "text_changes": line,
+column, old, new, uncut; "edits": step, rule, a, b; "values": other fields [older, newer]).
 
 exit status: 0 when both folders could be compared, whether or not they differ (read the
 counts), 2 when a folder is not a version written by educorpus build."""
