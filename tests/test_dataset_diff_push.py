@@ -105,6 +105,22 @@ def test_diff_cli_json_and_errors(two_versions, tmp_path):
     assert r.returncode == 2 and b"no manifest.json" in r.stderr
 
 
+def test_a_damaged_data_file_is_named_by_diff_and_check_against(two_versions, tmp_path):
+    import shutil
+
+    a, b = two_versions
+    damaged = tmp_path / "d" / "0.2.0"
+    shutil.copytree(b, damaged)
+    data = sorted((damaged / "data").glob("*.parquet"))[0]
+    data.write_bytes(data.read_bytes()[:200])  # a copy cut short
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for args in (["diff", str(a), str(damaged)], ["check", "--against", str(damaged)]):
+        r = subprocess.run([sys.executable, "-m", "educorpus", *args], capture_output=True, env=env)
+        err = r.stderr.decode()
+        assert r.returncode == 2 and "Traceback" not in err, (args, err)
+        assert f"{data}: cannot read this data file" in err and "damaged" in err, (args, err)
+
+
 # ---------------------------------------------------------------- push
 
 

@@ -36,19 +36,31 @@ def _data_files(folder: Path) -> list[Path]:
     return files
 
 
+def unreadable_data_file(f: Path, exc: Exception) -> DatasetError:
+    # Arrow's errors name no file ('Parquet magic bytes not found in footer'): a damaged or
+    # truncated data file came out as a traceback, or as an OSError without a name
+    return DatasetError(f"{f}: cannot read this data file ({exc}); the version folder is damaged or incomplete")
+
+
 def _columns(folder: Path) -> list[str]:
     import pyarrow.parquet as pq
 
-    return list(pq.read_schema(_data_files(folder)[0]).names)
+    f = _data_files(folder)[0]
+    try:
+        return list(pq.read_schema(f).names)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowIOError and ArrowInvalid
+        raise unreadable_data_file(f, exc) from None
 
 
 def _rows(folder: Path, columns: list[str]) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     for f in _data_files(folder):
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=1024, columns=columns):
-            yield from batch.to_pylist()
+        try:  # (an exception of the consumer is not raised at the yield: only reading is caught)
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=columns):
+                yield from batch.to_pylist()
+        except (OSError, ValueError) as exc:
+            raise unreadable_data_file(f, exc) from None
 
 
 def _digest(value: Any) -> bytes:
