@@ -322,3 +322,32 @@ def test_the_interrupt_message_tells_a_replaced_version_from_an_untouched_one(tm
     (root / "0.1.0").rename(root / ".0.1.0.replaced-1")
     (root / "0.1.0").mkdir()
     assert "interrupted after" in _interrupted(root, before) and "0.1.0 was written" in _interrupted(root, before)
+
+
+def test_clean_of_a_directory_names_the_files_it_skips(tmp_path):
+    # a folder of saved pages often holds .html or .jsonl too: clean reads only .txt/.text/.md,
+    # and the others were left out without a word
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("甲,乙", encoding="utf-8")
+    (tmp_path / "p" / "b.jsonl").write_text('{"text": "丙"}\n', encoding="utf-8")
+    (tmp_path / "p" / "sub").mkdir()
+    (tmp_path / "p" / "sub" / "c.html").write_text("<p>丁</p>", encoding="utf-8")
+    (tmp_path / "p" / ".git").mkdir()
+    (tmp_path / "p" / ".git" / "config").write_text("x", encoding="utf-8")
+    r = run("clean", str(tmp_path / "p"))
+    err = r.stderr.decode()
+    assert r.returncode == 0 and r.stdout.decode().endswith("a.txt <==\n甲，乙\n")
+    assert "2 file(s) skipped, not .txt/.text/.md (b.jsonl, sub/c.html)" in err
+    assert ".git" not in err
+
+
+def test_clean_warns_of_an_empty_input_and_of_a_page_cleaned_to_nothing(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "footer.txt").write_text("关于我们 | 联系我们 | 网站地图\n版权所有 © 2024 某某教育局\n", encoding="utf-8")
+    (tmp_path / "page.txt").write_text("甲,乙", encoding="utf-8")
+    r = run("clean", str(tmp_path / "empty.txt"), str(tmp_path / "footer.txt"), str(tmp_path / "page.txt"))
+    err = r.stderr.decode()
+    assert r.returncode == 0  # each input still has its output, empty as it is
+    assert f"{tmp_path / 'empty.txt'}: the input is empty" in err
+    assert f"{tmp_path / 'footer.txt'}: nothing left after cleaning" in err
+    assert "page.txt: " not in err

@@ -303,6 +303,17 @@ def read_text_file(path: str | os.PathLike) -> Decoded:
     return decode_bytes(data, str(p))
 
 
+def skipped_files(folder: str | os.PathLike) -> list[Path]:
+    """Files under ``folder`` that :func:`expand_inputs` does not take, sorted; names starting
+    with a dot (``.git``, ``.DS_Store``) are left out, as they are not content."""
+    root = Path(folder)
+    return sorted(
+        q
+        for q in root.rglob("*")
+        if q.is_file() and q.suffix.lower() not in TEXT_SUFFIXES and not any(part.startswith(".") for part in q.relative_to(root).parts)
+    )
+
+
 def expand_inputs(paths: list[str]) -> Iterator[Path]:
     """Files named directly, and the text files (``*.txt``, ``*.text``, ``*.md``) under directories, sorted."""
     for raw in paths:

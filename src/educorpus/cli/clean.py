@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ..api import clean_and_explain
 from ..document import Document, replay, step_groups
-from ..io import InputError, decode_bytes, expand_inputs, read_text_file
+from ..io import InputError, decode_bytes, expand_inputs, read_text_file, skipped_files
 from ._common import add_clean_options, clean_kwargs, error
 
 EPILOG = """examples:
@@ -106,6 +106,15 @@ def run(args: argparse.Namespace) -> int:
         p = Path(raw)
         if p.is_dir():
             found = list(expand_inputs([raw]))
+            skipped = skipped_files(p)
+            if skipped:
+                # a page saved as .html or .jsonl in the folder is not cleaned: say so, not drop it unseen
+                names = ", ".join(str(q.relative_to(p)) for q in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+                print(
+                    f"educorpus: warning: {raw}: {len(skipped)} file(s) skipped, not .txt/.text/.md ({names}); "
+                    f"'educorpus build' reads .jsonl, .json, .parquet and .html files",
+                    file=sys.stderr,
+                )
             if not found:
                 # an input that yields nothing is a failed input, not a success: a CI job that
                 # cleans an empty checkout must notice
@@ -155,6 +164,12 @@ def run(args: argparse.Namespace) -> int:
             doc.scores["replaced_bytes"] = decoded.replaced
             if decoded.replaced:
                 print(f"educorpus: warning: {name}: {decoded.replaced} undecodable byte(s) replaced by U+FFFD (read as {decoded.encoding})", file=sys.stderr)
+            # an empty result is still written (one output per input), but not without a word:
+            # 'educorpus build' excludes such a page with a reason
+            if not decoded.text.strip():
+                print(f"educorpus: warning: {name}: the input is empty", file=sys.stderr)
+            elif not doc.text.strip():
+                print(f"educorpus: warning: {name}: nothing left after cleaning ({len(doc.edits)} edit(s); --explain lists them)", file=sys.stderr)
         except InputError as exc:
             error(str(exc))
             failed += 1
