@@ -351,3 +351,14 @@ def test_clean_warns_of_an_empty_input_and_of_a_page_cleaned_to_nothing(tmp_path
     assert f"{tmp_path / 'empty.txt'}: the input is empty" in err
     assert f"{tmp_path / 'footer.txt'}: nothing left after cleaning" in err
     assert "page.txt: " not in err
+
+
+def test_a_gzip_page_is_named_with_how_to_read_it(tmp_path):
+    import gzip
+
+    page = tmp_path / "page.txt.gz"
+    page.write_bytes(gzip.compress("甲,乙".encode("utf-8")))
+    r = run("clean", str(page))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert f"{page}: binary file (gzip-compressed data; decompress it first, e.g. gunzip -k FILE)" in err

@@ -41,7 +41,8 @@ def looks_binary(data: bytes) -> str | None:
         b"GIF8": "a GIF image",
         b"%PDF": "a PDF document",
         b"PK\x03\x04": "a ZIP archive (or Office document)",
-        b"\x1f\x8b": "gzip-compressed data",
+        # compressed pages are not read (no run-time guess at archives): say how to get the text
+        b"\x1f\x8b": "gzip-compressed data; decompress it first, e.g. gunzip -k FILE",
     }
     for sig, what in signatures.items():
         if data.startswith(sig):
