@@ -362,3 +362,16 @@ def test_a_gzip_page_is_named_with_how_to_read_it(tmp_path):
     err = r.stderr.decode()
     assert r.returncode == 1 and "Traceback" not in err
     assert f"{page}: binary file (gzip-compressed data; decompress it first, e.g. gunzip -k FILE)" in err
+
+
+def test_build_config_that_is_no_json_object_says_what_it_should_be(tmp_path):
+    bad = tmp_path / "c.json"
+    bad.write_text("[1]", encoding="utf-8")
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "d"), "--name", "z", "--version", "1.0.0", "--config", str(bad))
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "Traceback" not in err
+    assert f"--config {bad}: expected a JSON object of CleanConfig fields (or a manifest.json), not list" in err
+    good = tmp_path / "ok.json"
+    good.write_text('{"to": 5}', encoding="utf-8")
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "d"), "--name", "z", "--version", "1.0.0", "--config", str(good))
+    assert r.returncode == 2 and "unknown target script 5" in r.stderr.decode()
