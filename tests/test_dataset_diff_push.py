@@ -67,6 +67,11 @@ def test_diff_report_shows_each_text_change_at_its_place_and_edit_counts_per_rul
     assert "      1:3  …丙文[-，将-]{+,已+}改。…" in text.splitlines()
     assert "      normalize/fullwidth-punct: 1 → 0" in text.splitlines()
     assert '"count"' not in text and '"step"' not in text  # no JSON of the edits list, cut or whole
+    # a reviewer who wants more than the first changes of a record can ask for them
+    d = diff_versions(a, b, changes=0)
+    k3 = [s for s in d["samples"] if s["id"] == "k3"][0]
+    assert k3["text_changes"] == [] and k3["text_changes_more"]
+    assert "(more changes not shown: --changes N shows more)" in format_diff(d)
 
 
 def test_text_changes_name_line_and_column_and_show_invisible_characters():

@@ -209,8 +209,11 @@ def _input_changes(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3) -> dict[str, Any]:
-    """Compare two version folders; a JSON-ready dict (see :func:`format_diff` for reading it)."""
+def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3, changes: int = 6) -> dict[str, Any]:
+    """Compare two version folders; a JSON-ready dict (see :func:`format_diff` for reading it).
+
+    ``samples`` changed records are shown with their first ``changes`` text changes each.
+    """
     a, b = Path(a), Path(b)
     ma, mb = read_manifest(a), read_manifest(b)
     cols_a, cols_b = _columns(a), _columns(b)
@@ -263,9 +266,9 @@ def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samp
             old = old_rows.get(rid, {})
             entry: dict[str, Any] = {"id": rid, "source_path": row.get("source_path"), "fields": fields}
             if "text" in fields:
-                changes, more = text_changes(old.get("text") or "", row.get("text") or "")
-                entry["text_diff"] = [format_change(c) for c in changes] + (["…"] if more else [])
-                entry["text_changes"] = [{k: c[k] for k in ("line", "column", "old", "new")} for c in changes]
+                found, more = text_changes(old.get("text") or "", row.get("text") or "", max_hunks=changes)
+                entry["text_diff"] = [format_change(c) for c in found] + (["…"] if more else [])
+                entry["text_changes"] = [{k: c[k] for k in ("line", "column", "old", "new")} for c in found]
                 entry["text_changes_more"] = more
             if "edits" in fields:
                 entry["edits"] = edit_changes(old.get("edits"), row.get("edits"))
@@ -308,12 +311,12 @@ def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samp
     }
 
 
-def diff_versions(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3) -> dict[str, Any]:
+def diff_versions(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3, changes: int = 6) -> dict[str, Any]:
     """Public name of :func:`diff_folders`: ``educorpus diff A B``."""
     for p in (a, b):
         if not Path(p).is_dir():
             raise DatasetError(f"{p}: no such version folder")
-    return diff_folders(a, b, samples=samples)
+    return diff_folders(a, b, samples=samples, changes=changes)
 
 
 def _fmt_value(v: Any) -> str:
@@ -371,7 +374,7 @@ def format_diff(d: dict[str, Any]) -> str:
                 for c, shown in zip(changes, s["text_diff"]):
                     out.append(f"      {c['line']}:{c['column']}".ljust(width + 6) + f"  {shown}")
                 if s.get("text_changes_more"):
-                    out.append("      … (more changes not shown)")
+                    out.append("      … (more changes not shown: --changes N shows more)")
             elif s.get("text_diff"):  # a result of an older diff_folders, without positions
                 out.append("    text:")
                 out.extend(f"      {h}" for h in s["text_diff"])
