@@ -132,7 +132,44 @@ def test_a_full_disk_under_stdout_is_one_line():
         r = subprocess.run([sys.executable, "-m", "educorpus", "clean", str(SEEDS / "001_66d2ff1b538386e8.txt")], stdout=full, stderr=subprocess.PIPE)
     err = r.stderr.decode()
     assert r.returncode == 1 and "Traceback" not in err
-    assert "No space left on device" in err
+    assert "educorpus: error: standard output: No space left on device" in err
+    # output that is still buffered when the command returns: written inside the handler too
+    with open("/dev/full", "wb") as full:
+        r = subprocess.run([sys.executable, "-m", "educorpus", "steps"], stdout=full, stderr=subprocess.PIPE)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and err == "educorpus: error: standard output: No space left on device\n"
+
+
+def test_an_os_error_without_a_file_name_is_not_blamed_on_standard_output(tmp_path):
+    # a library's own OSError (an Arrow read error, a connection reset) names no file; the general
+    # handler called every such error 'standard output', which sent users after the wrong thing
+    code = (
+        "import errno, os, sys\n"
+        "import educorpus.cli.diff as d\n"
+        "def fail(*a, **k): raise OSError(errno.EIO, os.strerror(errno.EIO))\n"
+        "d.diff_versions = fail\n"
+        "from educorpus.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code, "diff", str(tmp_path), str(tmp_path)], capture_output=True)
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "standard output" not in err
+    assert err.startswith("educorpus: error: Input/output error (the error names no file")
+
+
+def test_describe_os_error_names_both_paths_of_a_rename():
+    from educorpus.cli import describe_os_error
+
+    assert describe_os_error(OSError(18, "Invalid cross-device link", "a/x", None, "b/x")) == "a/x -> b/x: Invalid cross-device link"
+
+
+def test_clean_with_standard_input_closed_names_it(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "educorpus", "clean"], stdin=None, capture_output=True, close_fds=True,
+                       preexec_fn=lambda: __import__("os").close(0))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert "<stdin>: standard input is closed" in err
 
 
 def test_a_directory_without_pages_is_a_failed_input(tmp_path):
@@ -285,3 +322,56 @@ def test_the_interrupt_message_tells_a_replaced_version_from_an_untouched_one(tm
     (root / "0.1.0").rename(root / ".0.1.0.replaced-1")
     (root / "0.1.0").mkdir()
     assert "interrupted after" in _interrupted(root, before) and "0.1.0 was written" in _interrupted(root, before)
+
+
+def test_clean_of_a_directory_names_the_files_it_skips(tmp_path):
+    # a folder of saved pages often holds .html or .jsonl too: clean reads only .txt/.text/.md,
+    # and the others were left out without a word
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "a.txt").write_text("甲,乙", encoding="utf-8")
+    (tmp_path / "p" / "b.jsonl").write_text('{"text": "丙"}\n', encoding="utf-8")
+    (tmp_path / "p" / "sub").mkdir()
+    (tmp_path / "p" / "sub" / "c.html").write_text("<p>丁</p>", encoding="utf-8")
+    (tmp_path / "p" / ".git").mkdir()
+    (tmp_path / "p" / ".git" / "config").write_text("x", encoding="utf-8")
+    r = run("clean", str(tmp_path / "p"))
+    err = r.stderr.decode()
+    assert r.returncode == 0 and r.stdout.decode().endswith("a.txt <==\n甲，乙\n")
+    assert "2 file(s) skipped, not .txt/.text/.md (b.jsonl, sub/c.html)" in err
+    assert ".git" not in err
+
+
+def test_clean_warns_of_an_empty_input_and_of_a_page_cleaned_to_nothing(tmp_path):
+    (tmp_path / "empty.txt").write_bytes(b"")
+    (tmp_path / "footer.txt").write_text("关于我们 | 联系我们 | 网站地图\n版权所有 © 2024 某某教育局\n", encoding="utf-8")
+    (tmp_path / "page.txt").write_text("甲,乙", encoding="utf-8")
+    r = run("clean", str(tmp_path / "empty.txt"), str(tmp_path / "footer.txt"), str(tmp_path / "page.txt"))
+    err = r.stderr.decode()
+    assert r.returncode == 0  # each input still has its output, empty as it is
+    assert f"{tmp_path / 'empty.txt'}: the input is empty" in err
+    assert f"{tmp_path / 'footer.txt'}: nothing left after cleaning" in err
+    assert "page.txt: " not in err
+
+
+def test_a_gzip_page_is_named_with_how_to_read_it(tmp_path):
+    import gzip
+
+    page = tmp_path / "page.txt.gz"
+    page.write_bytes(gzip.compress("甲,乙".encode("utf-8")))
+    r = run("clean", str(page))
+    err = r.stderr.decode()
+    assert r.returncode == 1 and "Traceback" not in err
+    assert f"{page}: binary file (gzip-compressed data; decompress it first, e.g. gunzip -k FILE)" in err
+
+
+def test_build_config_that_is_no_json_object_says_what_it_should_be(tmp_path):
+    bad = tmp_path / "c.json"
+    bad.write_text("[1]", encoding="utf-8")
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "d"), "--name", "z", "--version", "1.0.0", "--config", str(bad))
+    err = r.stderr.decode()
+    assert r.returncode == 2 and "Traceback" not in err
+    assert f"--config {bad}: expected a JSON object of CleanConfig fields (or a manifest.json), not list" in err
+    good = tmp_path / "ok.json"
+    good.write_text('{"to": 5}', encoding="utf-8")
+    r = run("build", str(SEEDS), "--out", str(tmp_path / "d"), "--name", "z", "--version", "1.0.0", "--config", str(good))
+    assert r.returncode == 2 and "unknown target script 5" in r.stderr.decode()

@@ -291,3 +291,17 @@ def test_decisions_match_the_explicit_candidate_pairs(monkeypatch, max_bucket):
     assert len(expected) > 300 and got == expected
     # pairs of records already connected are not verified again
     assert 0 < stats["dedup"]["compared_pairs"] < candidates / 5
+
+
+def test_records_read_back_from_a_dataset_keep_their_edits_list():
+    # datasets.load_dataset gives ``edits`` as the data files store it, [{step, rule, count}];
+    # README's run_corpus_steps example on such records raised AttributeError ('list' has no
+    # 'items'). The copy with fewer repairs is kept, counted from the list, and it comes back in
+    # the form it came in.
+    text = article(5)
+    a = rec("a", text, edits=[{"step": "mojibake", "rule": "gbk-shift", "count": 9}])
+    b = rec("b", text, edits=[{"step": "normalize", "rule": "fullwidth-punct", "count": 1}, {"step": "boilerplate", "rule": "icp", "count": 40}])
+    kept, excluded, _ = dedup([a, b])
+    assert dropped(excluded) == {"a": ("exact-duplicate", "b")}
+    assert kept[0]["edits"] == b["edits"]
+    assert isinstance(a["edits"], list)  # the inputs are not changed

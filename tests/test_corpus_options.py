@@ -22,6 +22,19 @@ def test_unknown_option_lists_the_known_ones():
         CorpusOptions.from_dict({"near_treshold": 0.5})
 
 
+def test_a_value_of_the_wrong_type_names_the_option():
+    # from the command line (--corpus-option near_threshold=abc) or a hand-written JSON file:
+    # it failed later as "'<=' not supported between instances of 'float' and 'str'"
+    with pytest.raises(ValueError, match="near_threshold must be a number, not 'abc'"):
+        CorpusOptions.from_dict({"near_threshold": "abc"})
+    with pytest.raises(ValueError, match="quality must be true or false, not 'no'"):
+        CorpusOptions.from_dict({"quality": "no"})
+    with pytest.raises(ValueError, match=r"min_chars must be a whole number or null \(off\), not 50.5"):
+        CorpusOptions.from_dict({"min_chars": 50.5})
+    # JSON's 1 is a number; None turns a threshold off
+    assert CorpusOptions.from_dict({"near_threshold": 1, "max_spun_score": None}).near_threshold == 1
+
+
 def test_lsh_shape_is_checked():
     with pytest.raises(ValueError, match="exceeds num_perm"):
         CorpusOptions(num_perm=64, lsh_bands=32, lsh_rows=3)

@@ -55,6 +55,44 @@ def test_diff_matches_records_by_id(two_versions):
     assert "1 added, 1 removed, 2 changed, 0 unchanged" in text and "removed: k2" in text and "丙文[-，将-]{+,已+}改" in text
 
 
+def test_diff_report_shows_each_text_change_at_its_place_and_edit_counts_per_rule(two_versions):
+    a, b = two_versions
+    d = diff_versions(a, b)
+    k3 = [s for s in d["samples"] if s["id"] == "k3"][0]
+    # for machines: where each change starts in the older text, and the counts as numbers
+    assert k3["text_changes"] == [{"line": 1, "column": 3, "old": "，将", "new": ",已"}]
+    assert k3["edits"] == [{"step": "normalize", "rule": "fullwidth-punct", "a": 1, "b": 0}]
+    assert "edits" not in k3["values"]
+    text = format_diff(d)
+    assert "      1:3  …丙文[-，将-]{+,已+}改。…" in text.splitlines()
+    assert "      normalize/fullwidth-punct: 1 → 0" in text.splitlines()
+    assert '"count"' not in text and '"step"' not in text  # no JSON of the edits list, cut or whole
+    # a reviewer who wants more than the first changes of a record can ask for them
+    d = diff_versions(a, b, changes=0)
+    k3 = [s for s in d["samples"] if s["id"] == "k3"][0]
+    assert k3["text_changes"] == [] and k3["text_changes_more"]
+    assert "(more changes not shown: --changes N shows more)" in format_diff(d)
+
+
+def test_text_changes_name_line_and_column_and_show_invisible_characters():
+    from educorpus.dataset.diff import format_change, text_changes
+
+    old = "标题\n\u3000\u3000第一段,内容。\n第二段。"
+    new = "标题\n第一段，内容。\n第二段。" + "附" * 200
+    changes, more = text_changes(old, new)
+    assert not more
+    assert [(c["line"], c["column"], c["old"], c["new"]) for c in changes] == [
+        (2, 1, "\u3000\u3000", ""),
+        (2, 6, ",", "，"),
+        (3, 5, "", "附" * 200),
+    ]
+    shown = [format_change(c) for c in changes]
+    # an indentation removed is visible, not '[--]' around two blanks
+    assert shown[0] == "…[-\\u3000\\u3000-]第一段,内容。…"
+    # a long span keeps its head and its tail, and says how much is left out
+    assert shown[2] == "…第二段。{+" + "附" * 53 + "…(+134)…" + "附" * 13 + "+}…"
+
+
 def test_diff_of_a_version_with_itself_is_empty(two_versions):
     a, _ = two_versions
     d = diff_versions(a, a)
@@ -70,6 +108,22 @@ def test_diff_cli_json_and_errors(two_versions, tmp_path):
     assert json.loads(r.stdout)["records"]["added_ids"] == ["k4"]
     r = subprocess.run([sys.executable, "-m", "educorpus", "diff", str(a), str(tmp_path)], capture_output=True, env=env)
     assert r.returncode == 2 and b"no manifest.json" in r.stderr
+
+
+def test_a_damaged_data_file_is_named_by_diff_and_check_against(two_versions, tmp_path):
+    import shutil
+
+    a, b = two_versions
+    damaged = tmp_path / "d" / "0.2.0"
+    shutil.copytree(b, damaged)
+    data = sorted((damaged / "data").glob("*.parquet"))[0]
+    data.write_bytes(data.read_bytes()[:200])  # a copy cut short
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    for args in (["diff", str(a), str(damaged)], ["check", "--against", str(damaged)]):
+        r = subprocess.run([sys.executable, "-m", "educorpus", *args], capture_output=True, env=env)
+        err = r.stderr.decode()
+        assert r.returncode == 2 and "Traceback" not in err, (args, err)
+        assert f"{data}: cannot read this data file" in err and "damaged" in err, (args, err)
 
 
 # ---------------------------------------------------------------- push

@@ -324,12 +324,15 @@ def _rows(vdir: Path, columns: list[str]) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     for f in _data_files(vdir):
-        pf = pq.ParquetFile(f)
-        missing = [c for c in columns if c not in pf.schema_arrow.names]
-        if missing:
-            raise BudgetError(f"{f}: has no column(s) {', '.join(missing)}")
-        for batch in pf.iter_batches(batch_size=1024, columns=columns):
-            yield from batch.to_pylist()
+        try:  # Arrow's errors name no file: say which one is damaged
+            pf = pq.ParquetFile(f)
+            missing = [c for c in columns if c not in pf.schema_arrow.names]
+            if missing:
+                raise BudgetError(f"{f}: has no column(s) {', '.join(missing)}")
+            for batch in pf.iter_batches(batch_size=1024, columns=columns):
+                yield from batch.to_pylist()
+        except (OSError, ValueError) as exc:
+            raise BudgetError(f"{f}: cannot read this data file ({exc}); the version folder is damaged or incomplete") from None
 
 
 def _digest(text: Optional[str]) -> bytes:

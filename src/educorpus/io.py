@@ -41,7 +41,8 @@ def looks_binary(data: bytes) -> str | None:
         b"GIF8": "a GIF image",
         b"%PDF": "a PDF document",
         b"PK\x03\x04": "a ZIP archive (or Office document)",
-        b"\x1f\x8b": "gzip-compressed data",
+        # compressed pages are not read (no run-time guess at archives): say how to get the text
+        b"\x1f\x8b": "gzip-compressed data; decompress it first, e.g. gunzip -k FILE",
     }
     for sig, what in signatures.items():
         if data.startswith(sig):
@@ -301,6 +302,17 @@ def read_text_file(path: str | os.PathLike) -> Decoded:
     except OSError as exc:
         raise InputError(f"{p}: cannot read ({exc.strerror or exc})") from None
     return decode_bytes(data, str(p))
+
+
+def skipped_files(folder: str | os.PathLike) -> list[Path]:
+    """Files under ``folder`` that :func:`expand_inputs` does not take, sorted; names starting
+    with a dot (``.git``, ``.DS_Store``) are left out, as they are not content."""
+    root = Path(folder)
+    return sorted(
+        q
+        for q in root.rglob("*")
+        if q.is_file() and q.suffix.lower() not in TEXT_SUFFIXES and not any(part.startswith(".") for part in q.relative_to(root).parts)
+    )
 
 
 def expand_inputs(paths: list[str]) -> Iterator[Path]:

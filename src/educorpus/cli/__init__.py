@@ -147,6 +147,67 @@ def _lower_level(record) -> bool:
     return True
 
 
+class _NamedStream:
+    """A standard stream whose I/O errors say which stream failed.
+
+    An OSError from a write to standard output carries no file name, and the general handler of
+    :func:`main` cannot tell it from any other such error (a library's network or Arrow error,
+    a pipe to a worker); this wrapper marks the error where it happens.
+    """
+
+    def __init__(self, stream, name: str) -> None:
+        self._stream, self._name = stream, name
+
+    def _call(self, method: str, *args):
+        try:
+            return getattr(self._stream, method)(*args)
+        except OSError as exc:
+            if exc.filename is None and not isinstance(exc, BrokenPipeError):
+                exc.educorpus_stream = self._name  # type: ignore[attr-defined]
+            raise
+
+    def write(self, s):
+        return self._call("write", s)
+
+    def writelines(self, lines):
+        return self._call("writelines", lines)
+
+    def flush(self):
+        return self._call("flush")
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+@contextlib.contextmanager
+def _stdout_named() -> Iterator[None]:
+    saved = sys.stdout
+    if saved is not None:
+        sys.stdout = _NamedStream(saved, "standard output")  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        sys.stdout = saved
+
+
+def describe_os_error(exc: OSError) -> str:
+    """``what: reason`` for an OSError that reached the command line's general handler.
+
+    >>> describe_os_error(FileNotFoundError(2, "No such file or directory", "a.txt"))
+    'a.txt: No such file or directory'
+    >>> describe_os_error(OSError(28, "No space left on device"))
+    'No space left on device (the error names no file: it may concern any file, stream or connection the command used)'
+    """
+    reason = exc.strerror or str(exc) or type(exc).__name__
+    stream = getattr(exc, "educorpus_stream", None)
+    if exc.filename is not None:
+        where = str(exc.filename) if exc.filename2 is None else f"{exc.filename} -> {exc.filename2}"
+        return f"{where}: {reason}"
+    if stream:
+        return f"{stream}: {reason}"
+    return f"{reason} (the error names no file: it may concern any file, stream or connection the command used)"
+
+
 def main(argv: Optional[Sequence[str]] = None) -> int:
     _log_like_the_cli()
     parser = build_parser()
@@ -155,13 +216,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return int(args.func(args) or 0)
+        with _stdout_named():
+            code = int(args.func(args) or 0)
+            if sys.stdout is not None:
+                # what is still buffered is written here, where a full disk is reported as
+                # standard output's, not at interpreter exit as an 'Exception ignored' message
+                sys.stdout.flush()
+        return code
     except BrokenPipeError:  # `educorpus clean x | head`
         return 0
     except OSError as exc:  # the environment, not a bug: a full disk under stdout, an I/O error
-        # without a file name it was a write to a stream, in practice standard output
-        where = exc.filename or "standard output"
-        print(f"educorpus: error: {where}: {exc.strerror or exc}", file=sys.stderr)
+        print(f"educorpus: error: {describe_os_error(exc)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("educorpus: interrupted", file=sys.stderr)

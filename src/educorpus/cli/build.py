@@ -131,6 +131,10 @@ def _config(args: argparse.Namespace) -> CleanConfig:
             raise DatasetError(f"--config {args.config}: cannot read it as JSON ({exc})") from None
         if isinstance(data, dict) and "config" in data and "config_sha256" in data:
             data = data["config"]  # a whole manifest.json: take its config
+        if not isinstance(data, dict):  # from_dict's own error on a list: 'sequence item 0: expected str'
+            raise DatasetError(
+                f"--config {args.config}: expected a JSON object of CleanConfig fields (or a manifest.json), not {type(data).__name__}"
+            )
         try:
             base = CleanConfig.from_dict(data)
         except (TypeError, ValueError) as exc:

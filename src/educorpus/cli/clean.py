@@ -11,7 +11,7 @@ from tqdm import tqdm
 
 from ..api import clean_and_explain
 from ..document import Document, replay, step_groups
-from ..io import InputError, decode_bytes, expand_inputs, read_text_file
+from ..io import InputError, decode_bytes, expand_inputs, read_text_file, skipped_files
 from ._common import add_clean_options, clean_kwargs, error
 
 EPILOG = """examples:
@@ -78,6 +78,17 @@ def _as_json(name: str, doc: Document) -> str:
     )
 
 
+def _read_stdin():
+    """Standard input as one page; a failure is an InputError naming it, as a file's would be."""
+    if sys.stdin is None:  # started with standard input closed (`<&-`)
+        raise InputError("<stdin>: standard input is closed; give a FILE or DIR, or pipe a page in")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise InputError(f"<stdin>: cannot read ({exc.strerror or exc})") from None
+    return decode_bytes(data, "<stdin>")
+
+
 def run(args: argparse.Namespace) -> int:
     kwargs = clean_kwargs(args)
     try:  # validate options once, before any input is read
@@ -95,6 +106,15 @@ def run(args: argparse.Namespace) -> int:
         p = Path(raw)
         if p.is_dir():
             found = list(expand_inputs([raw]))
+            skipped = skipped_files(p)
+            if skipped:
+                # a page saved as .html or .jsonl in the folder is not cleaned: say so, not drop it unseen
+                names = ", ".join(str(q.relative_to(p)) for q in skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+                print(
+                    f"educorpus: warning: {raw}: {len(skipped)} file(s) skipped, not .txt/.text/.md ({names}); "
+                    f"'educorpus build' reads .jsonl, .json, .parquet and .html files",
+                    file=sys.stderr,
+                )
             if not found:
                 # an input that yields nothing is a failed input, not a success: a CI job that
                 # cleans an empty checkout must notice
@@ -131,19 +151,25 @@ def run(args: argparse.Namespace) -> int:
     except OSError as exc:
         error(f"-o {args.output}: cannot write there ({exc.strerror or exc})")
         return 2
-    if args.inputs == ["-"] and sys.stdin.isatty():
+    if args.inputs == ["-"] and sys.stdin is not None and sys.stdin.isatty():
         # `educorpus clean` alone at a terminal waits for standard input; say so rather than hang
         print("educorpus: reading a page from standard input; end it with Ctrl-D (see 'educorpus clean --help')", file=sys.stderr)
 
     show = len(jobs) > 1 and sys.stderr.isatty()
     for name, path, base in tqdm(jobs, desc="cleaning", unit="page", disable=not show):
         try:
-            decoded = decode_bytes(sys.stdin.buffer.read(), "<stdin>") if path is None else read_text_file(path)
+            decoded = _read_stdin() if path is None else read_text_file(path)
             doc = clean_and_explain(decoded.text, **kwargs)
             doc.meta.setdefault("encoding", decoded.encoding)
             doc.scores["replaced_bytes"] = decoded.replaced
             if decoded.replaced:
                 print(f"educorpus: warning: {name}: {decoded.replaced} undecodable byte(s) replaced by U+FFFD (read as {decoded.encoding})", file=sys.stderr)
+            # an empty result is still written (one output per input), but not without a word:
+            # 'educorpus build' excludes such a page with a reason
+            if not decoded.text.strip():
+                print(f"educorpus: warning: {name}: the input is empty", file=sys.stderr)
+            elif not doc.text.strip():
+                print(f"educorpus: warning: {name}: nothing left after cleaning ({len(doc.edits)} edit(s); --explain lists them)", file=sys.stderr)
         except InputError as exc:
             error(str(exc))
             failed += 1

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass, fields, replace
-from typing import Any, Optional
+from typing import Any, Optional, get_args, get_type_hints
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,24 @@ class CorpusOptions:
     max_spun_score: Optional[float] = None
 
     def __post_init__(self) -> None:
+        # a value of the wrong type (``--corpus-option near_threshold=abc``, a string in a JSON
+        # file) failed later as "'<=' not supported between 'float' and 'str'", naming no option
+        for f in fields(self):
+            value = getattr(self, f.name)
+            kind = _KINDS[f.name]
+            if value is None and f.name in _OPTIONAL:
+                continue
+            if kind is bool:
+                ok = isinstance(value, bool)
+            elif kind is int:
+                ok = isinstance(value, int) and not isinstance(value, bool)
+            else:  # float: an int is a number too (1 from JSON)
+                ok = isinstance(value, (int, float)) and not isinstance(value, bool)
+            if not ok:
+                wanted = {bool: "true or false", int: "a whole number", float: "a number"}[kind]
+                if f.name in _OPTIONAL:
+                    wanted += " or null (off)"
+                raise ValueError(f"{f.name} must be {wanted}, not {value!r}")
         if self.site_min_pages < 2:
             raise ValueError(f"site_min_pages must be at least 2, not {self.site_min_pages}")
         if self.shingle_size < 1:
@@ -125,3 +143,20 @@ class CorpusOptions:
 
     def with_options(self, **changes: Any) -> "CorpusOptions":
         return replace(self, **changes)
+
+
+
+def _kinds() -> tuple[dict[str, type], frozenset]:
+    """The type each option takes, and the options that None turns off, from the annotations."""
+    kinds: dict[str, type] = {}
+    optional = set()
+    for name, hint in get_type_hints(CorpusOptions).items():
+        args = [a for a in get_args(hint) if a is not type(None)]
+        if args:  # Optional[X]
+            optional.add(name)
+            hint = args[0]
+        kinds[name] = hint
+    return kinds, frozenset(optional)
+
+
+_KINDS, _OPTIONAL = _kinds()

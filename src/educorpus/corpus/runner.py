@@ -60,6 +60,8 @@ def run_corpus_steps(
     ``(kept, exclusions, stats)``: the kept records in input order (the inputs are not mutated);
     one exclusion per dropped record, ``{"id", "step", "reason", "detail"}``; and per step its
     ``finalize()`` statistics with ``"kept"`` and ``"excluded"`` (counts per reason) added.
+    Records read back from a dataset's data files, whose ``edits`` is a list of
+    ``{step, rule, count}``, are taken as they are and returned in that form.
 
     >>> kept, excluded, stats = run_corpus_steps(
     ...     [{"id": "a", "text": "教育部發佈通知，要求各地做好秋季學期開學工作，確保師生安全返校。"},
@@ -69,6 +71,12 @@ def run_corpus_steps(
     (['a'], [('b', 'exact-duplicate', 'a')])
     """
     current = list(records)
+    # records read back from a dataset's files (datasets.load_dataset, pyarrow) carry ``edits`` as
+    # the files store them, a list of {step, rule, count}; the steps read the summary form
+    # {step: {rule: count}}. Such records come back in the form they came in.
+    as_rows = any(isinstance(r.get("edits"), list) for r in current)
+    if as_rows:
+        current = [_summary_form(r) for r in current]
     if steps is None:
         steps = default_steps()
     exclusions: list[dict[str, Any]] = []
@@ -92,4 +100,24 @@ def run_corpus_steps(
         step_stats["excluded"] = dict(sorted(reasons.items()))
         stats[step.name] = step_stats
         current = survivors
+    if as_rows:
+        current = [_rows_form(r) for r in current]
     return current, exclusions, stats
+
+
+def _summary_form(record: dict[str, Any]) -> dict[str, Any]:
+    edits = record.get("edits")
+    if not isinstance(edits, list):
+        return record
+    summary: dict[str, dict[str, int]] = {}
+    for e in edits:
+        rules = summary.setdefault(e["step"], {})
+        rules[e["rule"]] = rules.get(e["rule"], 0) + int(e.get("count") or 0)
+    return {**record, "edits": summary}
+
+
+def _rows_form(record: dict[str, Any]) -> dict[str, Any]:
+    edits = record.get("edits")
+    if not isinstance(edits, dict):
+        return record
+    return {**record, "edits": [{"step": step, "rule": rule, "count": int(n)} for step, rules in edits.items() for rule, n in rules.items()]}

@@ -17,6 +17,7 @@ import difflib
 import hashlib
 import json
 import os
+import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
@@ -35,19 +36,31 @@ def _data_files(folder: Path) -> list[Path]:
     return files
 
 
+def unreadable_data_file(f: Path, exc: Exception) -> DatasetError:
+    # Arrow's errors name no file ('Parquet magic bytes not found in footer'): a damaged or
+    # truncated data file came out as a traceback, or as an OSError without a name
+    return DatasetError(f"{f}: cannot read this data file ({exc}); the version folder is damaged or incomplete")
+
+
 def _columns(folder: Path) -> list[str]:
     import pyarrow.parquet as pq
 
-    return list(pq.read_schema(_data_files(folder)[0]).names)
+    f = _data_files(folder)[0]
+    try:
+        return list(pq.read_schema(f).names)
+    except (OSError, ValueError) as exc:  # pyarrow's ArrowIOError and ArrowInvalid
+        raise unreadable_data_file(f, exc) from None
 
 
 def _rows(folder: Path, columns: list[str]) -> Iterator[dict[str, Any]]:
     import pyarrow.parquet as pq
 
     for f in _data_files(folder):
-        pf = pq.ParquetFile(f)
-        for batch in pf.iter_batches(batch_size=1024, columns=columns):
-            yield from batch.to_pylist()
+        try:  # (an exception of the consumer is not raised at the yield: only reading is caught)
+            for batch in pq.ParquetFile(f).iter_batches(batch_size=1024, columns=columns):
+                yield from batch.to_pylist()
+        except (OSError, ValueError) as exc:
+            raise unreadable_data_file(f, exc) from None
 
 
 def _digest(value: Any) -> bytes:
@@ -59,17 +72,95 @@ def _digest(value: Any) -> bytes:
 
 
 def _short(value: Any, limit: int = 80) -> Any:
-    """Strings cut to ``limit`` characters; lists and dicts too long to show become cut JSON."""
-    if isinstance(value, (list, dict)):
-        blob = json.dumps(value, ensure_ascii=False, sort_keys=True)
-        return value if len(blob) <= limit else blob[:limit] + "…"
+    """Strings longer than ``limit`` keep their head and tail around a count of what was cut.
+
+    >>> _short("甲" * 100, 20)
+    '甲甲甲甲甲甲甲甲甲甲甲甲甲…(+84)…甲甲甲'
+    """
     if isinstance(value, str) and len(value) > limit:
-        return value[:limit] + "…"
+        # the end of a changed span says as much as its start (where a paragraph was cut, what a
+        # footer ended with); the count tells how much is not shown
+        head, tail = limit * 2 // 3, limit // 6
+        return f"{value[:head]}…(+{len(value) - head - tail})…{value[len(value) - tail:]}"
     return value
 
 
+_INVISIBLE = {"\t": "\\t", "\r": "\\r"}
+
+
 def _visible(s: str) -> str:
-    return s.replace("\n", "⏎")
+    r"""Line breaks as ⏎, other characters that print as nothing or as a blank as escapes.
+
+    A cleaning change is often exactly such a character (an indentation of U+3000, a zero-width
+    space, a control character): printed as it is, the diff would show ``[--]``.
+
+    >>> _visible("甲\n\u3000\u3000乙\u200b丙\t丁 戊")
+    '甲⏎\\u3000\\u3000乙\\u200b丙\\t丁 戊'
+    """
+    out = []
+    for c in s:
+        if c == "\n":
+            out.append("⏎")
+        elif c in _INVISIBLE:
+            out.append(_INVISIBLE[c])
+        elif c != " " and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
+            out.append(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
+        else:
+            out.append(c)
+    return "".join(out)
+
+
+def text_changes(old: str, new: str, *, context: int = 12, max_hunks: int = 6) -> tuple[list[dict[str, Any]], bool]:
+    r"""The changed spans of ``old`` → ``new``, paragraph by paragraph: ``(changes, more)``.
+
+    Each change is ``{"line", "column", "old", "new", "before", "after"}``: where it starts in
+    ``old`` (1-based line and column), the removed and added text, and up to ``context``
+    characters of ``old`` around it. ``more`` is true when changes after ``max_hunks`` were left out.
+
+    >>> text_changes("甲\n9月8日,淄博市召开会议", "甲\n9月8日，淄博市召开会议")
+    ([{'line': 2, 'column': 5, 'old': ',', 'new': '，', 'before': '9月8日', 'after': '淄博市召开会议'}], False)
+    """
+    a_lines, b_lines = old.split("\n"), new.split("\n")
+    lines = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
+    pairs: list[tuple[int, str, str]] = []  # (index of the first line in old, old part, new part)
+    for tag, i1, i2, j1, j2 in lines.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            pairs.extend((i1 + k, a, b) for k, (a, b) in enumerate(zip(a_lines[i1:i2], b_lines[j1:j2])))
+        else:
+            pairs.append((i1, "\n".join(a_lines[i1:i2]), "\n".join(b_lines[j1:j2])))
+    changes: list[dict[str, Any]] = []
+    for first_line, a, b in pairs:
+        chars = difflib.SequenceMatcher(None, a, b, autojunk=False)
+        for tag, i1, i2, j1, j2 in chars.get_opcodes():
+            if tag == "equal":
+                continue
+            if len(changes) >= max_hunks:
+                return changes, True
+            line_start = a.rfind("\n", 0, i1) + 1
+            changes.append(
+                {
+                    "line": first_line + 1 + a.count("\n", 0, i1),
+                    "column": i1 - line_start + 1,
+                    "old": a[i1:i2],
+                    "new": b[j1:j2],
+                    "before": a[max(0, i1 - context) : i1],
+                    "after": a[i2 : i2 + context],
+                }
+            )
+    return changes, False
+
+
+def format_change(change: dict[str, Any]) -> str:
+    r"""One change of :func:`text_changes` as ``…context[-removed-]{+added+}context…``, shortened and escaped.
+
+    >>> format_change({"old": "\u3000\u3000", "new": "", "before": "⏎", "after": "教育"})
+    '…⏎[-\\u3000\\u3000-]教育…'
+    """
+    removed = f"[-{_visible(_short(change['old']))}-]" if change["old"] else ""
+    added = f"{{+{_visible(_short(change['new']))}+}}" if change["new"] else ""
+    return f"…{_visible(change['before'])}{removed}{added}{_visible(change['after'])}…"
 
 
 def inline_diff(old: str, new: str, *, context: int = 12, max_hunks: int = 6) -> list[str]:
@@ -78,31 +169,23 @@ def inline_diff(old: str, new: str, *, context: int = 12, max_hunks: int = 6) ->
     >>> inline_diff("9月8日,淄博市召开会议", "9月8日，淄博市召开会议")
     ['…9月8日[-,-]{+，+}淄博市召开会议…']
     """
-    hunks: list[str] = []
-    a_lines, b_lines = old.split("\n"), new.split("\n")
-    lines = difflib.SequenceMatcher(None, a_lines, b_lines, autojunk=False)
-    pairs: list[tuple[str, str]] = []
-    for tag, i1, i2, j1, j2 in lines.get_opcodes():
-        if tag == "equal":
-            continue
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            pairs.extend(zip(a_lines[i1:i2], b_lines[j1:j2]))
-        else:
-            pairs.append(("\n".join(a_lines[i1:i2]), "\n".join(b_lines[j1:j2])))
-    for a, b in pairs:
-        chars = difflib.SequenceMatcher(None, a, b, autojunk=False)
-        for tag, i1, i2, j1, j2 in chars.get_opcodes():
-            if tag == "equal":
-                continue
-            if len(hunks) >= max_hunks:
-                hunks.append("…")
-                return hunks
-            left = a[max(0, i1 - context) : i1]
-            right = a[i2 : i2 + context]
-            removed = f"[-{_visible(_short(a[i1:i2]))}-]" if i2 > i1 else ""
-            added = f"{{+{_visible(_short(b[j1:j2]))}+}}" if j2 > j1 else ""
-            hunks.append(f"…{_visible(left)}{removed}{added}{_visible(right)}…")
-    return hunks
+    changes, more = text_changes(old, new, context=context, max_hunks=max_hunks)
+    return [format_change(c) for c in changes] + (["…"] if more else [])
+
+
+def edit_changes(a: Optional[list[dict[str, Any]]], b: Optional[list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The step/rule counts that differ between two records' ``edits`` (0 where a rule is absent).
+
+    >>> edit_changes([{"step": "pinyin", "rule": "note", "count": 3}, {"step": "normalize", "rule": "fullwidth-punct", "count": 2}],
+    ...              [{"step": "normalize", "rule": "fullwidth-punct", "count": 2}, {"step": "normalize", "rule": "blank-line", "count": 1}])
+    [{'step': 'normalize', 'rule': 'blank-line', 'a': 0, 'b': 1}, {'step': 'pinyin', 'rule': 'note', 'a': 3, 'b': 0}]
+    """
+    counts: dict[tuple[str, str], list[int]] = {}
+    # B's order first (its steps in run order), then what only A has
+    for side, edits in ((1, b), (0, a)):
+        for e in edits or []:
+            counts.setdefault((e["step"], e["rule"]), [0, 0])[side] += int(e.get("count") or 0)
+    return [{"step": st, "rule": ru, "a": x, "b": y} for (st, ru), (x, y) in counts.items() if x != y]
 
 
 def _dict_changes(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[Any]]:
@@ -126,8 +209,11 @@ def _input_changes(a: dict[str, Any], b: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3) -> dict[str, Any]:
-    """Compare two version folders; a JSON-ready dict (see :func:`format_diff` for reading it)."""
+def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3, changes: int = 6) -> dict[str, Any]:
+    """Compare two version folders; a JSON-ready dict (see :func:`format_diff` for reading it).
+
+    ``samples`` changed records are shown with their first ``changes`` text changes each.
+    """
     a, b = Path(a), Path(b)
     ma, mb = read_manifest(a), read_manifest(b)
     cols_a, cols_b = _columns(a), _columns(b)
@@ -180,9 +266,14 @@ def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samp
             old = old_rows.get(rid, {})
             entry: dict[str, Any] = {"id": rid, "source_path": row.get("source_path"), "fields": fields}
             if "text" in fields:
-                entry["text_diff"] = inline_diff(old.get("text") or "", row.get("text") or "")
+                found, more = text_changes(old.get("text") or "", row.get("text") or "", max_hunks=changes)
+                entry["text_diff"] = [format_change(c) for c in found] + (["…"] if more else [])
+                entry["text_changes"] = [{k: c[k] for k in ("line", "column", "old", "new")} for c in found]
+                entry["text_changes_more"] = more
+            if "edits" in fields:
+                entry["edits"] = edit_changes(old.get("edits"), row.get("edits"))
             entry["values"] = {
-                f: [_short(old.get(f)), _short(row.get(f))] for f in fields if f not in ("text", "raw")
+                f: [_short(old.get(f)), _short(row.get(f))] for f in fields if f not in ("text", "raw", "edits")
             }
             sample_list.append(entry)
 
@@ -220,16 +311,19 @@ def diff_folders(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samp
     }
 
 
-def diff_versions(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3) -> dict[str, Any]:
+def diff_versions(a: Union[str, os.PathLike], b: Union[str, os.PathLike], *, samples: int = 3, changes: int = 6) -> dict[str, Any]:
     """Public name of :func:`diff_folders`: ``educorpus diff A B``."""
     for p in (a, b):
         if not Path(p).is_dir():
             raise DatasetError(f"{p}: no such version folder")
-    return diff_folders(a, b, samples=samples)
+    return diff_folders(a, b, samples=samples, changes=changes)
 
 
 def _fmt_value(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False) if not isinstance(v, str) else repr(v)
+    """A value in the text report: strings quoted with invisible characters escaped, others as JSON."""
+    if isinstance(v, str):
+        return "'" + _visible(v) + "'"
+    return json.dumps(v, ensure_ascii=False)
 
 
 def format_diff(d: dict[str, Any]) -> str:
@@ -270,11 +364,23 @@ def format_diff(d: dict[str, Any]) -> str:
     out.append(f"exclusions: {ex['a']} → {ex['b']}")
     out.extend(f"  {reason}: {a} → {b}" for reason, (a, b) in ex["by_reason"].items())
     if d["samples"]:
-        out.append("samples:")
+        out.append("samples (changed records; text as [-removed-]{+added+} at line:column of the older text):")
         for s in d["samples"]:
-            out.append(f"  {s['id']} ({s['source_path']}): {', '.join(s['fields'])}")
-            for h in s.get("text_diff", []):
-                out.append(f"    {h}")
+            out.append(f"  {s['id']} ({s['source_path']}): {', '.join(s['fields'])} changed")
+            changes = s.get("text_changes")
+            if changes is not None:
+                out.append("    text:")
+                width = max((len(f"{c['line']}:{c['column']}") for c in changes), default=0)
+                for c, shown in zip(changes, s["text_diff"]):
+                    out.append(f"      {c['line']}:{c['column']}".ljust(width + 6) + f"  {shown}")
+                if s.get("text_changes_more"):
+                    out.append("      … (more changes not shown: --changes N shows more)")
+            elif s.get("text_diff"):  # a result of an older diff_folders, without positions
+                out.append("    text:")
+                out.extend(f"      {h}" for h in s["text_diff"])
+            if s.get("edits"):
+                out.append("    edits (step/rule: count in the older → the newer):")
+                out.extend(f"      {e['step']}/{e['rule']}: {e['a']} → {e['b']}" for e in s["edits"])
             for f, (a, b) in s["values"].items():
                 out.append(f"    {f}: {_fmt_value(a)} → {_fmt_value(b)}")
     return "\n".join(out) + "\n"
