@@ -11,7 +11,10 @@ seed-derived corpus, in one pass of the default pipeline:
   (split by its answer), ``StepContext.begin``/``finish`` (the edit log), ``_fix_fields``, and
   the rest (``pipeline.run``'s own loop, building the ``Document``, the timers themselves);
 - "beyond the steps' first runs": everything but the round-1 runs, the figure issue #10's
-  ``(edit log etc.)`` line stands for, plus the later rounds' runs.
+  ``(edit log etc.)`` line stands for, plus the later rounds' runs;
+- what a build does per document besides cleaning it (``dataset.records.clean_chunk``: the
+  record, its edit summary, ``Stats.add``; and ``data_row``), timed alone on the documents of
+  that pass (least CPU of 5 repeats).
 
     PYTHONPATH=src python bench/bench_rounds.py --mb 1 [--seed 7] [--to hans|tw|none]
 
@@ -39,7 +42,7 @@ from educorpus.document import StepContext  # noqa: E402
 clock = time.process_time
 
 
-def measure(pages: list[str], to) -> tuple[dict[str, float], Counter, Counter, int]:
+def measure(pages: list[str], to, docs: list | None = None) -> tuple[dict[str, float], Counter, Counter, int]:
     acc: dict[str, float] = defaultdict(float)
     calls: Counter = Counter()  # this document's runs per step: the round a run belongs to
     rounds: Counter = Counter()  # pages by rounds run
@@ -93,6 +96,8 @@ def measure(pages: list[str], to) -> tuple[dict[str, float], Counter, Counter, i
             t = clock()
             doc = educorpus.clean_and_explain(p, to=to)
             total += clock() - t
+            if docs is not None:
+                docs.append(doc)
             n = max(calls.values())
             rounds[n] += 1
             if n > 1 and any(e.round > 1 for e in doc.edits):
@@ -103,6 +108,33 @@ def measure(pages: list[str], to) -> tuple[dict[str, float], Counter, Counter, i
     acc["rest (pipeline.run, Document, timers)"] = total - sum(acc.values())
     acc["total"] = total
     return acc, rounds, why, changed
+
+
+def bookkeeping(docs: list, repeat: int = 5) -> float:
+    """CPU s of ``clean_chunk`` and ``data_row`` over ``docs`` with the pipeline's run taken out."""
+    from educorpus.config import default_config
+    from educorpus.dataset import records
+
+    raws = [
+        {"id": str(i), "text": "", "meta": {"url": f"http://s{i % 7}.example/{i}"}, "source_path": "bench",
+         "raw_sha256": "0", "encoding": "utf-8", "replaced_bytes": 0}
+        for i in range(len(docs))
+    ]
+    cfg = default_config()
+    original = pipeline.run
+    best = float("inf")
+    try:
+        for _ in range(repeat):
+            ready = iter(docs)
+            pipeline.run = lambda text, config, meta=None: next(ready)
+            t = clock()
+            out, _stats = records.clean_chunk(raws, cfg)
+            for rec in out:
+                records.data_row(rec, False)
+            best = min(best, clock() - t)
+    finally:
+        pipeline.run = original
+    return best
 
 
 def main() -> None:
@@ -117,7 +149,8 @@ def main() -> None:
     warm = generate_pages(0.02, seed=99) + [(HERE.parent / "seeds" / "000_92af0b51e8934e6d.txt").read_text(encoding="utf-8")]
     for p in warm:
         educorpus.clean_and_explain(p, to=to)
-    acc, rounds, why, changed = measure(pages, to)
+    docs: list = []
+    acc, rounds, why, changed = measure(pages, to, docs)
     print(f"{len(pages)} pages, {mb:.2f} MB (corpus_gen seed {args.seed}), to={to}")
     print("pages by rounds run: " + ", ".join(f"{k}: {v}" for k, v in sorted(rounds.items())))
     print("extra rounds asked for by: " + (", ".join(f"{k} {v}" for k, v in why.most_common()) or "none"))
@@ -129,6 +162,8 @@ def main() -> None:
     beyond = acc["total"] - sum(v for k, v in acc.items() if k.endswith("round 1"))
     print(f"  {'total':42} {acc['total']:7.3f}")
     print(f"beyond the steps' round-1 runs: {beyond:.3f} s ({beyond / mb:.3f} s/MB)")
+    book = bookkeeping(docs)
+    print(f"a build's bookkeeping per document (clean_chunk, data_row; least of 5): {book:.3f} s ({book / mb:.3f} s/MB)")
 
 
 if __name__ == "__main__":
