@@ -38,6 +38,27 @@ def test_a_repair_that_appears_only_after_script_conversion_runs_a_second_round(
     assert doc.replay(TRAD_LINE) == doc.text
 
 
+def test_the_next_round_reuses_the_rechecks_search(monkeypatch):
+    # the recheck's yes is the step's whole search on the round's output; the next round's run of
+    # the step gets that same text and must not search it again (the search is most of the step)
+    searched = []
+    plain = mojibake.repair_spans
+
+    def counted(text, check=True):
+        if check:  # the step's own search, not _marks_stay's look at a line
+            searched.append(text)
+        return plain(text, check)
+
+    monkeypatch.setattr(mojibake, "repair_spans", counted)
+    mojibake._spans_of.cache_clear()
+    doc = educorpus.clean_and_explain(TRAD_LINE)
+    assert max(e.round for e in doc.edits) == 2
+    # round 1's run, the recheck after round 1 (yes: its answer serves round 2's run), the
+    # recheck after round 2 (no)
+    assert len(searched) == 3 and len(set(searched)) == 3
+    mojibake._spans_of.cache_clear()
+
+
 def _plain_stats(docs: list[Document]) -> dict:
     steps: dict[str, dict] = {}
     for doc in docs:
