@@ -140,13 +140,13 @@ class Stats:
         touched: set[str] = set()
         # the log comes in runs of one step (one per step and round): each run counted by C-level
         # maps, not a Python step per edit (a build adds about 27,000 edits per MB)
-        for name, run in groupby(doc.edits, _STEP):
-            run = list(run)
+        for name, group in groupby(doc.edits, _STEP):
+            group = list(group)
             s = self._step(name)
-            s["edits"] += len(run)
-            s["chars_removed"] += sum(map(len, map(_BEFORE, run)))
-            s["chars_added"] += sum(map(len, map(_AFTER, run)))
-            s["rules"].update(map(_RULE, run))
+            s["edits"] += len(group)
+            s["chars_removed"] += sum(map(len, map(_BEFORE, group)))
+            s["chars_added"] += sum(map(len, map(_AFTER, group)))
+            s["rules"].update(map(_RULE, group))
             touched.add(name)
         for name in touched:
             self.steps[name]["changed"] += 1
