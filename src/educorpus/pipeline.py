@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from itertools import groupby
+from operator import attrgetter
 from typing import Any, Callable, Iterable, Optional
 
 from .document import Document, StepContext
@@ -114,6 +116,9 @@ def _fix_fields(chosen: tuple[Step, ...], ctx: StepContext) -> None:
             ctx.meta[key] = value
 
 
+_STEP, _RULE, _BEFORE, _AFTER = (attrgetter(f) for f in ("step", "rule", "before", "after"))
+
+
 class Stats:
     """Per-step and per-rule counts over many documents; ``a.merge(b)`` adds ``b`` into ``a``.
 
@@ -133,13 +138,16 @@ class Stats:
     def add(self, doc: Document) -> None:
         self.documents += 1
         touched: set[str] = set()
-        for e in doc.edits:
-            s = self._step(e.step)
-            s["edits"] += 1
-            s["chars_removed"] += len(e.before)
-            s["chars_added"] += len(e.after)
-            s["rules"][e.rule] += 1
-            touched.add(e.step)
+        # the log comes in runs of one step (one per step and round): each run counted by C-level
+        # maps, not a Python step per edit (a build adds about 27,000 edits per MB)
+        for name, group in groupby(doc.edits, _STEP):
+            group = list(group)
+            s = self._step(name)
+            s["edits"] += len(group)
+            s["chars_removed"] += sum(map(len, map(_BEFORE, group)))
+            s["chars_added"] += sum(map(len, map(_AFTER, group)))
+            s["rules"].update(map(_RULE, group))
+            touched.add(name)
         for name in touched:
             self.steps[name]["changed"] += 1
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from operator import attrgetter
 from typing import Any, Optional
 from urllib.parse import urlsplit
 
@@ -104,10 +105,15 @@ def site_of(url: Optional[str], source: Optional[str]) -> Optional[str]:
 
 def edit_summary(doc) -> dict[str, dict[str, int]]:
     """``{step: {rule: count}}`` of a :class:`~educorpus.document.Document`, steps in run order."""
-    out: dict[str, Counter] = {}
-    for e in doc.edits:
-        out.setdefault(e.step, Counter())[e.rule] += 1
+    out: dict[str, dict[str, int]] = {}
+    # counted in C over (step, rule) pairs, grouped by step after (a build summarises about
+    # 27,000 edits per MB); the pairs' first appearances keep the steps in run order
+    for (step, rule), n in Counter(map(_STEP_RULE, doc.edits)).items():
+        out.setdefault(step, {})[rule] = n
     return {step: dict(sorted(c.items())) for step, c in out.items()}
+
+
+_STEP_RULE = attrgetter("step", "rule")
 
 
 def clean_raw(raw: dict[str, Any], config: CleanConfig):
