@@ -126,3 +126,19 @@ def test_edit_summary_counts_what_an_edit_by_edit_count_gives():
 def test_a_page_without_damage_runs_one_round(to):
     doc = educorpus.clean_and_explain("9月8日,淄博市教育局召开会议。", to=to)
     assert {e.round for e in doc.edits} <= {1}
+
+
+def test_a_second_round_does_not_count_or_flag_the_same_damage_twice():
+    # the same page with a run no decoder can read back (U+FFFD): every round's mojibake run
+    # flags it; the document reports it once, as it stands in the final text
+    page = TRAD_LINE + "\n\n報名時間：\ufffd\ufffd月10日。"
+    doc = educorpus.clean_and_explain(page)
+    assert max(e.round for e in doc.edits) == 2
+    flags = [e for e in doc.edits if e.rule == "unrecoverable"]
+    assert len(flags) == 1 and flags[0].before == "\ufffd\ufffd"
+    assert "\ufffd\ufffd" in doc.text  # flagged, not removed
+    assert doc.scores["mojibake_unrecoverable"] == 1
+    assert doc.replay(page) == doc.text
+    # removed instead of flagged: the removal is counted once, in the round that made it
+    gone = educorpus.clean_and_explain(page, config=educorpus.CleanConfig(mojibake_remove_unrecoverable=True))
+    assert "\ufffd" not in gone.text and gone.scores["mojibake_unrecoverable"] == 1

@@ -93,6 +93,11 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
             round_edits.extend(ctx.finish(_round + 1))
         if _round and text == before:
             break  # a later round that changed nothing adds nothing to the log
+        if _round:
+            # a round's steps flag everything their text still holds, so a later round flags
+            # again what an earlier one flagged; the flags of the last round describe the text
+            # the document ends with (an earlier round's may sit in text since rewritten)
+            edits = [e for e in edits if e.before != e.after]
         edits.extend(round_edits)
         if _round + 1 == MAX_ROUNDS:
             break  # no round may follow, whatever the rechecks would say (they can cost a step's run)

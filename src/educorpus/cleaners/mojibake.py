@@ -1520,12 +1520,17 @@ def run(text: str, ctx: StepContext) -> str:
         ctx.scores["mojibake_repaired"] = ctx.scores.get("mojibake_repaired", 0) + len(spans)
         text = ctx.replace(text, spans)
     bad = unrecoverable_spans(text)
-    if bad:
-        ctx.scores["mojibake_unrecoverable"] = ctx.scores.get("mojibake_unrecoverable", 0) + len(bad)
-        if getattr(ctx.config, "mojibake_remove_unrecoverable", False):
+    if getattr(ctx.config, "mojibake_remove_unrecoverable", False):
+        if bad:  # removals add up over the pipeline's rounds, as repairs do
+            ctx.scores["mojibake_unrecoverable"] = ctx.scores.get("mojibake_unrecoverable", 0) + len(bad)
             text = ctx.replace(text, [(s, e, "", "unrecoverable") for s, e in bad])
-        else:
-            ctx.flag(text, [(s, e, "unrecoverable") for s, e in bad])
+    elif bad:
+        # flagged damage stays in the text, and a later round finds it again: the count is what
+        # the text holds now, not a sum over rounds
+        ctx.scores["mojibake_unrecoverable"] = len(bad)
+        ctx.flag(text, [(s, e, "unrecoverable") for s, e in bad])
+    else:
+        ctx.scores.pop("mojibake_unrecoverable", None)
     return text
 
 
