@@ -37,6 +37,18 @@ def test_every_command_help_says_where_its_output_goes_and_its_exit_status():
         assert "standard output" in text.split("\noutput: ")[1], name
 
 
+def test_build_help_names_every_corpus_option_and_its_default():
+    # a pip-installed user has no docs/ folder: the help itself lists what --corpus-option takes
+    import dataclasses
+
+    from educorpus.corpus.options import CorpusOptions
+
+    text = " ".join(run("build", "--help").stdout.decode().split())
+    for f in dataclasses.fields(CorpusOptions):
+        assert f"{f.name}={f.default}" in text, f.name
+    assert "docs/" not in text
+
+
 def test_no_command_prints_help_and_fails():
     r = run()
     assert r.returncode == 2 and b"COMMAND" in r.stderr

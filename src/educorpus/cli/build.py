@@ -74,7 +74,8 @@ def register(sub) -> None:
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="set a corpus option, e.g. near_threshold=0.5 or max_spun_score=0.8 (see docs/corpus.md); repeatable",
+        help="set a corpus option, repeatable, e.g. near_threshold=0.5 or max_spun_score=0.8; the options and their defaults: "
+        + _corpus_option_defaults(),
     )
     p.add_argument("--num-proc", type=int, default=1, metavar="N", help="clean in N worker processes, or on a local Ray with N CPUs (default: 1)")
     p.add_argument(
@@ -96,6 +97,16 @@ def register(sub) -> None:
     )
     p.add_argument("--no-progress", action="store_true", help="no progress bar (it only shows on a terminal anyway)")
     p.set_defaults(func=run)
+
+
+def _corpus_option_defaults() -> str:
+    # listed from CorpusOptions itself, so the help names every option a user can set (a pip
+    # install has no docs/ folder to point to)
+    import dataclasses
+
+    from ..corpus.options import CorpusOptions
+
+    return ", ".join(f"{f.name}={f.default}" for f in dataclasses.fields(CorpusOptions))
 
 
 def _corpus_options(args: argparse.Namespace):
