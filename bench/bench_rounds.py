@@ -35,9 +35,9 @@ sys.path.insert(0, str(HERE.parent / "src"))
 sys.path.insert(0, str(HERE))
 
 import educorpus  # noqa: E402
+from bench_parts import timed_pipeline, timer  # noqa: E402
 from corpus_gen import generate_pages  # noqa: E402
 from educorpus import cleaners, pipeline  # noqa: E402
-from educorpus.document import StepContext  # noqa: E402
 
 clock = time.process_time
 
@@ -69,28 +69,9 @@ def measure(pages: list[str], to, docs: list | None = None) -> tuple[dict[str, f
 
         return dataclasses.replace(step, run=run, recheck=recheck if step.recheck else None)
 
-    def timed(name, fn):
-        def wrapper(*a, **k):
-            t = clock()
-            try:
-                return fn(*a, **k)
-            finally:
-                acc[name] += clock() - t
-
-        return wrapper
-
-    original = cleaners.PIPELINE
-    patches = [
-        (cleaners, "PIPELINE", tuple(wrap(s) for s in original)),
-        (StepContext, "begin", timed("StepContext.begin", StepContext.begin)),
-        (StepContext, "finish", timed("StepContext.finish", StepContext.finish)),
-        (pipeline, "_fix_fields", timed("_fix_fields", pipeline._fix_fields)),
-    ]
-    saved = [(obj, name, getattr(obj, name)) for obj, name, _ in patches]
-    for obj, name, val in patches:
-        setattr(obj, name, val)
+    timed = timer(acc)
     total = 0.0
-    try:
+    with timed_pipeline(tuple(wrap(s) for s in cleaners.PIPELINE), timed):
         for p in pages:
             calls.clear()
             t = clock()
@@ -102,9 +83,6 @@ def measure(pages: list[str], to, docs: list | None = None) -> tuple[dict[str, f
             rounds[n] += 1
             if n > 1 and any(e.round > 1 for e in doc.edits):
                 changed += 1
-    finally:
-        for obj, name, val in saved:
-            setattr(obj, name, val)
     acc["rest (pipeline.run, Document, timers)"] = total - sum(acc.values())
     acc["total"] = total
     return acc, rounds, why, changed
