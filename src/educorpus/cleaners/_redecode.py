@@ -197,6 +197,7 @@ class Lattice:
         self._cand_cache: dict = {}
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
+        self._plan_cache: dict = {}
         # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
         # last entry
         self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
@@ -367,7 +368,16 @@ class Lattice:
             """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
             if not partial and i > 0:
                 gpos = tokens[i].gpos if i < n else end_gpos
-                self._exit(exits, gpos, entry, char_at(i))
+                if entry[2] is not None:
+                    # _exit's test written out: most readings that reach a boundary rank below the
+                    # beam already kept there, and are dropped without a call
+                    nxt = char_at(i)
+                    rank = entry[0] + logp2(entry[1], nxt) if nxt else entry[0] + 0.0
+                    lst = exits.get(gpos)
+                    if lst is None:
+                        lst = exits[gpos] = []
+                    if len(lst) < beam or rank > lst[-1].rank:
+                        add_exit(lst, gpos, entry, rank)
                 if stop_at_sync or entry[5]:
                     # entry[5]: its last character filled a destroyed byte that the source decoder
                     # would have read with the next garbled character's first byte; that is only
@@ -391,6 +401,7 @@ class Lattice:
                     push((i, 0, a, partial), e)
 
         exits: dict[int, list[Exit]] = {}
+        add_exit = self._add_exit
         enter(0, (), (0.0, prev, None, 0, script, False))
         while heap:
             key = heapq.heappop(heap)
@@ -535,25 +546,31 @@ class Lattice:
         return got
 
     def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
-        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, nonhan,
+        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, marks,
         index, chars, info)``. ``bound[j]`` is what candidate ``j`` adds to an entry's score (plus
         the bigram into ``lookahead``) when read after a Han character whose pair with it the
-        statistics do not know, which is also a lower bound when they do; ``order`` lists the Han
-        candidates by it, best first; ``nonhan`` the others (scored exactly always); ``index``
-        maps a character to its candidates and ``chars`` is the set of its keys. ``info[j]`` is
-        what :meth:`_emit` needs of candidate ``j`` that does not depend on the character before
-        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead,
-        bigram after a Han character that makes no known pair with it)``. The last is the float
-        ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever the character
-        before), None for a candidate that is not Han."""
+        statistics do not know, less what that pair adds when it depends on the character before
+        (see below); for a Han candidate it is also a lower bound when they do know it. ``order``
+        lists by it, best first, the Han candidates and the others whose unknown pair after a Han
+        character scores their unigram (letters, digits, kana: ``CharStats.logp2``); ``marks``
+        the rest (punctuation and symbols), whose unknown pair scores their unigram plus the word-
+        end factor of the Han character before (``stats.ends``), by ``bound`` without it.
+        ``index`` maps a character to its candidates and ``chars`` is the set of its keys.
+        ``info[j]`` is what :meth:`_emit` needs of candidate ``j`` that does not depend on the
+        character before it: ``(bytes, char, mismatch penalty, script class, pending, bigram into
+        lookahead, bigram after a Han character that makes no known pair with it, link)``. The
+        seventh is the float ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever
+        the character before), None for a candidate that is not Han (its pairs are looked up); the
+        link is the reading's record of the character (see :meth:`_plan`)."""
         key = (pattern, next_byte, lookahead, script)
         got = self._order_cache.get(key)
         if got is None:
             cands, mismatch = self._candidates(pattern, next_byte)
+            items = self._plan(pattern, next_byte)[1]
             stats = self.stats
             logp1, logp2, scripts = stats.logp1, stats.logp2, stats.scripts
             bound = []
-            nonhan = []
+            marks = []
             index: dict = {}
             info = []
             for j, (cb, ch) in enumerate(cands):
@@ -563,42 +580,64 @@ class Lattice:
                 # is the score itself)
                 info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
                              logp2(ch, lookahead) if lookahead else 0.0,
-                             logp1(ch) + _LOG_BACKOFF if han else None))
-                if not han:
-                    nonhan.append(j)
-                    bound.append(0.0)
-                    continue
-                b = logp1(ch) + _LOG_BACKOFF - mismatch.get(cb, 0.0)
+                             logp1(ch) + _LOG_BACKOFF if han else None, items[j]))
+                # what logp2(pc, ch) is for a Han pc and a pair it does not know: the unigram,
+                # backed off for a Han ch; for a mark, plus ends[pc] (added in _pick)
+                b = (logp1(ch) + _LOG_BACKOFF if han else logp1(ch)) - mismatch.get(cb, 0.0)
+                if not han and (ch in _PUNCT_LOGP or not ch.isalnum()):
+                    marks.append(j)
                 k = scripts.get(ch)
                 if script and k is not None and k != script:
                     b -= SCRIPT_PENALTY
                 if lookahead:
                     b += logp2(ch, lookahead)
                 bound.append(b)
-            order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
+            in_marks = set(marks)
+            order = sorted((j for j in range(len(cands)) if j not in in_marks), key=lambda j: -bound[j])
+            marks.sort(key=lambda j: -bound[j])
             if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
             # tuples: the cycle collector skips them once seen (see charstats.frozen_lists)
             got = self._order_cache[key] = (
-                tuple(order), tuple(bound), frozenset(nonhan), frozen_lists(index), frozenset(index), tuple(info)
+                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info)
             )
+        return got
+
+    def _plan(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
+        """``(nw, links, small)`` for :meth:`_emit`: the destroyed bytes of ``pattern``, each
+        candidate's link of a reading's chain ``(char, bytes, pattern or None, next_byte)`` (the
+        same tuple for every reading that takes it), and for a pattern of a few candidates what
+        the plain loop needs of each, ``(char, mismatch penalty, script class, pending, link)``.
+        Pure in its arguments, kept per lattice (a pattern of known bytes has one candidate, and
+        the search asks for it at every character)."""
+        key = (pattern, next_byte)
+        got = self._plan_cache.get(key)
+        if got is None:
+            cands, mismatch = self._candidates(pattern, next_byte)
+            nw = pattern.count(W)
+            pat = pattern if nw else None
+            links = tuple((ch, cb, pat, next_byte) for cb, ch in cands)
+            scripts = self.stats.scripts
+            small = tuple(
+                (ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch, link)
+                for (cb, ch), link in zip(cands, links)
+            ) if len(cands) <= 2 * self.beam else ()
+            if len(self._plan_cache) > 8192:  # bounded: the keys are byte patterns, not text
+                self._plan_cache.clear()
+            got = self._plan_cache[key] = (nw, links, small)
         return got
 
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
         """Extend each entry by every character ``pattern`` can be; keep the best few per entry
         (chosen with the bigram into ``lookahead``, the garbled character that follows, if any).
         ``next_byte`` is the byte after the pattern when it is known (for :attr:`w_check`)."""
-        cands, mismatch = self._candidates(pattern, next_byte)
-        if not cands:
+        nw, links, small = self._plan(pattern, next_byte)
+        if not links:
             return []
-        nw = pattern.count(W)
-        stats = self.stats
-        logp2 = stats.logp2
-        scripts = stats.scripts
+        logp2 = self.stats.logp2
         keep = 2 * self.beam
-        pat = pattern if nw else None
         out = []
-        if len(cands) > keep:
+        if len(links) > keep:
             # many candidates (a destroyed byte): what does not depend on the entry is looked up
             # once per pattern, lookahead and script (see _order), the same values the plain loop
             # below computes, combined in the same order, so the scores are the same floats
@@ -615,55 +654,76 @@ class Lattice:
                     # loop keeps.
                     pick, exact = self._pick(order, pc, keep)
                 else:
-                    pick, exact = range(len(cands)), None
+                    pick, exact = range(len(links)), None
                 scores = []
                 keys = []
                 for j in pick:
-                    cb, ch, mm, k, pend, la, unknown = info[j]
+                    cb, ch, mm, k, pend, la, unknown, _link = info[j]
                     # (a Han candidate _pick did not find among pc's successors makes a pair the
                     # statistics do not know: its bigram is the per-pattern float, no look-up)
-                    s = base + (logp2(pc, ch) if exact is None or j in exact else unknown) - mm
+                    s = base + (logp2(pc, ch) if unknown is None or exact is None or j in exact else unknown) - mm
                     if k is not None and script and k != script:
                         s -= SCRIPT_PENALTY
                     scores.append(s)
                     keys.append(s + la if lookahead else (s, ch, cb, script if k is None else k))
                 # the best few, ties in candidate order (heapq.nlargest's order, which this was)
                 for b in sorted(range(len(scores)), key=keys.__getitem__, reverse=True)[:keep]:
-                    cb, ch, _mm, k, pend, _la, _unknown = info[pick[b]]
-                    sc = script if k is None else k
-                    out.append((scores[b], ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend))
+                    _cb, ch, _mm, k, pend, _la, _unknown, link = info[pick[b]]
+                    out.append((scores[b], ch, (chain, link), wc + nw, script if k is None else k, pend))
             return out
         for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
-            for cb, ch in cands:
-                s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
-                k = scripts.get(ch)
+            for ch, mm, k, pend, link in small:
+                s = base + logp2(pc, ch) - mm
                 sc = script
                 if k is not None:
                     if script and k != script:
                         s -= SCRIPT_PENALTY
                     sc = k
-                out.append((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch))
+                out.append((s, ch, (chain, link), wc + nw, sc, pend))
         return out
 
     def _pick(self, order: tuple, pc: str, keep: int) -> tuple:
         """``(indices, exact)``: the candidates (of :meth:`_order`) that can be among the ``keep``
         best after ``pc`` (a Han character), in their original order (ties are broken by it, as in
-        the full loop), and the set of those that are not Han or make a known pair with ``pc``
-        (the others are Han candidates whose pair with it the statistics do not know)."""
-        order, bound, nonhan, index, chars, _info = order
-        chosen = set(nonhan)
+        the full loop), and the set of those whose pair with ``pc`` the statistics know (the
+        others make a pair they do not know: a Han one scores its unigram backed off, any other
+        its unigram, plus ``ends[pc]`` for a mark)."""
+        order, bound, marks, index, chars, _info = order
+        chosen = set()
         # the candidates whose pair with pc the statistics know (a set intersection instead of a
         # look-up per successor or per candidate)
         for ch in chars & successor_set(self.stats, pc):
             chosen.update(index[ch])
         exact = frozenset(chosen)
+        # the others by what their unknown pair gives them, best first: the two sorted lists
+        # merged, the marks' bound raised by pc's word-end factor (as logp2 adds it); the best
+        # ``keep`` and whatever comes within _TIE of the last of them (rounding)
+        end = self.stats.ends.get(pc, 0.0)
         taken = 0
-        last = None
-        for j in order:
-            if j in chosen:
-                continue
-            b = bound[j]
+        last = 0.0
+        a = m = 0
+        na, nm = len(order), len(marks)
+        while True:
+            while a < na and order[a] in chosen:
+                a += 1
+            while m < nm and marks[m] in chosen:
+                m += 1
+            if a < na:
+                j = order[a]
+                b = bound[j]
+                if m < nm and bound[marks[m]] + end > b:
+                    j = marks[m]
+                    b = bound[j] + end
+                    m += 1
+                else:
+                    a += 1
+            elif m < nm:
+                j = marks[m]
+                b = bound[j] + end
+                m += 1
+            else:
+                break
             if taken >= keep and b < last - _TIE:
                 break
             chosen.add(j)
@@ -681,24 +741,43 @@ class Lattice:
         lst = exits.setdefault(gpos, [])
         if len(lst) >= self.beam and rank <= lst[-1].rank:
             return
-        items = _chain_to_list(chain)
-        text = "".join(item[0] for item in items)
+        self._add_exit(lst, gpos, entry, rank)
+
+    def _add_exit(self, lst: list, gpos: int, entry, rank: float) -> None:
+        """:meth:`_exit` for a reading that ranks into the beam ``lst`` (sorted best first) or
+        finds it not full: kept unless a reading of the same text ranks as well."""
+        items = []
+        chain = entry[2]
+        while chain is not None:
+            chain, item = chain
+            items.append(item)
+        items.reverse()
+        text = "".join([item[0] for item in items])
         for k, x in enumerate(lst):
             if x.text == text:
                 if x.rank >= rank:
                     return
                 del lst[k]
                 break
-        data = b"".join(item[1] for item in items)
-        guesses = []
-        offset = 0
-        for k, item in enumerate(items):
-            if item[2] is not None:
-                guesses.append((k, item[2], item[3], offset))
-            offset += len(item[1])
-        guesses = tuple(guesses)
-        lst.append(Exit(gpos, score, text, data, wc, rank, guesses))
-        lst.sort(key=lambda x: -x.rank)
+        data = b"".join([item[1] for item in items])
+        guesses = ()
+        if entry[3]:
+            # (a reading with no filled byte has no guessed character: every character of a
+            # pattern with a destroyed byte adds its count of them to entry[3])
+            found = []
+            offset = 0
+            for k, item in enumerate(items):
+                if item[2] is not None:
+                    found.append((k, item[2], item[3], offset))
+                offset += len(item[1])
+            guesses = tuple(found)
+        x = Exit(gpos, entry[0], text, data, entry[3], rank, guesses)
+        # where lst.sort(key=-rank) puts it (stable: after every reading that ranks as well); lst
+        # is kept sorted so
+        k = len(lst)
+        while k and lst[k - 1].rank < rank:
+            k -= 1
+        lst.insert(k, x)
         del lst[self.beam :]
 
 
