@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
-from ..charstats import _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, frozen_lists, is_han
+from ..charstats import _DIGITS, _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, frozen_lists, is_han
 
 SCRIPT_PENALTY = 3.0
 W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
@@ -555,7 +555,8 @@ class Lattice:
         character scores their unigram (letters, digits, kana: ``CharStats.logp2``); ``marks``
         the rest (punctuation and symbols), whose unknown pair scores their unigram plus the word-
         end factor of the Han character before (``stats.ends``), by ``bound`` without it.
-        ``index`` maps a character to its candidates and ``chars`` is the set of its keys.
+        ``index`` maps a character to its candidates and ``chars`` is the set of its keys (the
+        seventh item, ``other``, is for a character before that is not Han: see :meth:`_pick_other`).
         ``info[j]`` is what :meth:`_emit` needs of candidate ``j`` that does not depend on the
         character before it: ``(bytes, char, mismatch penalty, script class, pending, bigram into
         lookahead, bigram after a Han character that makes no known pair with it, link)``. The
@@ -595,11 +596,30 @@ class Lattice:
             in_marks = set(marks)
             order = sorted((j for j in range(len(cands)) if j not in in_marks), key=lambda j: -bound[j])
             marks.sort(key=lambda j: -bound[j])
-            if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
+            # after a character that is not Han, an unknown pair scores the unigram (logp2): plus
+            # the word-start factor for a Han candidate after a mark; ``other`` holds both
+            # orders, ``(bound, order)`` each, with the bound taken the same way
+            other = []
+            for starts in (False, True):
+                b2 = []
+                for j, (cb, ch) in enumerate(cands):
+                    b = logp1(ch)
+                    if starts and is_han(ch):
+                        b += stats.starts.get(ch, 0.0)
+                    b -= mismatch.get(cb, 0.0)
+                    k = scripts.get(ch)
+                    if script and k is not None and k != script:
+                        b -= SCRIPT_PENALTY
+                    if lookahead:
+                        b += logp2(ch, lookahead)
+                    b2.append(b)
+                other.append((tuple(b2), tuple(sorted(range(len(cands)), key=lambda j: -b2[j]))))
+            if len(self._order_cache) > 1024:  # about 50 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
             # tuples: the cycle collector skips them once seen (see charstats.frozen_lists)
             got = self._order_cache[key] = (
-                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info)
+                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info),
+                tuple(other),
             )
         return got
 
@@ -654,7 +674,8 @@ class Lattice:
                     # loop keeps.
                     pick, exact = self._pick(order, pc, keep)
                 else:
-                    pick, exact = range(len(links)), None
+                    # (every candidate picked here is scored with a look-up of its pair)
+                    pick, exact = self._pick_other(order, pc, keep, len(links)), None
                 scores = []
                 keys = []
                 for j in pick:
@@ -689,7 +710,7 @@ class Lattice:
         the full loop), and the set of those whose pair with ``pc`` the statistics know (the
         others make a pair they do not know: a Han one scores its unigram backed off, any other
         its unigram, plus ``ends[pc]`` for a mark)."""
-        order, bound, marks, index, chars, _info = order
+        order, bound, marks, index, chars, _info, _other = order
         chosen = set()
         # the candidates whose pair with pc the statistics know (a set intersection instead of a
         # look-up per successor or per candidate)
@@ -730,6 +751,36 @@ class Lattice:
             taken += 1
             last = b
         return sorted(chosen), exact
+
+    def _pick_other(self, order: tuple, pc: str, keep: int, n: int):
+        """The candidates (of :meth:`_order`) that can be among the ``keep`` best after ``pc``, a
+        character that is not Han (or nothing: the run's start), in their original order. An
+        unknown pair after it scores the candidate's unigram (``CharStats.logp2``; after a mark a
+        Han candidate's word-start factor is added, and after nothing no pair is known): sorted
+        once per pattern, so only the best few of those are scored, with every candidate whose
+        pair the statistics know. After a digit a Han candidate scores what follows numbers,
+        which has no such order: all of them."""
+        if pc in _DIGITS:
+            return range(n)
+        chosen = set()
+        if pc:
+            for ch in order[4] & successor_set(self.stats, pc):
+                chosen.update(order[3][ch])
+            bound, ranked = order[6][pc in _PUNCT_LOGP or not pc.isalnum()]
+        else:
+            bound, ranked = order[6][False]
+        taken = 0
+        last = 0.0
+        for j in ranked:
+            if j in chosen:
+                continue
+            b = bound[j]
+            if taken >= keep and b < last - _TIE:
+                break
+            chosen.add(j)
+            taken += 1
+            last = b
+        return sorted(chosen)
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
