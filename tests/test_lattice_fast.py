@@ -220,3 +220,56 @@ def test_quick_look_keeps_the_best_next_to_punctuation_letters_and_edges():
                         ranked = sorted(look, key=lambda j: key(alts[j]), reverse=True)
                         got = [alts[j] for j in ranked[: M.REFINE_KEEP]]
                         assert got == want, (pattern, left, right, script)
+
+
+# characters before a destroyed byte of every class logp2 tells apart: Han (known and unknown
+# pairs), marks of both kinds (CJK punctuation, symbols, a line break), letters and kana (their
+# unknown pair scores the unigram), ASCII and full-width digits (what follows numbers), nothing
+_PREVS_ALL = list("的教學淄，。“”、《》…—·※■\n?!a Zアぃ2９Ａα") + ["", "\u3400"]
+
+
+@pytest.mark.parametrize(
+    "pattern,next_byte",
+    [
+        ((0xA1, W), None),  # GBK's row of marks: nearly every candidate is not Han
+        ((0xA3, W), 0xA1),  # full-width ASCII: letters and digits (unigram) beside marks
+        ((0xA4, W), None),  # kana
+        ((W, 0xA1), None),  # Han and marks mixed
+        ((W, 0xB0), None),
+        ((0xB0, W), 0xA3),
+    ],
+)
+def test_emit_prunes_marks_and_after_other_characters_as_the_full_loop(pattern, next_byte):
+    """_emit's pruning by the unknown pair's order: of a Han character's marks (their unigram plus
+    its word-end factor) and after a character that is not Han (the unigram, plus the word-start
+    factor of a Han candidate after a mark; nothing pruned after a digit) keeps what the full loop
+    keeps, for each class of character before and with ties in score (equal entries)."""
+    lattice = M._lattice("gb18030", None)
+    rng = random.Random(11)
+    han = [c for c in charstats().unigrams if len(c) == 1 and is_han(c)]
+    prevs = _PREVS_ALL + rng.sample(han, 30)
+    for lookahead in ("", "育", "，", "a", "2"):
+        for script in ("", "s", "t"):
+            entries = [(-rng.uniform(0, 80), pc, None, rng.randrange(3), script, False) for pc in prevs]
+            entries += [(-10.0, pc, None, 0, script, False) for pc in ("的", "，", "")]
+            for _ in range(2):
+                assert lattice._emit(entries, pattern, lookahead, next_byte) == _emit_reference(
+                    lattice, entries, pattern, lookahead, next_byte
+                )
+
+
+def test_the_pruning_after_marks_and_other_characters_is_taken():
+    """(The test above compares something: for these patterns the shortcuts score fewer
+    candidates than there are. Rows of kana or full-width letters tie: each class of them scores
+    one unigram, and ties are all scored.)"""
+    lattice = M._lattice("gb18030", None)
+    keep = 2 * lattice.beam
+    for pattern in [(0xA1, W), (0xA3, W), (W, 0xA1), (W, 0xB0)]:
+        for lookahead in ("", "育"):
+            order = lattice._order(pattern, None, lookahead, "")
+            n = len(order[5])
+            assert len(lattice._pick(order, "的", keep)[0]) < (n if pattern == (0xA3, W) else n / 2), pattern
+            for pc in ("，", "a", ""):
+                if pattern != (0xA3, W):
+                    assert len(lattice._pick_other(order, pc, keep, n)) < n / 2, (pattern, pc)
+            assert len(lattice._pick_other(order, "2", keep, n)) == n
