@@ -13,16 +13,49 @@ import pytest
 
 from educorpus.charstats import _LOG_BACKOFF, charstats, is_han
 from educorpus.cleaners import mojibake as M
-from educorpus.cleaners._redecode import W, Lattice, _first_byte
+from educorpus.cleaners._redecode import W, Exit, Lattice, _first_byte
 from tests.mojibake_damage import samples
 from tests.test_mojibake_search import _emit_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _exit_reference(lattice, exits, gpos, entry, nxt):
+    """Lattice._exit as it was before it was tuned: the chain walked into a list, the beam sorted."""
+    score, pc, chain, wc, _script, _pending = entry
+    if chain is None:
+        return
+    rank = score + (lattice.stats.logp2(pc, nxt) if nxt else 0.0)
+    lst = exits.setdefault(gpos, [])
+    if len(lst) >= lattice.beam and rank <= lst[-1].rank:
+        return
+    items = []
+    while chain is not None:
+        chain, item = chain
+        items.append(item)
+    items.reverse()
+    text = "".join(item[0] for item in items)
+    for k, x in enumerate(lst):
+        if x.text == text:
+            if x.rank >= rank:
+                return
+            del lst[k]
+            break
+    guesses = []
+    offset = 0
+    for k, item in enumerate(items):
+        if item[2] is not None:
+            guesses.append((k, item[2], item[3], offset))
+        offset += len(item[1])
+    lst.append(Exit(gpos, score, text, b"".join(item[1] for item in items), wc, rank, tuple(guesses)))
+    lst.sort(key=lambda x: -x.rank)
+    del lst[lattice.beam :]
+
+
 def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=True, script="", right="",
                       stop_at_sync=False):
-    """Lattice.decode as it was before its inner loop was tuned, with _emit_reference."""
+    """Lattice.decode as it was before its inner loop was tuned, with _emit_reference and
+    _exit_reference."""
     first_gpos = tokens[0].gpos if tokens else 0
     n = len(tokens)
     beam = lattice.beam
@@ -57,7 +90,7 @@ def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=T
     def enter(i, partial, entry):
         if not partial and i > 0:
             gpos = tokens[i].gpos if i < n else end_gpos
-            lattice._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
+            _exit_reference(lattice, exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
             if stop_at_sync or entry[5]:
                 return
         if i >= n:
@@ -86,7 +119,7 @@ def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=T
                     filled = partial + (W,) * (need - len(partial))
                     nxt = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
                     for entry in _emit_reference(lattice, entries, filled):
-                        lattice._exit(exits, end_gpos, entry, nxt)
+                        _exit_reference(lattice, exits, end_gpos, entry, nxt)
             continue
         data = tokens[i].alts[a][0]
         new_partial = partial + (data[o],)
