@@ -304,5 +304,5 @@ def test_the_pruning_after_marks_and_other_characters_is_taken():
             assert len(lattice._pick(order, "的", keep)[0]) < (n if pattern == (0xA3, W) else n / 2), pattern
             for pc in ("，", "a", ""):
                 if pattern != (0xA3, W):
-                    assert len(lattice._pick_other(order, pc, keep, n)) < n / 2, (pattern, pc)
-            assert len(lattice._pick_other(order, "2", keep, n)) == n
+                    assert len(lattice._pick_other(pattern, None, lookahead, "", pc, keep)) < n / 2, (pattern, pc)
+            assert len(lattice._pick_other(pattern, None, lookahead, "", "2", keep)) == n

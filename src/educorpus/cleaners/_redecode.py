@@ -198,6 +198,7 @@ class Lattice:
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
         self._plan_cache: dict = {}
+        self._other_cache: dict = {}
         # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
         # last entry
         self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
@@ -555,8 +556,7 @@ class Lattice:
         character scores their unigram (letters, digits, kana: ``CharStats.logp2``); ``marks``
         the rest (punctuation and symbols), whose unknown pair scores their unigram plus the word-
         end factor of the Han character before (``stats.ends``), by ``bound`` without it.
-        ``index`` maps a character to its candidates and ``chars`` is the set of its keys (the
-        seventh item, ``other``, is for a character before that is not Han: see :meth:`_pick_other`).
+        ``index`` maps a character to its candidates and ``chars`` is the set of its keys.
         ``info[j]`` is what :meth:`_emit` needs of candidate ``j`` that does not depend on the
         character before it: ``(bytes, char, mismatch penalty, script class, pending, bigram into
         lookahead, bigram after a Han character that makes no known pair with it, link)``. The
@@ -596,30 +596,11 @@ class Lattice:
             in_marks = set(marks)
             order = sorted((j for j in range(len(cands)) if j not in in_marks), key=lambda j: -bound[j])
             marks.sort(key=lambda j: -bound[j])
-            # after a character that is not Han, an unknown pair scores the unigram (logp2): plus
-            # the word-start factor for a Han candidate after a mark; ``other`` holds both
-            # orders, ``(bound, order)`` each, with the bound taken the same way
-            other = []
-            for starts in (False, True):
-                b2 = []
-                for j, (cb, ch) in enumerate(cands):
-                    b = logp1(ch)
-                    if starts and is_han(ch):
-                        b += stats.starts.get(ch, 0.0)
-                    b -= mismatch.get(cb, 0.0)
-                    k = scripts.get(ch)
-                    if script and k is not None and k != script:
-                        b -= SCRIPT_PENALTY
-                    if lookahead:
-                        b += logp2(ch, lookahead)
-                    b2.append(b)
-                other.append((tuple(b2), tuple(sorted(range(len(cands)), key=lambda j: -b2[j]))))
-            if len(self._order_cache) > 1024:  # about 50 kB each (a 1 MB corpus asks for a few hundred)
+            if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
             # tuples: the cycle collector skips them once seen (see charstats.frozen_lists)
             got = self._order_cache[key] = (
-                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info),
-                tuple(other),
+                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info)
             )
         return got
 
@@ -675,7 +656,7 @@ class Lattice:
                     pick, exact = self._pick(order, pc, keep)
                 else:
                     # (every candidate picked here is scored with a look-up of its pair)
-                    pick, exact = self._pick_other(order, pc, keep, len(links)), None
+                    pick, exact = self._pick_other(pattern, next_byte, lookahead, script, pc, keep), None
                 scores = []
                 keys = []
                 for j in pick:
@@ -710,7 +691,7 @@ class Lattice:
         the full loop), and the set of those whose pair with ``pc`` the statistics know (the
         others make a pair they do not know: a Han one scores its unigram backed off, any other
         its unigram, plus ``ends[pc]`` for a mark)."""
-        order, bound, marks, index, chars, _info, _other = order
+        order, bound, marks, index, chars, _info = order
         chosen = set()
         # the candidates whose pair with pc the statistics know (a set intersection instead of a
         # look-up per successor or per candidate)
@@ -752,23 +733,26 @@ class Lattice:
             last = b
         return sorted(chosen), exact
 
-    def _pick_other(self, order: tuple, pc: str, keep: int, n: int):
+    def _pick_other(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str, pc: str,
+                    keep: int):
         """The candidates (of :meth:`_order`) that can be among the ``keep`` best after ``pc``, a
         character that is not Han (or nothing: the run's start), in their original order. An
         unknown pair after it scores the candidate's unigram (``CharStats.logp2``; after a mark a
         Han candidate's word-start factor is added, and after nothing no pair is known): sorted
-        once per pattern, so only the best few of those are scored, with every candidate whose
-        pair the statistics know. After a digit a Han candidate scores what follows numbers,
-        which has no such order: all of them."""
+        once per pattern (:meth:`_other_order`), so only the best few of those are scored, with
+        every candidate whose pair the statistics know. After a digit a Han candidate scores
+        what follows numbers, which has no such order: all of them."""
+        order = self._order(pattern, next_byte, lookahead, script)
         if pc in _DIGITS:
-            return range(n)
+            return range(len(order[5]))
         chosen = set()
         if pc:
             for ch in order[4] & successor_set(self.stats, pc):
                 chosen.update(order[3][ch])
-            bound, ranked = order[6][pc in _PUNCT_LOGP or not pc.isalnum()]
+            starts = pc in _PUNCT_LOGP or not pc.isalnum()
         else:
-            bound, ranked = order[6][False]
+            starts = False
+        bound, ranked = self._other_order(pattern, next_byte, lookahead, script, starts)
         taken = 0
         last = 0.0
         for j in ranked:
@@ -781,6 +765,34 @@ class Lattice:
             taken += 1
             last = b
         return sorted(chosen)
+
+    def _other_order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str,
+                     starts: bool) -> tuple:
+        """``(bound, order)`` for :meth:`_pick_other`: what each candidate of :meth:`_order` adds
+        to an entry's score (plus the bigram into ``lookahead``) with an unknown pair after a
+        character that is not Han (its unigram; with ``starts``, after a mark, plus a Han
+        candidate's word-start factor), and the candidates by it, best first. Asked for only
+        where such a character stands before a wildcard, so kept apart from _order."""
+        key = (pattern, next_byte, lookahead, script, starts)
+        got = self._other_cache.get(key)
+        if got is None:
+            stats = self.stats
+            logp1, word_starts = stats.logp1, stats.starts
+            bound = []
+            for _cb, ch, mm, k, _pend, la, _unknown, _link in self._order(pattern, next_byte, lookahead, script)[5]:
+                b = logp1(ch)
+                if starts and is_han(ch):
+                    b += word_starts.get(ch, 0.0)
+                b -= mm
+                if script and k is not None and k != script:
+                    b -= SCRIPT_PENALTY
+                if lookahead:
+                    b += la
+                bound.append(b)
+            if len(self._other_cache) > 1024:  # about 3 kB each
+                self._other_cache.clear()
+            got = self._other_cache[key] = (tuple(bound), tuple(sorted(range(len(bound)), key=lambda j: -bound[j])))
+        return got
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
