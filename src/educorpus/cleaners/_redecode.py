@@ -162,7 +162,12 @@ class Exit:
 
 def _first_byte(token: Token) -> Optional[int]:
     """The first byte of ``token`` when all its alternatives agree on it (else None)."""
-    firsts = {alt[0][0] for alt in token.alts if alt[0]}
+    alts = token.alts
+    if len(alts) == 1:
+        # (most tokens: one character's bytes)
+        data = alts[0][0]
+        return data[0] if data else None
+    firsts = {alt[0][0] for alt in alts if alt[0]}
     return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
 
 
@@ -368,10 +373,10 @@ class Lattice:
         def enter(i, partial, entry):
             """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
             if not partial and i > 0:
-                gpos = tokens[i].gpos if i < n else end_gpos
                 if entry[2] is not None:
                     # _exit's test written out: most readings that reach a boundary rank below the
                     # beam already kept there, and are dropped without a call
+                    gpos = tokens[i].gpos if i < n else end_gpos
                     nxt = char_at(i)
                     rank = entry[0] + logp2(entry[1], nxt) if nxt else entry[0] + 0.0
                     lst = exits.get(gpos)

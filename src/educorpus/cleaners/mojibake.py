@@ -398,18 +398,38 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         # a wrong run boundary: a sound character whose GBK bytes happen to be valid UTF-8 (每 =
         # C3 BF, read as "ÿ"), not text (pinyin and names stand apart from the characters)
         return False
-    # (each distinct character looked up once: the byte-for-byte confusions ask this of a reading
-    # at every character boundary of their run, each one a character longer)
-    logp1 = stats.logp1
-    odd_chars = [ch for ch in chars if logp1(ch) <= LOGP_SYMBOL]
+    # (each distinct character classed once per process: the byte-for-byte confusions ask this of
+    # a reading at every character boundary of their run, each one a character longer)
+    odd_chars = chars & _symbols(stats, chars)
     if not odd_chars:
         return True
-    # (the places of those characters: a set look-up per character, not a score)
-    odd_chars = frozenset(odd_chars)
     odd = [i for i, ch in enumerate(text) if ch in odd_chars]
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
+
+
+_SYMBOL_TABLES: dict = {}  # id(stats) -> (stats, characters classed, those that are symbols)
+
+
+def _symbols(stats: CharStats, chars: set) -> set:
+    """The characters classed so far whose unigram is a symbol's (``logp1 <= LOGP_SYMBOL``),
+    ``chars`` among them. A bounded pure-function table (a character's class depends on the
+    statistics only), emptied past 65,536 characters."""
+    got = _SYMBOL_TABLES.get(id(stats))
+    if got is None or got[0] is not stats:
+        got = _SYMBOL_TABLES[id(stats)] = (stats, set(), set())
+    _stats, seen, symbols = got
+    new = chars - seen
+    if new:
+        if len(seen) > 65536:
+            seen.clear()
+            symbols.clear()
+            new = chars
+        logp1 = stats.logp1
+        seen.update(new)
+        symbols.update(ch for ch in new if logp1(ch) <= LOGP_SYMBOL)
+    return symbols
 
 
 def _LATIN_LETTER(ch: str) -> bool:
