@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from educorpus.charstats import LOGP_SYMBOL, charstats, is_han
 from educorpus.cleaners import mojibake as M
-from educorpus.cleaners._redecode import Exit
+from educorpus.cleaners._redecode import W, Exit, Token, two_byte
 from tests.mojibake_damage import samples
 
 
@@ -45,14 +45,45 @@ def plain_plausible_output(text, garbled, x, stats) -> bool:
 
 
 def plain_tokens(text, start, end, source, shift, numbers=frozenset()):
-    """_tokens' alternatives as the plain loop made them (each character encoded afresh)."""
-    saved = dict(M._PLAIN_ALTS)
-    M._PLAIN_ALTS.clear()
-    try:
-        return M._tokens(text, start, end, source, shift, numbers)
-    finally:
-        M._PLAIN_ALTS.clear()
-        M._PLAIN_ALTS.update(saved)
+    """_tokens as it was: each character encoded afresh."""
+    codec = two_byte(source)
+    out = []
+    k = start
+    while k < end:
+        ch = text[k]
+        o = ord(ch)
+        if shift and ch in "(abcdefghijklmnopqrstuvwxyzāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü":
+            m = M._PINYIN_FRAGMENT.match(text, k, end)
+            if m and m.end() - k >= 2 and M._is_syllable(m.group().strip("()")):
+                data = b"".join(M._char_bytes(c, codec) or b"?" for c in m.group())
+                out.append(Token(k, ((tuple(data), 0.0, "plain"), ((), M.DROP_PENALTY, "drop"))))
+                k = m.end()
+                continue
+        if ch == "\ufffd":
+            alts = (((W,), 0.0, "plain"),)
+        elif ch == "€" and source == "gb18030":
+            alts = (((0x80,), 0.0, "plain"), ((0xA2, 0xE3), 0.0, "plain"))
+        elif ch == "?":
+            alts = (((W,), 0.0, "plain"), ((0x3F,), 0.0, "literal"))
+            if shift:
+                alts += (((0xA3, 0xBF), M.FOLD_PENALTY, "fold"),)
+                m = M._DIGIT_RUN.match(text, k + 1, end)
+                if m and numbers:
+                    alts += tuple(
+                        ((W, ord(d)), M.SWALLOW_PENALTY, "fold") for d in "0123456789" if d + m.group() in numbers
+                    )
+        elif o < 0x80:
+            alts = (((o,), 0.0, "plain"),)
+            if shift and 0x21 <= o <= 0x7E:
+                alts += (((0xA3, o + 0x80), M.FOLD_PENALTY, "fold"),)
+        else:
+            b = M._char_bytes(ch, codec)
+            if b is None:
+                break
+            alts = ((tuple(b), 0.0, "plain"),)
+        out.append(Token(k, alts))
+        k += 1
+    return out
 
 
 # Han (common, rare, both scripts), CJK and ASCII punctuation, symbols the statistics call odd
