@@ -582,21 +582,22 @@ class Lattice:
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
                 han = is_han(ch)
+                p1 = logp1(ch)
+                mm = mismatch.get(cb, 0.0)
+                k = scripts.get(ch)
                 # (the bigram into the lookahead is 0.0 without one: unused then, the ranking key
                 # is the score itself)
-                info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
-                             logp2(ch, lookahead) if lookahead else 0.0,
-                             logp1(ch) + _LOG_BACKOFF if han else None, items[j]))
+                la = logp2(ch, lookahead) if lookahead else 0.0
+                info.append((cb, ch, mm, k, cb in mismatch, la, p1 + _LOG_BACKOFF if han else None, items[j]))
                 # what logp2(pc, ch) is for a Han pc and a pair it does not know: the unigram,
                 # backed off for a Han ch; for a mark, plus ends[pc] (added in _pick)
-                b = (logp1(ch) + _LOG_BACKOFF if han else logp1(ch)) - mismatch.get(cb, 0.0)
+                b = (p1 + _LOG_BACKOFF if han else p1) - mm
                 if not han and (ch in _PUNCT_LOGP or not ch.isalnum()):
                     marks.append(j)
-                k = scripts.get(ch)
                 if script and k is not None and k != script:
                     b -= SCRIPT_PENALTY
                 if lookahead:
-                    b += logp2(ch, lookahead)
+                    b += la
                 bound.append(b)
             in_marks = set(marks)
             order = sorted((j for j in range(len(cands)) if j not in in_marks), key=lambda j: -bound[j])
