@@ -13,16 +13,49 @@ import pytest
 
 from educorpus.charstats import _LOG_BACKOFF, charstats, is_han
 from educorpus.cleaners import mojibake as M
-from educorpus.cleaners._redecode import W, Lattice, _first_byte
+from educorpus.cleaners._redecode import W, Exit, Lattice, _first_byte
 from tests.mojibake_damage import samples
 from tests.test_mojibake_search import _emit_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def _exit_reference(lattice, exits, gpos, entry, nxt):
+    """Lattice._exit as it was before it was tuned: the chain walked into a list, the beam sorted."""
+    score, pc, chain, wc, _script, _pending = entry
+    if chain is None:
+        return
+    rank = score + (lattice.stats.logp2(pc, nxt) if nxt else 0.0)
+    lst = exits.setdefault(gpos, [])
+    if len(lst) >= lattice.beam and rank <= lst[-1].rank:
+        return
+    items = []
+    while chain is not None:
+        chain, item = chain
+        items.append(item)
+    items.reverse()
+    text = "".join(item[0] for item in items)
+    for k, x in enumerate(lst):
+        if x.text == text:
+            if x.rank >= rank:
+                return
+            del lst[k]
+            break
+    guesses = []
+    offset = 0
+    for k, item in enumerate(items):
+        if item[2] is not None:
+            guesses.append((k, item[2], item[3], offset))
+        offset += len(item[1])
+    lst.append(Exit(gpos, score, text, b"".join(item[1] for item in items), wc, rank, tuple(guesses)))
+    lst.sort(key=lambda x: -x.rank)
+    del lst[lattice.beam :]
+
+
 def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=True, script="", right="",
                       stop_at_sync=False):
-    """Lattice.decode as it was before its inner loop was tuned, with _emit_reference."""
+    """Lattice.decode as it was before its inner loop was tuned, with _emit_reference and
+    _exit_reference."""
     first_gpos = tokens[0].gpos if tokens else 0
     n = len(tokens)
     beam = lattice.beam
@@ -57,7 +90,7 @@ def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=T
     def enter(i, partial, entry):
         if not partial and i > 0:
             gpos = tokens[i].gpos if i < n else end_gpos
-            lattice._exit(exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
+            _exit_reference(lattice, exits, gpos, entry, right[gpos - first_gpos : gpos - first_gpos + 1])
             if stop_at_sync or entry[5]:
                 return
         if i >= n:
@@ -86,7 +119,7 @@ def _decode_reference(lattice, tokens, prev, end_gpos, allow_trailing_wildcard=T
                     filled = partial + (W,) * (need - len(partial))
                     nxt = right[end_gpos - first_gpos : end_gpos - first_gpos + 1]
                     for entry in _emit_reference(lattice, entries, filled):
-                        lattice._exit(exits, end_gpos, entry, nxt)
+                        _exit_reference(lattice, exits, end_gpos, entry, nxt)
             continue
         data = tokens[i].alts[a][0]
         new_partial = partial + (data[o],)
@@ -220,3 +253,56 @@ def test_quick_look_keeps_the_best_next_to_punctuation_letters_and_edges():
                         ranked = sorted(look, key=lambda j: key(alts[j]), reverse=True)
                         got = [alts[j] for j in ranked[: M.REFINE_KEEP]]
                         assert got == want, (pattern, left, right, script)
+
+
+# characters before a destroyed byte of every class logp2 tells apart: Han (known and unknown
+# pairs), marks of both kinds (CJK punctuation, symbols, a line break), letters and kana (their
+# unknown pair scores the unigram), ASCII and full-width digits (what follows numbers), nothing
+_PREVS_ALL = list("的教學淄，。“”、《》…—·※■\n?!a Zアぃ2９Ａα") + ["", "\u3400"]
+
+
+@pytest.mark.parametrize(
+    "pattern,next_byte",
+    [
+        ((0xA1, W), None),  # GBK's row of marks: nearly every candidate is not Han
+        ((0xA3, W), 0xA1),  # full-width ASCII: letters and digits (unigram) beside marks
+        ((0xA4, W), None),  # kana
+        ((W, 0xA1), None),  # Han and marks mixed
+        ((W, 0xB0), None),
+        ((0xB0, W), 0xA3),
+    ],
+)
+def test_emit_prunes_marks_and_after_other_characters_as_the_full_loop(pattern, next_byte):
+    """_emit's pruning by the unknown pair's order: of a Han character's marks (their unigram plus
+    its word-end factor) and after a character that is not Han (the unigram, plus the word-start
+    factor of a Han candidate after a mark; nothing pruned after a digit) keeps what the full loop
+    keeps, for each class of character before and with ties in score (equal entries)."""
+    lattice = M._lattice("gb18030", None)
+    rng = random.Random(11)
+    han = [c for c in charstats().unigrams if len(c) == 1 and is_han(c)]
+    prevs = _PREVS_ALL + rng.sample(han, 30)
+    for lookahead in ("", "育", "，", "a", "2"):
+        for script in ("", "s", "t"):
+            entries = [(-rng.uniform(0, 80), pc, None, rng.randrange(3), script, False) for pc in prevs]
+            entries += [(-10.0, pc, None, 0, script, False) for pc in ("的", "，", "")]
+            for _ in range(2):
+                assert lattice._emit(entries, pattern, lookahead, next_byte) == _emit_reference(
+                    lattice, entries, pattern, lookahead, next_byte
+                )
+
+
+def test_the_pruning_after_marks_and_other_characters_is_taken():
+    """(The test above compares something: for these patterns the shortcuts score fewer
+    candidates than there are. Rows of kana or full-width letters tie: each class of them scores
+    one unigram, and ties are all scored.)"""
+    lattice = M._lattice("gb18030", None)
+    keep = 2 * lattice.beam
+    for pattern in [(0xA1, W), (0xA3, W), (W, 0xA1), (W, 0xB0)]:
+        for lookahead in ("", "育"):
+            order = lattice._order(pattern, None, lookahead, "")
+            n = len(order[5])
+            assert len(lattice._pick(order, "的", keep)[0]) < (n if pattern == (0xA3, W) else n / 2), pattern
+            for pc in ("，", "a", ""):
+                if pattern != (0xA3, W):
+                    assert len(lattice._pick_other(pattern, None, lookahead, "", pc, keep)) < n / 2, (pattern, pc)
+            assert len(lattice._pick_other(pattern, None, lookahead, "", "2", keep)) == n

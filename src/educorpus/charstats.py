@@ -241,6 +241,26 @@ class CharStats:
             prev = ch
         return total
 
+    def running_scores(self, text: str, prev: str = "") -> list[float]:
+        """``[score(text[:0], prev), score(text[:1], prev), ...]``: :meth:`score` of every prefix
+        of ``text``, the same floats (each is the running total of the same sums).
+
+        >>> cs = charstats()
+        >>> cs.running_scores("教育部", "，")[2] == cs.score("教育", "，")
+        True
+        """
+        cache = self._pair_cache
+        total = 0.0
+        out = [total]
+        for ch in text:
+            v = cache.get(prev + ch)
+            if v is None:
+                v = self.logp2(prev, ch)
+            total += v
+            out.append(total)
+            prev = ch
+        return out
+
     def known_pairs(self, text: str) -> tuple[int, int]:
         """``(seen, all)`` adjacent Han-Han pairs of ``text``, ``seen`` counting those in the statistics."""
         # the pairs lie inside runs of Han characters, found by one regex scan instead of two

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Optional, Sequence
 
-from ..charstats import _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, frozen_lists, is_han
+from ..charstats import _DIGITS, _LOG_BACKOFF, CharStats, _PUNCT_LOGP, charstats, frozen_lists, is_han
 
 SCRIPT_PENALTY = 3.0
 W_MISMATCH_PENALTY = 3.0  # a filled byte the source decoder would have read with the next byte  # a reading switching between simplified-only and traditional-only characters
@@ -162,7 +162,12 @@ class Exit:
 
 def _first_byte(token: Token) -> Optional[int]:
     """The first byte of ``token`` when all its alternatives agree on it (else None)."""
-    firsts = {alt[0][0] for alt in token.alts if alt[0]}
+    alts = token.alts
+    if len(alts) == 1:
+        # (most tokens: one character's bytes)
+        data = alts[0][0]
+        return data[0] if data else None
+    firsts = {alt[0][0] for alt in alts if alt[0]}
     return firsts.pop() if len(firsts) == 1 and all(alt[0] for alt in token.alts) else None
 
 
@@ -197,6 +202,8 @@ class Lattice:
         self._cand_cache: dict = {}
         self._alt_cache: dict = {}
         self._order_cache: dict = {}
+        self._plan_cache: dict = {}
+        self._other_cache: dict = {}
         # char_len by first byte, for the search's inner loop: indexed by a byte, W (-1) reads the
         # last entry
         self._lens = tuple(self.char_len((b,)) for b in range(256)) + (self.char_len((W,)),)
@@ -366,8 +373,17 @@ class Lattice:
         def enter(i, partial, entry):
             """Enter token ``i`` (choosing each allowed alternative) with ``partial`` pending."""
             if not partial and i > 0:
-                gpos = tokens[i].gpos if i < n else end_gpos
-                self._exit(exits, gpos, entry, char_at(i))
+                if entry[2] is not None:
+                    # _exit's test written out: most readings that reach a boundary rank below the
+                    # beam already kept there, and are dropped without a call
+                    gpos = tokens[i].gpos if i < n else end_gpos
+                    nxt = char_at(i)
+                    rank = entry[0] + logp2(entry[1], nxt) if nxt else entry[0] + 0.0
+                    lst = exits.get(gpos)
+                    if lst is None:
+                        lst = exits[gpos] = []
+                    if len(lst) < beam or rank > lst[-1].rank:
+                        add_exit(lst, gpos, entry, rank)
                 if stop_at_sync or entry[5]:
                     # entry[5]: its last character filled a destroyed byte that the source decoder
                     # would have read with the next garbled character's first byte; that is only
@@ -391,6 +407,7 @@ class Lattice:
                     push((i, 0, a, partial), e)
 
         exits: dict[int, list[Exit]] = {}
+        add_exit = self._add_exit
         enter(0, (), (0.0, prev, None, 0, script, False))
         while heap:
             key = heapq.heappop(heap)
@@ -535,70 +552,99 @@ class Lattice:
         return got
 
     def _order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str) -> tuple:
-        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, nonhan,
+        """For the many candidates of a pattern with destroyed bytes: ``(order, bound, marks,
         index, chars, info)``. ``bound[j]`` is what candidate ``j`` adds to an entry's score (plus
         the bigram into ``lookahead``) when read after a Han character whose pair with it the
-        statistics do not know, which is also a lower bound when they do; ``order`` lists the Han
-        candidates by it, best first; ``nonhan`` the others (scored exactly always); ``index``
-        maps a character to its candidates and ``chars`` is the set of its keys. ``info[j]`` is
-        what :meth:`_emit` needs of candidate ``j`` that does not depend on the character before
-        it: ``(bytes, char, mismatch penalty, script class, pending, bigram into lookahead,
-        bigram after a Han character that makes no known pair with it)``. The last is the float
-        ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever the character
-        before), None for a candidate that is not Han."""
+        statistics do not know, less what that pair adds when it depends on the character before
+        (see below); for a Han candidate it is also a lower bound when they do know it. ``order``
+        lists by it, best first, the Han candidates and the others whose unknown pair after a Han
+        character scores their unigram (letters, digits, kana: ``CharStats.logp2``); ``marks``
+        the rest (punctuation and symbols), whose unknown pair scores their unigram plus the word-
+        end factor of the Han character before (``stats.ends``), by ``bound`` without it.
+        ``index`` maps a character to its candidates and ``chars`` is the set of its keys.
+        ``info[j]`` is what :meth:`_emit` needs of candidate ``j`` that does not depend on the
+        character before it: ``(bytes, char, mismatch penalty, script class, pending, bigram into
+        lookahead, bigram after a Han character that makes no known pair with it, link)``. The
+        seventh is the float ``CharStats.logp2`` gives such a pair (its unigram backed off, whatever
+        the character before), None for a candidate that is not Han (its pairs are looked up); the
+        link is the reading's record of the character (see :meth:`_plan`)."""
         key = (pattern, next_byte, lookahead, script)
         got = self._order_cache.get(key)
         if got is None:
             cands, mismatch = self._candidates(pattern, next_byte)
+            items = self._plan(pattern, next_byte)[1]
             stats = self.stats
             logp1, logp2, scripts = stats.logp1, stats.logp2, stats.scripts
             bound = []
-            nonhan = []
+            marks = []
             index: dict = {}
             info = []
             for j, (cb, ch) in enumerate(cands):
                 index.setdefault(ch, []).append(j)
                 han = is_han(ch)
+                p1 = logp1(ch)
+                mm = mismatch.get(cb, 0.0)
+                k = scripts.get(ch)
                 # (the bigram into the lookahead is 0.0 without one: unused then, the ranking key
                 # is the score itself)
-                info.append((cb, ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch,
-                             logp2(ch, lookahead) if lookahead else 0.0,
-                             logp1(ch) + _LOG_BACKOFF if han else None))
-                if not han:
-                    nonhan.append(j)
-                    bound.append(0.0)
-                    continue
-                b = logp1(ch) + _LOG_BACKOFF - mismatch.get(cb, 0.0)
-                k = scripts.get(ch)
+                la = logp2(ch, lookahead) if lookahead else 0.0
+                info.append((cb, ch, mm, k, cb in mismatch, la, p1 + _LOG_BACKOFF if han else None, items[j]))
+                # what logp2(pc, ch) is for a Han pc and a pair it does not know: the unigram,
+                # backed off for a Han ch; for a mark, plus ends[pc] (added in _pick)
+                b = (p1 + _LOG_BACKOFF if han else p1) - mm
+                if not han and (ch in _PUNCT_LOGP or not ch.isalnum()):
+                    marks.append(j)
                 if script and k is not None and k != script:
                     b -= SCRIPT_PENALTY
                 if lookahead:
-                    b += logp2(ch, lookahead)
+                    b += la
                 bound.append(b)
-            order = sorted((j for j in range(len(cands)) if is_han(cands[j][1])), key=lambda j: -bound[j])
+            in_marks = set(marks)
+            order = sorted((j for j in range(len(cands)) if j not in in_marks), key=lambda j: -bound[j])
+            marks.sort(key=lambda j: -bound[j])
             if len(self._order_cache) > 1024:  # about 40 kB each (a 1 MB corpus asks for a few hundred)
                 self._order_cache.clear()
             # tuples: the cycle collector skips them once seen (see charstats.frozen_lists)
             got = self._order_cache[key] = (
-                tuple(order), tuple(bound), frozenset(nonhan), frozen_lists(index), frozenset(index), tuple(info)
+                tuple(order), tuple(bound), tuple(marks), frozen_lists(index), frozenset(index), tuple(info)
             )
+        return got
+
+    def _plan(self, pattern: tuple, next_byte: Optional[int]) -> tuple:
+        """``(nw, links, small)`` for :meth:`_emit`: the destroyed bytes of ``pattern``, each
+        candidate's link of a reading's chain ``(char, bytes, pattern or None, next_byte)`` (the
+        same tuple for every reading that takes it), and for a pattern of a few candidates what
+        the plain loop needs of each, ``(char, mismatch penalty, script class, pending, link)``.
+        Pure in its arguments, kept per lattice (a pattern of known bytes has one candidate, and
+        the search asks for it at every character)."""
+        key = (pattern, next_byte)
+        got = self._plan_cache.get(key)
+        if got is None:
+            cands, mismatch = self._candidates(pattern, next_byte)
+            nw = pattern.count(W)
+            pat = pattern if nw else None
+            links = tuple((ch, cb, pat, next_byte) for cb, ch in cands)
+            scripts = self.stats.scripts
+            small = tuple(
+                (ch, mismatch.get(cb, 0.0), scripts.get(ch), cb in mismatch, link)
+                for (cb, ch), link in zip(cands, links)
+            ) if len(cands) <= 2 * self.beam else ()
+            if len(self._plan_cache) > 8192:  # bounded: the keys are byte patterns, not text
+                self._plan_cache.clear()
+            got = self._plan_cache[key] = (nw, links, small)
         return got
 
     def _emit(self, entries, pattern: tuple, lookahead: str = "", next_byte: Optional[int] = None) -> list:
         """Extend each entry by every character ``pattern`` can be; keep the best few per entry
         (chosen with the bigram into ``lookahead``, the garbled character that follows, if any).
         ``next_byte`` is the byte after the pattern when it is known (for :attr:`w_check`)."""
-        cands, mismatch = self._candidates(pattern, next_byte)
-        if not cands:
+        nw, links, small = self._plan(pattern, next_byte)
+        if not links:
             return []
-        nw = pattern.count(W)
-        stats = self.stats
-        logp2 = stats.logp2
-        scripts = stats.scripts
+        logp2 = self.stats.logp2
         keep = 2 * self.beam
-        pat = pattern if nw else None
         out = []
-        if len(cands) > keep:
+        if len(links) > keep:
             # many candidates (a destroyed byte): what does not depend on the entry is looked up
             # once per pattern, lookahead and script (see _order), the same values the plain loop
             # below computes, combined in the same order, so the scores are the same floats
@@ -615,52 +661,107 @@ class Lattice:
                     # loop keeps.
                     pick, exact = self._pick(order, pc, keep)
                 else:
-                    pick, exact = range(len(cands)), None
+                    # (every candidate picked here is scored with a look-up of its pair)
+                    pick, exact = self._pick_other(pattern, next_byte, lookahead, script, pc, keep), None
                 scores = []
                 keys = []
                 for j in pick:
-                    cb, ch, mm, k, pend, la, unknown = info[j]
+                    cb, ch, mm, k, pend, la, unknown, _link = info[j]
                     # (a Han candidate _pick did not find among pc's successors makes a pair the
                     # statistics do not know: its bigram is the per-pattern float, no look-up)
-                    s = base + (logp2(pc, ch) if exact is None or j in exact else unknown) - mm
+                    s = base + (logp2(pc, ch) if unknown is None or exact is None or j in exact else unknown) - mm
                     if k is not None and script and k != script:
                         s -= SCRIPT_PENALTY
                     scores.append(s)
                     keys.append(s + la if lookahead else (s, ch, cb, script if k is None else k))
                 # the best few, ties in candidate order (heapq.nlargest's order, which this was)
                 for b in sorted(range(len(scores)), key=keys.__getitem__, reverse=True)[:keep]:
-                    cb, ch, _mm, k, pend, _la, _unknown = info[pick[b]]
-                    sc = script if k is None else k
-                    out.append((scores[b], ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, pend))
+                    _cb, ch, _mm, k, pend, _la, _unknown, link = info[pick[b]]
+                    out.append((scores[b], ch, (chain, link), wc + nw, script if k is None else k, pend))
             return out
         for score, pc, chain, wc, script, _pending in entries:
             base = score - self.wildcard_penalty * nw
-            for cb, ch in cands:
-                s = base + logp2(pc, ch) - mismatch.get(cb, 0.0)
-                k = scripts.get(ch)
+            for ch, mm, k, pend, link in small:
+                s = base + logp2(pc, ch) - mm
                 sc = script
                 if k is not None:
                     if script and k != script:
                         s -= SCRIPT_PENALTY
                     sc = k
-                out.append((s, ch, (chain, (ch, cb, pat, next_byte)), wc + nw, sc, cb in mismatch))
+                out.append((s, ch, (chain, link), wc + nw, sc, pend))
         return out
 
     def _pick(self, order: tuple, pc: str, keep: int) -> tuple:
         """``(indices, exact)``: the candidates (of :meth:`_order`) that can be among the ``keep``
         best after ``pc`` (a Han character), in their original order (ties are broken by it, as in
-        the full loop), and the set of those that are not Han or make a known pair with ``pc``
-        (the others are Han candidates whose pair with it the statistics do not know)."""
-        order, bound, nonhan, index, chars, _info = order
-        chosen = set(nonhan)
+        the full loop), and the set of those whose pair with ``pc`` the statistics know (the
+        others make a pair they do not know: a Han one scores its unigram backed off, any other
+        its unigram, plus ``ends[pc]`` for a mark)."""
+        order, bound, marks, index, chars, _info = order
+        chosen = set()
         # the candidates whose pair with pc the statistics know (a set intersection instead of a
         # look-up per successor or per candidate)
         for ch in chars & successor_set(self.stats, pc):
             chosen.update(index[ch])
         exact = frozenset(chosen)
+        # the others by what their unknown pair gives them, best first: the two sorted lists
+        # merged, the marks' bound raised by pc's word-end factor (as logp2 adds it); the best
+        # ``keep`` and whatever comes within _TIE of the last of them (rounding)
+        end = self.stats.ends.get(pc, 0.0)
         taken = 0
-        last = None
-        for j in order:
+        last = 0.0
+        a = m = 0
+        na, nm = len(order), len(marks)
+        while True:
+            while a < na and order[a] in chosen:
+                a += 1
+            while m < nm and marks[m] in chosen:
+                m += 1
+            if a < na:
+                j = order[a]
+                b = bound[j]
+                if m < nm and bound[marks[m]] + end > b:
+                    j = marks[m]
+                    b = bound[j] + end
+                    m += 1
+                else:
+                    a += 1
+            elif m < nm:
+                j = marks[m]
+                b = bound[j] + end
+                m += 1
+            else:
+                break
+            if taken >= keep and b < last - _TIE:
+                break
+            chosen.add(j)
+            taken += 1
+            last = b
+        return sorted(chosen), exact
+
+    def _pick_other(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str, pc: str,
+                    keep: int):
+        """The candidates (of :meth:`_order`) that can be among the ``keep`` best after ``pc``, a
+        character that is not Han (or nothing: the run's start), in their original order. An
+        unknown pair after it scores the candidate's unigram (``CharStats.logp2``; after a mark a
+        Han candidate's word-start factor is added, and after nothing no pair is known): sorted
+        once per pattern (:meth:`_other_order`), so only the best few of those are scored, with
+        every candidate whose pair the statistics know. After a digit a Han candidate scores
+        what follows numbers, which has no such order: all of them."""
+        order = self._order(pattern, next_byte, lookahead, script)
+        if pc in _DIGITS:
+            return range(len(order[5]))
+        chosen = set()
+        if pc:
+            for ch in order[4] & successor_set(self.stats, pc):
+                chosen.update(order[3][ch])
+            starts = pc in _PUNCT_LOGP or not pc.isalnum()
+        else:
+            starts = False
+        bound, ranked = self._other_order(pattern, next_byte, lookahead, script, starts)
+        taken = 0
+        last = 0.0
+        for j in ranked:
             if j in chosen:
                 continue
             b = bound[j]
@@ -669,7 +770,35 @@ class Lattice:
             chosen.add(j)
             taken += 1
             last = b
-        return sorted(chosen), exact
+        return sorted(chosen)
+
+    def _other_order(self, pattern: tuple, next_byte: Optional[int], lookahead: str, script: str,
+                     starts: bool) -> tuple:
+        """``(bound, order)`` for :meth:`_pick_other`: what each candidate of :meth:`_order` adds
+        to an entry's score (plus the bigram into ``lookahead``) with an unknown pair after a
+        character that is not Han (its unigram; with ``starts``, after a mark, plus a Han
+        candidate's word-start factor), and the candidates by it, best first. Asked for only
+        where such a character stands before a wildcard, so kept apart from _order."""
+        key = (pattern, next_byte, lookahead, script, starts)
+        got = self._other_cache.get(key)
+        if got is None:
+            stats = self.stats
+            logp1, word_starts = stats.logp1, stats.starts
+            bound = []
+            for _cb, ch, mm, k, _pend, la, _unknown, _link in self._order(pattern, next_byte, lookahead, script)[5]:
+                b = logp1(ch)
+                if starts and is_han(ch):
+                    b += word_starts.get(ch, 0.0)
+                b -= mm
+                if script and k is not None and k != script:
+                    b -= SCRIPT_PENALTY
+                if lookahead:
+                    b += la
+                bound.append(b)
+            if len(self._other_cache) > 1024:  # about 3 kB each
+                self._other_cache.clear()
+            got = self._other_cache[key] = (tuple(bound), tuple(sorted(range(len(bound)), key=lambda j: -bound[j])))
+        return got
 
     def _exit(self, exits, gpos, entry, nxt: str):
         """Keep the best few readings that end at garbled position ``gpos`` (ranked with ``nxt``,
@@ -681,24 +810,43 @@ class Lattice:
         lst = exits.setdefault(gpos, [])
         if len(lst) >= self.beam and rank <= lst[-1].rank:
             return
-        items = _chain_to_list(chain)
-        text = "".join(item[0] for item in items)
+        self._add_exit(lst, gpos, entry, rank)
+
+    def _add_exit(self, lst: list, gpos: int, entry, rank: float) -> None:
+        """:meth:`_exit` for a reading that ranks into the beam ``lst`` (sorted best first) or
+        finds it not full: kept unless a reading of the same text ranks as well."""
+        items = []
+        chain = entry[2]
+        while chain is not None:
+            chain, item = chain
+            items.append(item)
+        items.reverse()
+        text = "".join([item[0] for item in items])
         for k, x in enumerate(lst):
             if x.text == text:
                 if x.rank >= rank:
                     return
                 del lst[k]
                 break
-        data = b"".join(item[1] for item in items)
-        guesses = []
-        offset = 0
-        for k, item in enumerate(items):
-            if item[2] is not None:
-                guesses.append((k, item[2], item[3], offset))
-            offset += len(item[1])
-        guesses = tuple(guesses)
-        lst.append(Exit(gpos, score, text, data, wc, rank, guesses))
-        lst.sort(key=lambda x: -x.rank)
+        data = b"".join([item[1] for item in items])
+        guesses = ()
+        if entry[3]:
+            # (a reading with no filled byte has no guessed character: every character of a
+            # pattern with a destroyed byte adds its count of them to entry[3])
+            found = []
+            offset = 0
+            for k, item in enumerate(items):
+                if item[2] is not None:
+                    found.append((k, item[2], item[3], offset))
+                offset += len(item[1])
+            guesses = tuple(found)
+        x = Exit(gpos, entry[0], text, data, entry[3], rank, guesses)
+        # where lst.sort(key=-rank) puts it (stable: after every reading that ranks as well); lst
+        # is kept sorted so
+        k = len(lst)
+        while k and lst[k - 1].rank < rank:
+            k -= 1
+        lst.insert(k, x)
         del lst[self.beam :]
 
 

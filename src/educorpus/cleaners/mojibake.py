@@ -235,6 +235,7 @@ def _tokens(text: str, start: int, end: int, source: str, shift: bool, numbers: 
     ``“2023``), and the document says which digit it was.
     """
     codec = two_byte(source)
+    plain = _PLAIN_ALTS.setdefault(source, {})
     out: list[Token] = []
     k = start
     while k < end:
@@ -265,13 +266,29 @@ def _tokens(text: str, start: int, end: int, source: str, shift: bool, numbers: 
             if shift and 0x21 <= o <= 0x7E:
                 alts += (((0xA3, o + 0x80), FOLD_PENALTY, "fold"),)
         else:
-            b = _char_bytes(ch, codec)
-            if b is None:
+            alts = plain.get(ch, plain)
+            if alts is plain:
+                alts = _plain_alts(ch, codec, plain)
+            if alts is None:
                 break  # the run cannot go on past a character the codec cannot write
-            alts = ((tuple(b), 0.0, "plain"),)
         out.append(Token(k, alts))
         k += 1
     return out
+
+
+# the alternatives of a character written with two bytes (its bytes, plainly), per source codec:
+# a run's characters are looked at again by every start and attempt. Pure in the character; a
+# bounded pure-function table (emptied past 65,536 characters, as _redecode's _encode)
+_PLAIN_ALTS: dict = {}
+
+
+def _plain_alts(ch: str, codec, plain: dict) -> Optional[tuple]:
+    b = _char_bytes(ch, codec)
+    alts = None if b is None else ((tuple(b), 0.0, "plain"),)
+    if len(plain) >= 65536:
+        plain.clear()
+    plain[ch] = alts
+    return alts
 
 
 def _char_bytes(ch: str, codec) -> Optional[bytes]:
@@ -381,15 +398,38 @@ def _plausible_output(text: str, garbled: str, x: Exit, stats: CharStats) -> boo
         # a wrong run boundary: a sound character whose GBK bytes happen to be valid UTF-8 (每 =
         # C3 BF, read as "ÿ"), not text (pinyin and names stand apart from the characters)
         return False
-    # (each distinct character looked up once: the byte-for-byte confusions ask this of a reading
-    # at every character boundary of their run, each one a character longer)
-    logp1 = stats.logp1
-    if not any(logp1(ch) <= LOGP_SYMBOL for ch in chars):
+    # (each distinct character classed once per process: the byte-for-byte confusions ask this of
+    # a reading at every character boundary of their run, each one a character longer)
+    odd_chars = chars & _symbols(stats, chars)
+    if not odd_chars:
         return True
-    odd = [i for i, ch in enumerate(text) if logp1(ch) <= LOGP_SYMBOL]
+    odd = [i for i, ch in enumerate(text) if ch in odd_chars]
     if any(not is_han(text[i]) for i in (odd[0], odd[-1]) if i in (0, len(text) - 1)):
         return False  # a wrong run boundary reads a symbol at the edge (校 read as UTF-8 "У")
     return len(odd) <= max(1 if len(text) >= 4 else 0, len(text) // 8)
+
+
+_SYMBOL_TABLES: dict = {}  # id(stats) -> (stats, characters classed, those that are symbols)
+
+
+def _symbols(stats: CharStats, chars: set) -> set:
+    """The characters classed so far whose unigram is a symbol's (``logp1 <= LOGP_SYMBOL``),
+    ``chars`` among them. A bounded pure-function table (a character's class depends on the
+    statistics only), emptied past 65,536 characters."""
+    got = _SYMBOL_TABLES.get(id(stats))
+    if got is None or got[0] is not stats:
+        got = _SYMBOL_TABLES[id(stats)] = (stats, set(), set())
+    _stats, seen, symbols = got
+    new = chars - seen
+    if new:
+        if len(seen) > 65536:
+            seen.clear()
+            symbols.clear()
+            new = chars
+        logp1 = stats.logp1
+        seen.update(new)
+        symbols.update(ch for ch in new if logp1(ch) <= LOGP_SYMBOL)
+    return symbols
 
 
 def _LATIN_LETTER(ch: str) -> bool:
@@ -418,12 +458,18 @@ class _Candidate:
         self.leave = False  # not a reading: damage to leave as it is, all of it (see _try_big5)
 
 
-def _gain(stats, text: str, start: int, x: Exit, line_start: int, line_end: int) -> tuple[float, float]:
+def _gain(
+    stats, text: str, start: int, x: Exit, line_start: int, line_end: int, olds: Optional[list] = None
+) -> tuple[float, float]:
     """How much better the reading ``x`` of ``text[start:x.end]`` is, and how much of that comes
-    from quotation marks it pairs up in the line."""
+    from quotation marks it pairs up in the line. ``olds`` may hold the running scores of the text
+    from ``start`` on (``CharStats.running_scores``, after the same ``prev``) up to ``x.end`` at
+    least: ``stats.score(text[start : x.end], prev)`` is ``olds[x.end - start]``."""
     prev = text[start - 1] if start > line_start else ""
     nxt = text[x.end] if x.end < line_end else ""
-    old = stats.score(text[start : x.end], prev) + (stats.logp2(text[x.end - 1], nxt) if nxt else 0.0)
+    old = (stats.score(text[start : x.end], prev) if olds is None else olds[x.end - start]) + (
+        stats.logp2(text[x.end - 1], nxt) if nxt else 0.0
+    )
     new = x.score + (stats.logp2(x.text[-1] if x.text else prev, nxt) if nxt else 0.0)
     # a lone Latin letter glued between Chinese characters is itself a sign of misread bytes
     old -= GLUED_COST * len(_GLUED.findall(text, max(line_start, start - 1), x.end))
@@ -540,6 +586,9 @@ def _best_repair(
         """The readings of ``exits`` that may replace the text they read, with what is known of
         each: ``(exit, gain, quotes, known pairs, signal, garbled, realigned)``."""
         out = []
+        # the old text's score up to each reading's end: the readings of a list share their start,
+        # so its running score serves them all (the same sums as stats.score of each)
+        olds = None
         for x in exits:
             if x.end <= c0:
                 continue
@@ -556,7 +605,11 @@ def _best_repair(
                 # a "?" the reading keeps at its edge, between Han characters once the text around
                 # it is counted, is a destroyed byte it failed to read (鎵? left before 示的)
                 continue
-            g, quotes = _gain(stats, text, start, x, line_start, line_end)
+            if olds is None or len(olds) <= x.end - start:
+                olds = stats.running_scores(
+                    text[start : max(y.end for y in exits)], text[start - 1] if start > line_start else ""
+                )
+            g, quotes = _gain(stats, text, start, x, line_start, line_end, olds)
             # pairs the reading makes, with the characters on either side of it
             left = text[start - 1] if start > line_start else ""
             right = text[x.end] if x.end < line_end else ""
