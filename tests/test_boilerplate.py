@@ -364,6 +364,61 @@ def test_photo_news_heading_over_links_is_still_a_related_list():
     assert "related-list" in {e.rule for e in doc.edits}
 
 
+# A newspaper's photo-news section (People's Daily 1998 sets several): its items are photos shown
+# on the page, told from a list of links by what stands with them
+@pytest.mark.parametrize("items", [
+    # a report's text, then the caption of its photo (`图为…`): a teaser carries no caption
+    ["5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。", "图为学生们在创客教室里展示自制机器人。"],
+    # a numbered series whose first item names the series; the next item is credited
+    ["1、校园生活掠影", "2、学生们在创客教室里展示自制机器人（张明摄）", "3、学校合唱团在全市中小学艺术展演中获得一等奖。"],
+    # a credit in the photo-report form (`张明摄影报道`)
+    ["1、5月20日，实验小学举办首届科技节。图为学生们在创客教室里展示自制机器人。（张明摄影报道）"],
+])
+def test_photo_news_heading_over_a_report_or_a_credited_series_is_a_section(items):
+    text = "\n".join(NEWSLETTER_WITH_PHOTO_NEWS.split("\n")[:5] + items + NEWSLETTER_WITH_PHOTO_NEWS.split("\n")[-2:])
+    doc = run(text)
+    assert "家校共育促成长" in doc.text
+    assert not {"related-list", "footer-zone"} & {e.rule for e in doc.edits}
+    for item in items:
+        if not item.startswith("图为") and "（张明摄）" not in item:
+            assert item in doc.text
+
+
+# An article's head in a newspaper page that shows photos: headline (and subheadline) over the
+# byline, then the text
+NEWS_PAGE_WITH_PHOTO = [
+    "本报讯 5月20日，实验小学举办首届科技节，全校一千余名学生参加了机器人、编程和科学实验等活动。",
+    "图为学生们在创客教室里展示自制机器人。（本报记者张明摄）",
+    "科技节历时三天，共评选出优秀科技作品五十件，其中十件作品将代表学校参加全市青少年科技创新大赛。",
+]
+NEWS_BODY = "今年秋季开学，全市新建、改扩建的二十所中小学投入使用，新增学位两万个，城区学校的班额明显下降。"
+
+
+@pytest.mark.parametrize("head", [
+    # a byline without a space between 记者 and the name, after a headline ending in 了
+    ["城区学校大班额降下来了", "《中国教育报》记者张大和本报记者李明"],
+    ["城区学校大班额降下来了", "本报驻新疆记者王小平"],
+    # the headline over its subheadline: 了 after a compound directional complement (降下来了)
+    # closes the clause, where 配备了 waits for its object on the next line
+    ["城区学校大班额降下来了", "一年新增学位两万个"],
+])
+def test_an_article_head_on_a_photo_page_is_no_caption(head):
+    text = "\n".join(NEWS_PAGE_WITH_PHOTO + head + [NEWS_BODY])
+    doc = run(text)
+    for line in head:
+        assert line in doc.text
+    assert "图为学生们" not in doc.text
+    assert not {"caption-fragment", "caption-off-style"} & {e.rule for e in doc.edits}
+
+
+def test_a_caption_split_over_two_lines_still_goes_on_a_photo_page():
+    # the open ending the head test guards against: 配备了 waits for its object
+    text = "\n".join(NEWS_PAGE_WITH_PHOTO + ["全市中小学教室都配备了", "教学触控一体机", NEWS_BODY])
+    doc = run(text)
+    assert "教学触控一体机" not in doc.text
+    assert "caption-fragment" in {e.rule for e in doc.edits}
+
+
 def test_keep_captions_keeps_captions_but_not_credits():
     doc = run(PAGE_WITH_CAPTIONS, config=CleanConfig(keep_captions=True))
     assert "图为学生在科技节上展示自制机器人。" in doc.text

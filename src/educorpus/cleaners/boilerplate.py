@@ -165,6 +165,10 @@ _NUMBERED = re.compile(
 )
 _CLAUSE_SEP = re.compile(r"[，,；;\s]+")
 _OPEN_ENDING = re.compile(r"[了的和与與及在为為对對把将將给給向从從]$")
+# 了 after a compound directional complement (降下来了, 站起来了, 走过去了) is the sentence-final
+# particle: such a verb takes its object before 来/去 (拿出一本书来), so nothing is left to come on
+# the next line, unlike 配备了 | 教学触控一体机
+_CLOSED_LE = re.compile(r"[上下进進出回过過起开開][来來去]了$")
 _DATE_PARTS = re.compile(
     r"(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
     r"(?:\s*(?:星期|周|週)[一二三四五六日天])?"
@@ -371,6 +375,13 @@ def _classify(page: "_Page", keep_captions: bool, with_meta: bool = True) -> tup
                     footer_start = i
         elif z == "footer" and r.zone == "tail" and footer_start is not None and i > footer_start:
             drops[i] = r.name
+    # a heading of photos inside the body stays with its photos' text, unless what showed the
+    # photos (their captions, their credits) has just gone: it then labels nothing the text still
+    # shows, and a later round would take it for a teaser list's heading and drop the text under it
+    for i, r in rule.items():
+        if r.role == "related" and i not in drops and _heads_photos(i, lines):
+            if not _heads_photos(i, ["" if j in drops else s for j, s in enumerate(lines)]):
+                drops[i] = r.name
 
     # 2. header: title, duplicate titles, page header before the title
     header = [i for i in content if i < hs]
@@ -462,14 +473,19 @@ def _body_bounds(para: list[int], rule: dict[int, Rule], lines: list[str]) -> tu
     return bs, be
 
 
-# a photo's credit closing a line: ``…（新华社记者黄文摄）``, ``…(张三 摄)``
-_PHOTO_CREDIT_END = re.compile(r"[（(][^（）()]{0,24}[摄攝]影?\s*[)）]$")
+# a photo's credit closing a line: ``…（新华社记者黄文摄）``, ``…(张三 摄)``, and a photo report's
+# ``（宋永昆摄影报道）``, the form a newspaper credits a report told by its photos with
+_PHOTO_CREDIT_END = re.compile(r"[（(][^（）()]{0,24}[摄攝](?:影(?:报道|報道)?)?\s*[)）]$")
+# a line that captions a photo shown on the page
+_PHOTO_CAPTION_START = re.compile(r"^(?:图为|圖為|图\s*[:：]|圖\s*[:：])")
 
 
 def _heads_photos(i: int, lines: list[str]) -> bool:
     """Whether the related heading on line ``i`` (``图片新闻``) heads photos shown on the page: its
-    first item closes with a photo's credit, or the line under it is that credit, or it is a
-    numbered sentence (``1、…。``: the credits may have gone in an earlier round of the step). A
+    first item closes with a photo's credit, or is a sentence with that credit or the photo's
+    caption (``图为…``) on the line under it, or is a numbered sentence (``1、…。``: the credits may
+    have gone in an earlier round of the step), or it names a numbered series whose second item
+    is credited (``１、农业，我们的农业`` over ``２、…（吴明摄）``). A
     teaser links to another page: a title, unpunctuated, or a title with its summary, and no credit;
     a newspaper's or newsletter's photo-news section sets its photos' numbered captions under such
     a heading, and the articles after that section are no list (the heading then does not end the
@@ -479,12 +495,25 @@ def _heads_photos(i: int, lines: list[str]) -> bool:
     True
     >>> _heads_photos(0, ["图片新闻", "我市召开教育工作会议", "（本报记者张明摄）"])
     False
+    >>> _heads_photos(0, ["图片新闻", "学校举办科技节。", "图为学生展示机器人。"])
+    True
+    >>> _heads_photos(0, ["图片新闻", "1、校园生活掠影", "2、学生展示机器人（张明摄）"])
+    True
     """
     first_two = [s for s in lines[i + 1 : i + 8] if s][:2]
-    return bool(first_two) and (
-        bool(_PHOTO_CREDIT_END.search(first_two[0]))
-        or _NUMBERED.match(first_two[0]) is not None and _ends_sentence(first_two[0])
-        or len(first_two) == 2 and _PHOTO_CREDIT_END.match(first_two[1]) is not None and _ends_sentence(first_two[0])
+    if not first_two:
+        return False
+    s1, s2 = first_two[0], first_two[-1] if len(first_two) == 2 else None
+    return (
+        bool(_PHOTO_CREDIT_END.search(s1))
+        or _NUMBERED.match(s1) is not None and _ends_sentence(s1)
+        # a report's text with its photo's credit, or its caption (图为…), under it
+        or s2 is not None and _ends_sentence(s1)
+        and (_PHOTO_CREDIT_END.match(s2) is not None or _PHOTO_CAPTION_START.match(s2) is not None)
+        # a numbered series whose first item names the series (１、农业，我们的农业) and whose
+        # second is credited: numbered photos, a teaser list numbers no credits
+        or s2 is not None and _NUMBERED.match(s1) is not None and _NUMBERED.match(s2) is not None
+        and _PHOTO_CREDIT_END.search(s2) is not None
     )
 
 
@@ -575,7 +604,11 @@ def _captions(
     out: dict[int, str] = {}
     headings = sum(1 for r in runs for i in r if _two_clause(lines[i]) and not _NUMBERED.match(lines[i]))
     for r in runs:
-        if len(r) == 2 and all(candidate(i) for i in r) and _OPEN_ENDING.search(lines[r[0]]) and exact[r[0]] + exact[r[1]] <= _CAPTION_HAN[1]:
+        if (
+            len(r) == 2 and all(candidate(i) for i in r)
+            and _OPEN_ENDING.search(lines[r[0]]) and not _CLOSED_LE.search(lines[r[0]])
+            and exact[r[0]] + exact[r[1]] <= _CAPTION_HAN[1]
+        ):
             out.update({i: "caption-fragment" for i in r})
         elif headings >= 2 and len(r) == 1:
             # a lone line of another shape; `label：text` lines (联系人：…, 办学理念：…) stay
@@ -728,10 +761,23 @@ def _clauses(s: str) -> int:
     return len(parts)
 
 
+@lru_cache(maxsize=1)
+def _byline() -> re.Pattern:
+    # an article's byline names its reporters after their paper (本报, 新华社, 《…》, with 驻… for
+    # a correspondent), often without a space before the name (《中国电力报》记者张大和本报记者江玉):
+    # it heads the article's text, it captions no photo. The paper is required, so a sentence
+    # about reporters (学生们向记者介绍) is not one
+    return compile_pattern(
+        r"^(?:(?:《[^》]{1,20}》|本报|本刊|本台|本网|新华社|中新社)(?:驻{{HAN}}{1,10}?)?(?:特约|实习|见习|首席)?"
+        r"(?:记者|通讯员)\s*{{NAMES}}\s*)+$",
+        "byline",
+    )
+
+
 def _caption_shaped(s: str, han: int) -> bool:
     """Whether a line has a caption's shape: caption length, no sentence end (nor a sentence end
     inside it), at most two clauses, not numbered, brackets and quotes balanced, no speaker nor
-    emoticon (``han``: its Han characters).
+    emoticon, not a byline (``han``: its Han characters).
 
     >>> _caption_shaped("教学触控一体机进入课堂", 10), _caption_shaped("性价比好,没的说了.更看中的是牌子", 13)
     (True, False)
@@ -739,9 +785,12 @@ def _caption_shaped(s: str, han: int) -> bool:
     False
     >>> _caption_shaped("我觉得屏幕色彩太浓", 9), _caption_shaped("我校学生在创客教室进行编程实践", 15)
     (False, True)
+    >>> _caption_shaped("《中国电力报》记者张大和本报记者江玉", 14)
+    False
     """
     return (
         _CAPTION_HAN[0] <= han <= _CAPTION_HAN[1]
+        and not _byline().match(s)
         and not _ends_sentence(s)
         and _clauses(s) <= _CAPTION_CLAUSES
         and not _ASCII_END.search(s)
