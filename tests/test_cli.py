@@ -70,6 +70,32 @@ def test_clean_stdin_to_stdout_with_explain():
     assert "normalize/fullwidth-punct" in r.stderr.decode()
 
 
+def test_clean_explain_shows_each_change_once_shortened_and_escaped():
+    # a reviewer reads this log: a removed line was printed twice (quoted, then again inside its
+    # context), a converted paragraph in full (lines of 255+ characters on the seeds), and the
+    # U+3000 indentation as blanks; now each change once, as `educorpus diff` shows one
+    paragraph = "\u3000\u3000" + "學校發展與教師隊伍建設" * 10
+    r = run("clean", "-", "--explain", stdin=(paragraph + "\n\n責任編輯：王敏\n").encode())
+    assert r.returncode == 0
+    err = r.stderr.decode()
+    lines = err.splitlines()
+    assert lines[0] == "<stdin>: 4 edit(s)"
+    removed = next(line for line in lines if "責任編輯" in line)
+    assert removed.count("責任編輯：王敏") == 1 and "[-⏎⏎責任編輯：王敏-]⏎…" in removed
+    [converted] = [line for line in lines if line.startswith("  script/")]
+    assert "…(+46)…" in converted and paragraph[2:] not in converted and len(converted) < 250
+    assert "{+\\u3000\\u3000学校发展" in converted
+    assert "\u3000" not in err
+
+
+def test_a_flag_is_shown_as_kept_text_not_as_an_edit():
+    from educorpus.cli.clean import explain_lines
+    from educorpus.document import Document, Edit
+
+    doc = Document(text="", edits=[Edit("mojibake", "unrecoverable", "锟斤拷", "锟斤拷", 2)])
+    assert explain_lines("甲乙锟斤拷丙", doc) == ["  mojibake/unrecoverable @2: flagged, kept: …甲乙[锟斤拷]丙…"]
+
+
 def test_clean_directory_to_directory(tmp_path):
     r = run("clean", str(SEEDS), "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
