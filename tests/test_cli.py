@@ -96,6 +96,27 @@ def test_a_flag_is_shown_as_kept_text_not_as_an_edit():
     assert explain_lines("甲乙锟斤拷丙", doc) == ["  mojibake/unrecoverable @2: flagged, kept: …甲乙[锟斤拷]丙…"]
 
 
+def test_steps_with_standard_output_closed_fails():
+    # Python sets sys.stdout to None when the process starts with it closed (`>&-`): print wrote
+    # nothing and `educorpus steps` exited 0, unlike an unwritable one (`1</dev/null`: exit 1)
+    import os
+
+    r = subprocess.run([sys.executable, "-m", "educorpus", "steps"], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert r.returncode == 1
+    assert r.stderr.decode() == "educorpus: error: standard output: Bad file descriptor (closed when the command started)\n"
+
+
+def test_clean_to_a_directory_needs_no_standard_output(tmp_path):
+    import os
+
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "educorpus", "clean", str(page), "-o", str(tmp_path / "out") + "/"],
+                       stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert r.returncode == 0 and r.stderr == b""
+    assert (tmp_path / "out" / "page.txt").read_text(encoding="utf-8") == "甲，乙\n"
+
+
 def test_clean_directory_to_directory(tmp_path):
     r = run("clean", str(SEEDS), "-o", str(tmp_path / "out"))
     assert r.returncode == 0, r.stderr
