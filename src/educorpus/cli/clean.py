@@ -25,7 +25,8 @@ EPILOG = """examples:
 
 output: the cleaned text goes to standard output (with '==> NAME <==' headers for several
 inputs), or with -o to a file (one input) or a directory (several inputs, or a directory:
-same relative names); warnings, errors and --explain go to standard error.
+same relative names); warnings and errors go to standard error, and so does --explain unless
+-o takes the text (then it goes to standard output).
 
 exit status: 0 when every input was cleaned, 1 when any input failed (cannot be read or
 decoded, an empty directory, an output file that cannot be written; the others are still
@@ -48,7 +49,13 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE|DIR|-", help="inputs (default: - for standard input)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (one input) or directory (several inputs or a directory)")
     add_clean_options(p)
-    p.add_argument("--explain", action="store_true", help="print a readable log of every edit (to stderr when the text goes to stdout)")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every edit once, as 'step/rule @POSITION: …context[-removed-]{+added+}context…' in the text that "
+        "step received (line breaks as ⏎, invisible characters as escapes such as \\u3000, long spans cut to "
+        "head…(+N)…tail, as in 'educorpus diff'); to stderr when the text goes to stdout",
+    )
     p.add_argument("--json", action="store_true", help="write one JSON object per input (source_path, text, meta, scores, edits) instead of plain text; with -o DIR into DIR/documents.jsonl")
     p.set_defaults(func=run)
 
