@@ -200,6 +200,21 @@ def test_a_case_without_expectation_fails_and_shows_the_output(tmp_path):
     assert "no expectation yet" in failed.report() and "| 甲，乙" in failed.report()
 
 
+def test_the_command_a_case_without_expectation_suggests_works(tmp_path):
+    # it said `educorpus check --update`, which fails without the cases' folder (exit 2)
+    import re
+    import shlex
+
+    write_case(tmp_path / "cases", "sub/todo", "甲,乙")
+    (tmp_path / "more.jsonl").write_text(json.dumps({"name": "j", "raw": "丙,丁"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for where in (tmp_path / "cases", tmp_path / "more.jsonl"):
+        [failed] = check(where).failed
+        command = re.search(r"no expectation yet: .*`educorpus (check .* --update)`", failed.report()).group(1)
+        r = subprocess.run([sys.executable, "-m", "educorpus", *shlex.split(command)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert check(where).ok
+
+
 def test_expected_metadata_is_compared_and_updated(tmp_path):
     write_case(tmp_path, "m", "甲,乙", "甲，乙", {"meta": {"title": "标题", "flags": []}, "note": "pins the title"})
     [failed] = check(tmp_path).failed

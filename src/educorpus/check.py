@@ -32,6 +32,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 import json
 import os
+import shlex
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -252,7 +253,7 @@ class CaseResult:
             return "\n".join(out)
         assert self.doc is not None
         if case.expected is None:
-            out.append("  no expectation yet: review the output below, then run `educorpus check --update`")
+            out.append(f"  no expectation yet: review the output below, then run `{_update_command(case)}`")
             out.extend("  | " + line for line in self.doc.text.split("\n"))
         elif not self.text_ok:
             out.append(self.diff().rstrip("\n"))
@@ -262,6 +263,15 @@ class CaseResult:
         for key, exp, act in self.meta_diffs:
             out.append(f"meta {key!r}: expected {exp!r}, got {act!r}")
         return "\n".join(out)
+
+
+def _update_command(case: Case) -> str:
+    # --update needs the cases' folder or JSONL file: a bare `educorpus check --update` is a
+    # usage error ("give a folder or .jsonl file of cases")
+    if case.path is None:
+        return "educorpus check CASES --update"
+    target = case.path if case.line else case.path.parent
+    return f"educorpus check {shlex.quote(str(target))} --update"
 
 
 def run_case(case: Case) -> CaseResult:
