@@ -31,7 +31,7 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_every_command_help_says_where_its_output_goes_and_its_exit_status():
-    for name in ("clean", "build", "diff", "push", "check"):
+    for name in ("clean", "steps", "build", "diff", "push", "check"):
         text = run(name, "--help").stdout.decode()
         assert "\noutput: " in text and "\nexit status: 0 when" in text, name
         assert "standard output" in text.split("\noutput: ")[1], name
