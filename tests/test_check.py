@@ -145,6 +145,32 @@ def test_explain_names_a_deletion_behind_a_missing_line(monkeypatch, tmp_path):
     assert lines[1] == "      ← footer/editor-line: removed '⏎责任编辑：王敏'"
 
 
+def test_spans_and_their_edits_escape_invisible_characters_alike(tmp_path):
+    # an expectation that keeps its U+3000 indentation: the span printed the removed indentation
+    # as two blanks ([　　甲,→甲，]) while the edit under it said '\u3000\u3000'
+    write_case(tmp_path, "c", "\u3000\u3000甲,乙", "\u3000\u3000甲,乙")
+    [failed] = check(tmp_path).failed
+    lines = explain_result(failed)
+    assert lines[0] == "  output line 1: …[\\u3000\\u3000甲,→甲，]乙…"
+    assert "      ← normalize/whitespace: removed '\\u3000\\u3000'" in lines
+    assert not any("\u3000" in line for line in lines)
+
+
+def test_a_long_span_is_cut_to_head_and_tail_as_diff_cuts_it(monkeypatch, tmp_path):
+    def drop_footer(text, ctx):
+        i = text.find("版权所有")
+        return ctx.replace(text, [(i - 1, len(text), "", "footer")] if i > 0 else [])
+
+    monkeypatch.setattr(cleaners, "PIPELINE", (Step("footer", "", drop_footer),))
+    footer = "版权所有" + "甲" * 60 + "未经授权禁止转载"
+    write_case(tmp_path, "c", "正文\n" + footer, "正文\n" + footer)
+    [failed] = check(tmp_path).failed
+    lines = explain_result(failed)
+    # the end of a cut span is shown too: where the removed text ended
+    assert lines[0] == "  output line 1: …正文[⏎版权所有" + "甲" * 21 + "…(+41)…授权禁止转载→]…"
+    assert lines[1] == "      ← footer/footer: removed '⏎版权所有" + "甲" * 21 + "…(+41)…授权禁止转载'"
+
+
 def test_update_accepts_the_current_output_and_counts_changes(cases):
     (cases / "punct.expected.txt").write_text("stale\n", encoding="utf-8")
     write_case(cases, "new", "新,案例")  # no expectation yet
@@ -172,6 +198,21 @@ def test_a_case_without_expectation_fails_and_shows_the_output(tmp_path):
     write_case(tmp_path, "todo", "甲,乙")
     [failed] = check(tmp_path).failed
     assert "no expectation yet" in failed.report() and "| 甲，乙" in failed.report()
+
+
+def test_the_command_a_case_without_expectation_suggests_works(tmp_path):
+    # it said `educorpus check --update`, which fails without the cases' folder (exit 2)
+    import re
+    import shlex
+
+    write_case(tmp_path / "cases", "sub/todo", "甲,乙")
+    (tmp_path / "more.jsonl").write_text(json.dumps({"name": "j", "raw": "丙,丁"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    for where in (tmp_path / "cases", tmp_path / "more.jsonl"):
+        [failed] = check(where).failed
+        command = re.search(r"no expectation yet: .*`educorpus (check .* --update)`", failed.report()).group(1)
+        r = subprocess.run([sys.executable, "-m", "educorpus", *shlex.split(command)], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+        assert check(where).ok
 
 
 def test_expected_metadata_is_compared_and_updated(tmp_path):

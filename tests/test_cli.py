@@ -31,7 +31,7 @@ def test_every_command_has_help_with_an_example():
 
 
 def test_every_command_help_says_where_its_output_goes_and_its_exit_status():
-    for name in ("clean", "build", "diff", "push", "check"):
+    for name in ("clean", "steps", "build", "diff", "push", "check"):
         text = run(name, "--help").stdout.decode()
         assert "\noutput: " in text and "\nexit status: 0 when" in text, name
         assert "standard output" in text.split("\noutput: ")[1], name
@@ -68,6 +68,53 @@ def test_clean_stdin_to_stdout_with_explain():
     assert r.returncode == 0
     assert r.stdout.decode() == "9月8日，淄博\n"
     assert "normalize/fullwidth-punct" in r.stderr.decode()
+
+
+def test_clean_explain_shows_each_change_once_shortened_and_escaped():
+    # a reviewer reads this log: a removed line was printed twice (quoted, then again inside its
+    # context), a converted paragraph in full (lines of 255+ characters on the seeds), and the
+    # U+3000 indentation as blanks; now each change once, as `educorpus diff` shows one
+    paragraph = "\u3000\u3000" + "學校發展與教師隊伍建設" * 10
+    r = run("clean", "-", "--explain", stdin=(paragraph + "\n\n責任編輯：王敏\n").encode())
+    assert r.returncode == 0
+    err = r.stderr.decode()
+    lines = err.splitlines()
+    assert lines[0] == "<stdin>: 4 edit(s)"
+    removed = next(line for line in lines if "責任編輯" in line)
+    assert removed.count("責任編輯：王敏") == 1 and "[-⏎⏎責任編輯：王敏-]⏎…" in removed
+    [converted] = [line for line in lines if line.startswith("  script/")]
+    assert "…(+46)…" in converted and paragraph[2:] not in converted and len(converted) < 250
+    assert "{+\\u3000\\u3000学校发展" in converted
+    assert "\u3000" not in err
+
+
+def test_a_flag_is_shown_as_kept_text_not_as_an_edit():
+    from educorpus.cli.clean import explain_lines
+    from educorpus.document import Document, Edit
+
+    doc = Document(text="", edits=[Edit("mojibake", "unrecoverable", "锟斤拷", "锟斤拷", 2)])
+    assert explain_lines("甲乙锟斤拷丙", doc) == ["  mojibake/unrecoverable @2: flagged, kept: …甲乙[锟斤拷]丙…"]
+
+
+def test_steps_with_standard_output_closed_fails():
+    # Python sets sys.stdout to None when the process starts with it closed (`>&-`): print wrote
+    # nothing and `educorpus steps` exited 0, unlike an unwritable one (`1</dev/null`: exit 1)
+    import os
+
+    r = subprocess.run([sys.executable, "-m", "educorpus", "steps"], stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert r.returncode == 1
+    assert r.stderr.decode() == "educorpus: error: standard output: Bad file descriptor (closed when the command started)\n"
+
+
+def test_clean_to_a_directory_needs_no_standard_output(tmp_path):
+    import os
+
+    page = tmp_path / "page.txt"
+    page.write_text("甲,乙", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "educorpus", "clean", str(page), "-o", str(tmp_path / "out") + "/"],
+                       stderr=subprocess.PIPE, preexec_fn=lambda: os.close(1))
+    assert r.returncode == 0 and r.stderr == b""
+    assert (tmp_path / "out" / "page.txt").read_text(encoding="utf-8") == "甲，乙\n"
 
 
 def test_clean_directory_to_directory(tmp_path):

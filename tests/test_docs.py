@@ -64,3 +64,14 @@ def test_the_failing_case_example_is_real_output(doc, tmp_path):
     r = subprocess.run([sys.executable, "-m", "educorpus", "check", "cases/", "--explain"], cwd=tmp_path, capture_output=True, text=True)
     assert r.returncode == 1
     assert r.stdout + r.stderr == shown
+
+
+def test_the_clean_explain_example_is_real_output():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"```\n\$ printf '(.*?)' \| educorpus clean - --explain\n(.*?)```", text, flags=re.S)
+    assert m, "README.md: the clean --explain example is gone; update this test"
+    # printf's escapes: \uXXXX and \n
+    page = re.sub(r"\\u([0-9a-fA-F]{4})", lambda u: chr(int(u.group(1), 16)), m.group(1)).replace("\\n", "\n")
+    r = subprocess.run([sys.executable, "-m", "educorpus", "clean", "-", "--explain"], input=page.encode(), capture_output=True)
+    assert r.returncode == 0
+    assert r.stdout.decode() + r.stderr.decode() == m.group(2)

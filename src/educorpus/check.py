@@ -32,6 +32,7 @@ import heapq
 from bisect import bisect_left, bisect_right
 import json
 import os
+import shlex
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,6 +40,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from .api import clean_and_explain
 from .config import CleanConfig, default_config
+from .display import shorten, visible
 from .document import Document, Edit, step_groups
 from .io import InputError, read_text_file
 
@@ -49,7 +51,7 @@ META_FILE_KEYS = ("options", "meta", "note")
 JSONL_KEYS = ("name", "raw", "expected") + META_FILE_KEYS
 
 MAX_SPANS = 20  # differing spans listed per case; a rule gone wild is summarised, not dumped
-SPAN_WIDTH = 40  # characters of a span shown before it is cut with "…"
+SPAN_WIDTH = 40  # characters of a span shown before it is cut to head…(+N)…tail
 CONTEXT = 8  # characters of context on each side of a span
 CHAR_DIFF_MAX = 4000  # a changed block of lines longer than this is one span (char diffs grow quadratically)
 
@@ -251,7 +253,7 @@ class CaseResult:
             return "\n".join(out)
         assert self.doc is not None
         if case.expected is None:
-            out.append("  no expectation yet: review the output below, then run `educorpus check --update`")
+            out.append(f"  no expectation yet: review the output below, then run `{_update_command(case)}`")
             out.extend("  | " + line for line in self.doc.text.split("\n"))
         elif not self.text_ok:
             out.append(self.diff().rstrip("\n"))
@@ -261,6 +263,15 @@ class CaseResult:
         for key, exp, act in self.meta_diffs:
             out.append(f"meta {key!r}: expected {exp!r}, got {act!r}")
         return "\n".join(out)
+
+
+def _update_command(case: Case) -> str:
+    # --update needs the cases' folder or JSONL file: a bare `educorpus check --update` is a
+    # usage error ("give a folder or .jsonl file of cases")
+    if case.path is None:
+        return "educorpus check CASES --update"
+    target = case.path if case.line else case.path.parent
+    return f"educorpus check {shlex.quote(str(target))} --update"
 
 
 def run_case(case: Case) -> CaseResult:
@@ -597,7 +608,7 @@ def span_lines(expected: str, doc: Document, explain: bool = False, limit: int =
         line_no = max(1, bisect_right(line_of, start))
         left = actual[max(0, start - CONTEXT) : start]
         right = actual[end : end + CONTEXT]
-        shown = f"…{_vis(left)}[{_cut(exp_part)}→{_cut(act_part)}]{_vis(right)}…"
+        shown = f"…{visible(left)}[{_cut(exp_part)}→{_cut(act_part)}]{visible(right)}…"
         out.append(f"  output line {line_no}: {shown}")
         if explain:
             hits = hits_of[n]
@@ -629,16 +640,17 @@ def _summarise(hits: list[Edit], limit: int = 6) -> list[Edit]:
 
 def _edit_label(e: Edit) -> str:
     if e.before == e.after:
-        return f"{e.step}/{e.rule}: flagged {_cut(e.before)!r}"
+        return f"{e.step}/{e.rule}: flagged {_quoted(e.before)}"
     if not e.after:
-        return f"{e.step}/{e.rule}: removed {_cut(e.before)!r}"
-    return f"{e.step}/{e.rule}: {_cut(e.before)!r} → {_cut(e.after)!r}"
+        return f"{e.step}/{e.rule}: removed {_quoted(e.before)}"
+    return f"{e.step}/{e.rule}: {_quoted(e.before)} → {_quoted(e.after)}"
+
+
+def _quoted(s: str) -> str:
+    # quoted as the span line shows text (repr escaped U+3000 while the span printed it as a
+    # blank, and would double the backslash of an escape made by visible)
+    return "'" + _cut(s) + "'"
 
 
 def _cut(s: str) -> str:
-    s = _vis(s)
-    return s if len(s) <= SPAN_WIDTH else s[: SPAN_WIDTH - 1] + "…"
-
-
-def _vis(s: str) -> str:
-    return s.replace("\n", "⏎")
+    return visible(shorten(s, SPAN_WIDTH))

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import errno
+import os
 import sys
 from typing import Iterator, Optional, Sequence
 
@@ -179,11 +181,32 @@ class _NamedStream:
         return getattr(self._stream, name)
 
 
+class _ClosedStream:
+    """Standard output of a process started with it closed (``>&-``): Python sets ``sys.stdout`` to None.
+
+    ``print`` then writes nothing and ``educorpus steps`` exited 0 with no output, while a write
+    to a descriptor that cannot be written (``1</dev/null``) failed; every write fails the same
+    way here. Nothing is written when nothing is printed: ``clean -o DIR`` still works.
+    """
+
+    def _closed(self, *args):
+        exc = OSError(errno.EBADF, f"{os.strerror(errno.EBADF)} (closed when the command started)")
+        exc.educorpus_stream = "standard output"  # type: ignore[attr-defined]
+        raise exc
+
+    write = writelines = fileno = _closed
+
+    def flush(self) -> None:  # nothing was written, so nothing is lost
+        pass
+
+    def isatty(self) -> bool:
+        return False
+
+
 @contextlib.contextmanager
 def _stdout_named() -> Iterator[None]:
     saved = sys.stdout
-    if saved is not None:
-        sys.stdout = _NamedStream(saved, "standard output")  # type: ignore[assignment]
+    sys.stdout = _NamedStream(saved, "standard output") if saved is not None else _ClosedStream()  # type: ignore[assignment]
     try:
         yield
     finally:

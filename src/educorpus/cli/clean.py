@@ -10,6 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..api import clean_and_explain
+from ..display import format_change, shorten, visible
 from ..document import Document, replay, step_groups
 from ..io import InputError, decode_bytes, expand_inputs, read_text_file, skipped_files
 from ._common import add_clean_options, clean_kwargs, error
@@ -24,7 +25,8 @@ EPILOG = """examples:
 
 output: the cleaned text goes to standard output (with '==> NAME <==' headers for several
 inputs), or with -o to a file (one input) or a directory (several inputs, or a directory:
-same relative names); warnings, errors and --explain go to standard error.
+same relative names); warnings and errors go to standard error, and so does --explain unless
+-o takes the text (then it goes to standard output).
 
 exit status: 0 when every input was cleaned, 1 when any input failed (cannot be read or
 decoded, an empty directory, an output file that cannot be written; the others are still
@@ -47,26 +49,44 @@ def register(sub) -> None:
     p.add_argument("inputs", nargs="*", default=["-"], metavar="FILE|DIR|-", help="inputs (default: - for standard input)")
     p.add_argument("-o", "--output", metavar="OUT", help="output file (one input) or directory (several inputs or a directory)")
     add_clean_options(p)
-    p.add_argument("--explain", action="store_true", help="print a readable log of every edit (to stderr when the text goes to stdout)")
+    p.add_argument(
+        "--explain",
+        action="store_true",
+        help="print every edit once, as 'step/rule @POSITION: …context[-removed-]{+added+}context…' in the text that "
+        "step received (line breaks as ⏎, invisible characters as escapes such as \\u3000, long spans cut to "
+        "head…(+N)…tail, as in 'educorpus diff'); to stderr when the text goes to stdout",
+    )
     p.add_argument("--json", action="store_true", help="write one JSON object per input (source_path, text, meta, scores, edits) instead of plain text; with -o DIR into DIR/documents.jsonl")
     p.set_defaults(func=run)
 
 
-def _context(text: str, pos: int, length: int, width: int = 8) -> str:
-    left = text[max(0, pos - width) : pos].replace("\n", "⏎")
-    right = text[pos + length : pos + length + width].replace("\n", "⏎")
-    return f"…{left}[{text[pos:pos + length].replace(chr(10), '⏎')}]{right}…"
+EXPLAIN_CONTEXT = 8  # characters of unchanged text shown on each side of an edit
 
 
 def explain_lines(raw: str, doc: Document) -> list[str]:
-    """Readable lines, one per edit, with context from the text that step received."""
+    r"""Readable lines, one per edit, each change shown once in the text that step received.
+
+    The change is written as ``educorpus diff`` writes one (``[-removed-]{+added+}``, long spans
+    cut to head…(+N)…tail, invisible characters escaped): a removed footer line quoted once,
+    not once as the edit and again inside its context.
+
+    >>> from educorpus.document import Edit
+    >>> doc = Document(text="", edits=[Edit("normalize", "whitespace", "\u3000\u3000", "", 0)])
+    >>> explain_lines("\u3000\u3000甲,乙", doc)
+    ['  normalize/whitespace @0: …[-\\u3000\\u3000-]甲,乙…']
+    """
     lines = []
     text = raw
     for group in step_groups(doc.edits):
         for e in group:
-            lines.append(
-                f"  {e.step}/{e.rule} @{e.position}: {e.before!r} → {e.after!r}  {_context(text, e.position, len(e.before))}"
-            )
+            end = e.position + len(e.before)
+            before = text[max(0, e.position - EXPLAIN_CONTEXT) : e.position]
+            after = text[end : end + EXPLAIN_CONTEXT]
+            label = f"  {e.step}/{e.rule} @{e.position}: "
+            if e.before == e.after:  # a finding, not a change: [-x-]{+x+} would read as a no-op edit
+                lines.append(f"{label}flagged, kept: …{visible(before)}[{visible(shorten(e.before))}]{visible(after)}…")
+            else:
+                lines.append(label + format_change({"old": e.before, "new": e.after, "before": before, "after": after}))
         text = replay(text, group)
     return lines
 

@@ -12,7 +12,9 @@ def register(sub) -> None:
         "steps",
         help="list the pipeline steps in order",
         description="List the pipeline steps in the order they run. Use these names with --only and --skip.",
-        epilog="example:\n  educorpus steps\n  educorpus clean page.txt --skip normalize",
+        epilog="example:\n  educorpus steps\n  educorpus clean page.txt --skip normalize\n\n"
+        "output: one step a line on standard output: its number, name and what it does.\n\n"
+        "exit status: 0 when the list was written, 1 when standard output cannot be written (closed, a full disk).",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.set_defaults(func=run)

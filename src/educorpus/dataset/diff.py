@@ -17,11 +17,11 @@ import difflib
 import hashlib
 import json
 import os
-import unicodedata
 from collections import Counter
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
+from ..display import format_change, shorten as _short, visible as _visible
 from .errors import DatasetError
 from .versions import read_manifest
 
@@ -71,45 +71,6 @@ def _digest(value: Any) -> bytes:
     return hashlib.blake2b(blob, digest_size=_DIGEST).digest()
 
 
-def _short(value: Any, limit: int = 80) -> Any:
-    """Strings longer than ``limit`` keep their head and tail around a count of what was cut.
-
-    >>> _short("甲" * 100, 20)
-    '甲甲甲甲甲甲甲甲甲甲甲甲甲…(+84)…甲甲甲'
-    """
-    if isinstance(value, str) and len(value) > limit:
-        # the end of a changed span says as much as its start (where a paragraph was cut, what a
-        # footer ended with); the count tells how much is not shown
-        head, tail = limit * 2 // 3, limit // 6
-        return f"{value[:head]}…(+{len(value) - head - tail})…{value[len(value) - tail:]}"
-    return value
-
-
-_INVISIBLE = {"\t": "\\t", "\r": "\\r"}
-
-
-def _visible(s: str) -> str:
-    r"""Line breaks as ⏎, other characters that print as nothing or as a blank as escapes.
-
-    A cleaning change is often exactly such a character (an indentation of U+3000, a zero-width
-    space, a control character): printed as it is, the diff would show ``[--]``.
-
-    >>> _visible("甲\n\u3000\u3000乙\u200b丙\t丁 戊")
-    '甲⏎\\u3000\\u3000乙\\u200b丙\\t丁 戊'
-    """
-    out = []
-    for c in s:
-        if c == "\n":
-            out.append("⏎")
-        elif c in _INVISIBLE:
-            out.append(_INVISIBLE[c])
-        elif c != " " and unicodedata.category(c) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zs", "Zl", "Zp"):
-            out.append(f"\\x{ord(c):02x}" if ord(c) < 0x100 else f"\\u{ord(c):04x}" if ord(c) < 0x10000 else f"\\U{ord(c):08x}")
-        else:
-            out.append(c)
-    return "".join(out)
-
-
 def text_changes(old: str, new: str, *, context: int = 12, max_hunks: int = 6) -> tuple[list[dict[str, Any]], bool]:
     r"""The changed spans of ``old`` → ``new``, paragraph by paragraph: ``(changes, more)``.
 
@@ -150,17 +111,6 @@ def text_changes(old: str, new: str, *, context: int = 12, max_hunks: int = 6) -
                 }
             )
     return changes, False
-
-
-def format_change(change: dict[str, Any]) -> str:
-    r"""One change of :func:`text_changes` as ``…context[-removed-]{+added+}context…``, shortened and escaped.
-
-    >>> format_change({"old": "\u3000\u3000", "new": "", "before": "⏎", "after": "教育"})
-    '…⏎[-\\u3000\\u3000-]教育…'
-    """
-    removed = f"[-{_visible(_short(change['old']))}-]" if change["old"] else ""
-    added = f"{{+{_visible(_short(change['new']))}+}}" if change["new"] else ""
-    return f"…{_visible(change['before'])}{removed}{added}{_visible(change['after'])}…"
 
 
 def inline_diff(old: str, new: str, *, context: int = 12, max_hunks: int = 6) -> list[str]:
