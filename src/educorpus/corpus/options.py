@@ -145,7 +145,6 @@ class CorpusOptions:
         return replace(self, **changes)
 
 
-
 def _kinds() -> tuple[dict[str, type], frozenset]:
     """The type each option takes, and the options that None turns off, from the annotations."""
     kinds: dict[str, type] = {}
