@@ -25,7 +25,8 @@ output: each failing case's diff on standard output, the summary line on standar
 the most changed records and the rules behind them) on standard output.
 
 exit status: 0 when every case passes (or the budget holds), 1 when any case fails (or the
-budget is exceeded), 2 for a usage error or an unreadable case file."""
+budget is exceeded; with --update, when a case could not be cleaned), 2 for a usage error or an
+unreadable case file."""
 
 
 def register(sub) -> None:
