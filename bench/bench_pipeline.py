@@ -12,6 +12,9 @@ Prints, in one run:
 - optionally (``--ray``) the Ray engine on the same input, measured the same way;
 - the naive chain a user would otherwise write (``ftfy.fix_text`` with defaults, OpenCC ``t2s``,
   ``jieba.lcut``) on the same input, and the ratio;
+- ceilings: what the pipeline would reach (MB/s, and against the naive chain) if the ``mojibake``
+  step cost nothing, and if only the five other light steps were left (``mojibake``,
+  ``substitution`` and the pipeline's own work all free), read off this run's per-step CPU;
 - peak RSS, the machine (CPU model, cores) and its load average before and after (the machine
   may be shared, so CPU time, which load disturbs less than wall time, is printed as well).
 
@@ -221,6 +224,18 @@ def main() -> None:
             f"naive chain (ftfy.fix_text + OpenCC t2s + jieba.lcut), 1 process: {mb / wallb:.2f} MB/s wall, "
             f"{mb / cpub:.2f} MB/s CPU; educorpus / naive = x{cpub / cpu1:.2f} (CPU), x{wallb / wall1:.2f} (wall)"
         )
+
+    # Ceilings from the per-step CPU above: no speed-up of the named parts can do better than this
+    # (issue #10 asks for 8 MB/s and 3x the naive chain; these say what that would take).
+    moji = acc.get("mojibake", (0, 0.0, 0))[1]
+    light = sum(s for name, (_b, s, _c) in acc.items() if name not in ("mojibake", "substitution"))
+    for what, cpu in (
+        ("if the mojibake step cost nothing", total_instr - moji),
+        ("if mojibake, substitution and the edit log cost nothing (the light steps alone)", light),
+    ):
+        cpu = cpu1 * cpu / total_instr  # the timed run's scale (the per-step run pays for its timers)
+        versus = f", x{cpub / cpu:.2f} the naive chain" if not args.no_baseline else ""
+        say(f"ceiling {what}: {mb / cpu:.2f} MB/s CPU{versus}")
 
     load1 = os.getloadavg()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
