@@ -49,3 +49,18 @@ def test_a_one_megabyte_paragraph_is_narrowed_in_linear_time():
     assert len(changes) == 18_000 * 6 and changes[0]["old"] == "這" and changes[1]["column"] == 3
     assert len(whole) == 1 and whole[0]["column"] == 1
     assert took < 10, took  # about 0.2 s of CPU on the 2-core machine
+
+
+def test_diff_shows_a_paragraph_past_the_limit_whose_length_changed_as_one_change():
+    # educorpus diff aligned every changed paragraph with SequenceMatcher, unbounded: a 1 MB
+    # paragraph took hours. Past the limit it is one change, its common ends left out.
+    from educorpus.dataset.diff import text_changes
+
+    para = "這是學校說明會的內容，我們說了很多話。" * 200  # 3,800 characters
+    new = para.replace("說", "说")[:-1]
+    changes, more = text_changes("标题\n" + para, "标题\n" + new)
+    assert not more and len(changes) == 1
+    assert changes[0]["line"] == 2 and changes[0]["column"] == 5 and changes[0]["old"].startswith("說明會")
+    # below the limit the same change is narrowed to its characters
+    changes, more = text_changes(para[:190], new[:190], max_hunks=20)
+    assert [c["old"] for c in changes] == ["說"] * 20 and not more
