@@ -234,9 +234,9 @@ def narrow_change(
 
     One ``{"line", "column", "old", "new", "before", "after"}`` per changed part (as
     :func:`format_change` takes it), placed and given ``context`` characters on each side in
-    ``text``. ``starts`` is :func:`line_starts` of ``text``, when the caller has it. Parts that
-    lie within ``whole_up_to`` characters (on both sides) are one change: a short edit reads
-    better whole than split into changes that repeat each other's context.
+    ``text``. ``starts`` is :func:`line_starts` of ``text``, when the caller has it. An edit of
+    at most ``whole_up_to`` characters a side is one change (its common ends still left out): a
+    short edit reads better whole than split into changes that repeat each other's context.
 
     >>> narrow_change("甲\\n他說:好", 2, "他說:好", "他说：好", context=2)
     [{'line': 2, 'column': 2, 'old': '說:', 'new': '说：', 'before': '\\n他', 'after': '好'}]
@@ -244,7 +244,7 @@ def narrow_change(
     if starts is None:
         starts = line_starts(text)
     parts = changed_parts(old, new)
-    if len(parts) > 1 and max(parts[-1][1] - parts[0][0], parts[-1][3] - parts[0][2]) <= whole_up_to:
+    if len(parts) > 1 and max(len(old), len(new)) <= whole_up_to:
         parts = [(parts[0][0], parts[-1][1], parts[0][2], parts[-1][3])]
     out = []
     for i1, i2, j1, j2 in parts:

@@ -52,9 +52,11 @@ def register(sub) -> None:
     p.add_argument(
         "--explain",
         action="store_true",
-        help="print every edit once, as 'step/rule @POSITION: …context[-removed-]{+added+}context…' in the text that "
-        "step received (line breaks as ⏎, invisible characters as escapes such as \\u3000, long spans cut to "
-        "head…(+N)…tail, as in 'educorpus diff'); to stderr when the text goes to stdout",
+        help="print every edit once, as 'step/rule @POSITION (LINE:COLUMN): …context[-removed-]{+added+}context…' in "
+        "the text that step received, narrowed to the characters that differ (an edit over a paragraph: one line per "
+        f"change under it, at most {EXPLAIN_ITEMS}, then a count of the rest; --json keeps edits whole); line breaks as ⏎, "
+        "invisible characters as escapes such as \\u3000, long spans cut to head…(+N)…tail, as in 'educorpus diff'; "
+        "to stderr when the text goes to stdout",
     )
     p.add_argument("--json", action="store_true", help="write one JSON object per input (source_path, text, meta, scores, edits) instead of plain text; with -o DIR into DIR/documents.jsonl")
     p.set_defaults(func=run)
