@@ -3,8 +3,14 @@
 Shared by every report that quotes text — ``educorpus diff``, ``educorpus clean --explain``,
 ``educorpus check`` — so that a change reads the same way in each of them.
 
-Not handled here: finding the changes (:mod:`educorpus.dataset.diff`, :mod:`educorpus.check`)
-or terminal width: spans are cut by a character count, not by display columns.
+A change is narrowed here to the characters that differ (:func:`changed_parts`), the one
+character alignment every report uses, bounded in cost for the paragraphs of a user's page.
+
+Not handled here: which texts are compared (the lines and paragraphs that
+:mod:`educorpus.dataset.diff` and :mod:`educorpus.check` pair up, the edits ``clean --explain``
+replays); changing an edit (narrowing is for display only: the edit log, a dataset's edit
+records and their summaries keep each edit whole); terminal width: spans are cut by a character
+count, not by display columns.
 """
 
 from __future__ import annotations
@@ -92,8 +98,8 @@ Part = tuple[int, int, int, int]  # old[i1:i2] became new[j1:j2]
 
 
 def _common_prefix(a: str, b: str) -> int:
-    # binary search on slices: the comparisons run in C, O(n log n), where a loop over the
-    # characters of a 1 MB paragraph in Python takes a tenth of a second
+    # binary search on slices: a few comparisons made in C, where a loop over the characters of
+    # a 1 MB paragraph in Python takes a tenth of a second
     lo, hi = 0, min(len(a), len(b))
     if hi == 0 or a[0] != b[0]:
         return 0
