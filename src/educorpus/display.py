@@ -86,7 +86,7 @@ def format_change(change: dict[str, Any]) -> str:
 # faster than the square of the length (CPU, Chinese text converted by OpenCC: 1,000 characters
 # 0.008 s, 2,000 0.036 s, 4,000 0.22 s, 8,000 1.5 s, 16,000 12 s; "abab…" against "baba…", its
 # worst shape, 2,000 0.25 s). Past it a difference of equal length is aligned position by position
-# (linear) and any other is shown whole, as one change.
+# and any other is walked (_walked), both linear.
 ALIGN_LIMIT = 2000
 
 # Longest run of differing positions taken for a conversion: OpenCC's runs on the seeds, in every
@@ -162,6 +162,66 @@ def _matched(a: str, b: str) -> list[Part]:
     return [(i1, i2, j1, j2) for tag, i1, i2, j1, j2 in ops if tag != "equal"]
 
 
+# Past ALIGN_LIMIT (a page whose every line changed, a long paragraph whose length changed) the
+# texts are walked once: after a difference, the nearest place where _SYNC characters agree again
+# within _WINDOW characters ahead on each side. Six Han characters rarely repeat by chance that
+# close; a difference longer than the window ends the walk (the rest is one change).
+_SYNC = 6
+_WINDOW = 200
+
+
+def _equal_run(a: str, i: int, b: str, j: int) -> int:
+    """Length of the common prefix of ``a[i:]`` and ``b[j:]``, compared in blocks (no copy of the tails)."""
+    k, step = 0, 64
+    while True:
+        x, y = a[i + k : i + k + step], b[j + k : j + k + step]
+        if x == y:
+            if len(x) < step:
+                return k + len(x)
+            k += step
+            step = min(step * 2, 4096)
+        else:
+            return k + _common_prefix(x, y)
+
+
+def _walked(a: str, b: str) -> list[Part]:
+    """Differences found by walking both texts once, resuming where they agree again (linear)."""
+    parts: list[Part] = []
+    i = j = 0
+    n, m = len(a), len(b)
+    while True:
+        k = _equal_run(a, i, b, j)
+        i, j = i + k, j + k
+        if i >= n or j >= m:
+            break
+        best = None  # (di + dj, di, dj) of the nearest place the texts agree again
+        for di in range(_WINDOW):
+            if best is not None and di >= best[0]:
+                break
+            probe = a[i + di : i + di + _SYNC]
+            if len(probe) < _SYNC:
+                break
+            pos = b.find(probe, j, j + _WINDOW + _SYNC)
+            if pos >= 0 and (best is None or di + pos - j < best[0]):
+                best = (di + pos - j, di, pos - j)
+        if best is None:
+            break
+        di, dj = best[1], best[2]
+        if di and dj:
+            # the stretch between is at most _WINDOW a side: SequenceMatcher finds what agrees in
+            # it (a line break added before a word whose comma changed: two changes, not one)
+            parts.extend((i + p1, i + p2, j + q1, j + q2) for p1, p2, q1, q2 in _matched(a[i : i + di], b[j : j + dj]))
+        else:
+            parts.append((i, i + di, j, j + dj))
+        i, j = i + di, j + dj
+    if i < n and j < m and max(n - i, m - j) <= _WINDOW + _SYNC:
+        # a short rest (too short to resume in, or the last difference of the text): aligned
+        parts.extend((i + p1, i + p2, j + q1, j + q2) for p1, p2, q1, q2 in _matched(a[i:], b[j:]))
+    elif i < n or j < m:
+        parts.append((i, n, j, m))
+    return parts
+
+
 def _marked(parts: list[Part]) -> int:
     return sum(i2 - i1 + j2 - j1 for i1, i2, j1, j2 in parts)
 
@@ -172,8 +232,9 @@ def changed_parts(old: str, new: str, *, gap: int = 0, limit: int = ALIGN_LIMIT)
     The common head and tail are left out; in between, a conversion that keeps the length (one
     character for another, as OpenCC and full-width punctuation do) is compared position by
     position, anything else by :class:`difflib.SequenceMatcher` up to ``limit`` characters a side
-    and past that shown as one change. Parts separated by at most ``gap`` unchanged characters
-    are joined into one.
+    and past that by one walk through both texts, which resumes where six characters agree again
+    (a difference with no such place within 200 characters ends it: the rest is one change).
+    Parts separated by at most ``gap`` unchanged characters are joined into one.
 
     >>> changed_parts("他說，學校說", "他说，学校说")
     [(1, 2, 1, 2), (3, 4, 3, 4), (5, 6, 5, 6)]
@@ -198,7 +259,7 @@ def changed_parts(old: str, new: str, *, gap: int = 0, limit: int = ALIGN_LIMIT)
     elif small:
         parts = _matched(a, b)
     else:
-        parts = [(0, len(a), 0, len(b))]
+        parts = _walked(a, b)
     if gap > 0 and len(parts) > 1:
         joined = [parts[0]]
         for i1, i2, j1, j2 in parts[1:]:
