@@ -171,6 +171,29 @@ def test_a_long_span_is_cut_to_head_and_tail_as_diff_cuts_it(monkeypatch, tmp_pa
     assert lines[1] == "      ← footer/footer: removed '⏎版权所有" + "甲" * 21 + "…(+41)…授权禁止转载'"
 
 
+def test_explain_says_what_changed_inside_a_long_edit(monkeypatch, tmp_path):
+    # a conversion edit covers its paragraph: quoted, it was cut to head…tail at 40 characters
+    # and the converted characters past them were not shown
+    def convert(text, ctx):
+        return ctx.replace(text, [(0, len(text), text.replace("說", "说"), "hk2s")])
+
+    def widen(text, ctx):
+        i = text.find(",")
+        return ctx.replace(text, [(0, len(text), text[:i] + "，" + text[i + 1 :], "punct")] if i >= 0 else [])
+
+    monkeypatch.setattr(cleaners, "PIPELINE", (Step("script", "", convert),))
+    page = "这是一段文字" * 8 + "他說" + "这是一段文字" * 8 + "說明，說好"
+    write_case(tmp_path, "c", page, page)
+    [failed] = check(tmp_path).failed
+    assert explain_result(failed)[1] == "      ← script/hk2s: 3 changes in 103 characters: 說→说 ×3"
+
+    monkeypatch.setattr(cleaners, "PIPELINE", (Step("normalize", "", widen),))
+    page = "这是一段文字" * 8 + "他说,好"
+    write_case(tmp_path, "c", page, page)
+    [failed] = check(tmp_path).failed
+    assert explain_result(failed)[1] == "      ← normalize/punct: ',' → '，'"
+
+
 def test_update_accepts_the_current_output_and_counts_changes(cases):
     (cases / "punct.expected.txt").write_text("stale\n", encoding="utf-8")
     write_case(cases, "new", "新,案例")  # no expectation yet

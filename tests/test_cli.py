@@ -82,9 +82,13 @@ def test_clean_explain_shows_each_change_once_shortened_and_escaped():
     assert lines[0] == "<stdin>: 4 edit(s)"
     removed = next(line for line in lines if "責任編輯" in line)
     assert removed.count("責任編輯：王敏") == 1 and "[-⏎⏎責任編輯：王敏-]⏎…" in removed
-    [converted] = [line for line in lines if line.startswith("  script/")]
-    assert "…(+46)…" in converted and paragraph[2:] not in converted and len(converted) < 250
-    assert "{+\\u3000\\u3000学校发展" in converted
+    # the converted paragraph: narrowed to the characters that changed, each with its column,
+    # ten of them and a count of the rest (the edit log keeps the paragraph whole)
+    at = lines.index("  script/hk2s @0: 41 changes in 112 characters (line 1)")
+    assert lines[at + 1] == "      1:3: …\\u3000\\u3000[-學-]{+学+}校發展與教師隊伍…"
+    assert lines[at + 2] == "      1:5: …\\u3000\\u3000學校[-發-]{+发+}展與教師隊伍建設…"
+    assert lines[at + 11].startswith("      … and 31 more change(s); made more than once: 發→发 ×10, 與→与 ×10")
+    assert paragraph[2:] not in err and max(map(len, lines)) < 120
     assert "\u3000" not in err
 
 
@@ -93,7 +97,62 @@ def test_a_flag_is_shown_as_kept_text_not_as_an_edit():
     from educorpus.document import Document, Edit
 
     doc = Document(text="", edits=[Edit("mojibake", "unrecoverable", "锟斤拷", "锟斤拷", 2)])
-    assert explain_lines("甲乙锟斤拷丙", doc) == ["  mojibake/unrecoverable @2: flagged, kept: …甲乙[锟斤拷]丙…"]
+    assert explain_lines("甲乙锟斤拷丙", doc) == ["  mojibake/unrecoverable @2 (1:3): flagged, kept: …甲乙[锟斤拷]丙…"]
+
+
+def _explain_one(raw, step, rule, before, after, position):
+    from educorpus.cli.clean import explain_lines
+    from educorpus.document import Document, Edit
+
+    assert raw[position : position + len(before)] == before
+    return explain_lines(raw, Document(text="", edits=[Edit(step, rule, before, after, position)]))
+
+
+def test_explain_narrows_a_converted_paragraph_to_the_characters_and_their_column():
+    # a script edit covers its whole paragraph: shown whole it was cut to head…tail and the
+    # two converted characters, in the middle, were not on screen
+    filler = "这是一段文字" * 20
+    para = filler + "他說" + filler + "說明"
+    raw = "标题\n" + para + "\n"
+    lines = _explain_one(raw, "script", "hk2s", para, para.replace("說", "说"), 3)
+    assert lines == [
+        "  script/hk2s @3: 2 changes in 244 characters (line 2)",
+        "      2:122: …字这是一段文字他[-說-]{+说+}这是一段文字这是…",
+        "      2:243: …文字这是一段文字[-說-]{+说+}明⏎…",
+    ]
+
+
+def test_explain_lists_ten_changes_of_an_edit_and_counts_the_rest():
+    para = "，".join(["他說好"] * 30)
+    lines = _explain_one(para, "script", "hk2s", para, para.replace("說", "说"), 0)
+    assert lines[0] == "  script/hk2s @0: 30 changes in 119 characters (line 1)"
+    assert [line.split(":")[1] for line in lines[1:11]] == [str(2 + 4 * k) for k in range(10)]
+    assert lines[11:] == ["      … and 20 more change(s); made more than once: 說→说 ×30"]
+
+
+def test_explain_shows_a_normalize_edit_as_just_its_comma():
+    # normalize merges spans that touch into one edit; the display shows the one mark it widened
+    raw = "2024年政府工作报告中提出,扩大优质教育资源供给"
+    lines = _explain_one(raw, "normalize", "fullwidth-punct+whitespace", raw[4:], raw[4:].replace(",", "，"), 4)
+    assert lines == ["  normalize/fullwidth-punct+whitespace @4 (1:15): …府工作报告中提出[-,-]{+，+}扩大优质教育资源…"]
+
+
+def test_explain_escapes_invisible_characters_of_a_narrowed_change():
+    para = "\u3000\u3000" + "教育工作" * 10 + "\u200b說明" + "教育工作" * 10
+    new = "教育工作" * 10 + "說明".replace("說", "说") + "教育工作" * 10
+    lines = _explain_one(para, "normalize", "whitespace", para, new, 0)
+    assert lines[0] == "  normalize/whitespace @0: 2 changes in 85 characters (line 1)"
+    assert lines[1] == "      1:1: …[-\\u3000\\u3000-]教育工作教育工作…"
+    assert lines[2] == "      1:43: …教育工作教育工作[-\\u200b說-]{+说+}明教育工作教育工…"
+    assert "\u200b" not in "".join(lines) and "\u3000" not in "".join(lines)
+
+
+def test_explain_still_cuts_a_long_single_change():
+    footer = "本站所有内容均来自互联网，仅供学习交流使用，如有侵权请联系删除。" * 4
+    raw = "正文。\n" + footer
+    [line] = _explain_one(raw, "boilerplate", "footer", "\n" + footer, "", 3)
+    assert line.startswith("  boilerplate/footer @3 (1:4): …正文。[-⏎本站所有内容") and "…(+" in line
+    assert footer not in line and len(line) < 120
 
 
 def test_steps_with_standard_output_closed_fails():

@@ -40,7 +40,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from .api import clean_and_explain
 from .config import CleanConfig, default_config
-from .display import shorten, visible
+from .display import change_pair, changed_parts, most_frequent, shorten, visible
 from .document import Document, Edit, step_groups
 from .io import InputError, read_text_file
 
@@ -53,7 +53,7 @@ JSONL_KEYS = ("name", "raw", "expected") + META_FILE_KEYS
 MAX_SPANS = 20  # differing spans listed per case; a rule gone wild is summarised, not dumped
 SPAN_WIDTH = 40  # characters of a span shown before it is cut to head…(+N)…tail
 CONTEXT = 8  # characters of context on each side of a span
-CHAR_DIFF_MAX = 4000  # a changed block of lines longer than this is one span (char diffs grow quadratically)
+CHAR_DIFF_MAX = 4000  # characters a side past which a changed block is not aligned by SequenceMatcher (see display.ALIGN_LIMIT)
 
 
 class CaseError(Exception):
@@ -465,7 +465,7 @@ def differing_spans(expected: str, actual: str) -> list[tuple[int, int, str, str
             # square of a line, not of the whole changed block)
             for k in range(i2 - i1):
                 spans.extend(_char_spans(e_lines[i1 + k], a_lines[j1 + k], a_starts[j1 + k]))
-        elif tag == "replace" and max(e1 - e0, a1 - a0) <= CHAR_DIFF_MAX:
+        elif tag == "replace":
             spans.extend(_char_spans(expected[e0:e1], actual[a0:a1], a0))
         else:
             spans.append((a0, a1, expected[e0:e1], actual[a0:a1]))
@@ -473,11 +473,10 @@ def differing_spans(expected: str, actual: str) -> list[tuple[int, int, str, str
 
 
 def _char_spans(exp: str, act: str, offset: int) -> list[tuple[int, int, str, str]]:
-    chars = difflib.SequenceMatcher(None, exp, act, autojunk=False)
+    # differences a few characters apart are one span: "[，将→,已]" reads better than two
     return [
         (offset + j1, offset + j2, exp[i1:i2], act[j1:j2])
-        for tag, i1, i2, j1, j2 in _merge_close(chars.get_opcodes())
-        if tag != "equal"
+        for i1, i2, j1, j2 in changed_parts(exp, act, gap=3, limit=CHAR_DIFF_MAX)
     ]
 
 
@@ -497,19 +496,6 @@ def _block(starts: list[int], i1: int, i2: int, total: int) -> tuple[int, int]:
     if i2 == len(starts) and i1 > 0:  # the last lines have no newline after them: take the one before
         return starts[i1] - 1, end
     return starts[i1], end
-
-
-def _merge_close(opcodes, gap: int = 3) -> list[tuple[str, int, int, int, int]]:
-    """Merge differences separated by at most ``gap`` equal characters into one replace."""
-    out: list[tuple[str, int, int, int, int]] = []
-    for tag, i1, i2, j1, j2 in opcodes:
-        if tag != "equal" and len(out) >= 2 and out[-1][0] == "equal" and out[-1][2] - out[-1][1] <= gap:
-            out.pop()
-            prev = out.pop()
-            out.append(("replace", prev[1], i2, prev[3], j2))
-        else:
-            out.append((tag, i1, i2, j1, j2))
-    return out
 
 
 def trace_edits(edits: Sequence[Edit]) -> list[tuple[Edit, int, int]]:
@@ -643,6 +629,15 @@ def _edit_label(e: Edit) -> str:
         return f"{e.step}/{e.rule}: flagged {_quoted(e.before)}"
     if not e.after:
         return f"{e.step}/{e.rule}: removed {_quoted(e.before)}"
+    if max(len(e.before), len(e.after)) > SPAN_WIDTH:
+        # a long edit (a converted paragraph) would be quoted cut to head…tail: say what changed in it
+        parts = changed_parts(e.before, e.after)
+        if len(parts) > 1:
+            changes = [{"old": e.before[i1:i2], "new": e.after[j1:j2]} for i1, i2, j1, j2 in parts]
+            frequent = most_frequent(changes) or ", ".join(map(change_pair, changes[:5]))
+            return f"{e.step}/{e.rule}: {len(parts)} changes in {len(e.before)} characters: {frequent}"
+        i1, i2, j1, j2 = parts[0]
+        return f"{e.step}/{e.rule}: {_quoted(e.before[i1:i2])} → {_quoted(e.after[j1:j2])}"
     return f"{e.step}/{e.rule}: {_quoted(e.before)} → {_quoted(e.after)}"
 
 

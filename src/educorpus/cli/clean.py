@@ -10,7 +10,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from ..api import clean_and_explain
-from ..display import format_change, shorten, visible
+from ..display import change_items, format_change, line_column, line_starts, narrow_change, shorten, visible
 from ..document import Document, replay, step_groups
 from ..io import InputError, decode_bytes, expand_inputs, read_text_file, skipped_files
 from ._common import add_clean_options, clean_kwargs, error
@@ -52,15 +52,18 @@ def register(sub) -> None:
     p.add_argument(
         "--explain",
         action="store_true",
-        help="print every edit once, as 'step/rule @POSITION: …context[-removed-]{+added+}context…' in the text that "
-        "step received (line breaks as ⏎, invisible characters as escapes such as \\u3000, long spans cut to "
-        "head…(+N)…tail, as in 'educorpus diff'); to stderr when the text goes to stdout",
+        help="print every edit once, as 'step/rule @POSITION (LINE:COLUMN): …context[-removed-]{+added+}context…' in "
+        "the text that step received, narrowed to the characters that differ (an edit over a paragraph: one line per "
+        f"change under it, at most {EXPLAIN_ITEMS}, then a count of the rest; --json keeps edits whole); line breaks as ⏎, "
+        "invisible characters as escapes such as \\u3000, long spans cut to head…(+N)…tail, as in 'educorpus diff'; "
+        "to stderr when the text goes to stdout",
     )
     p.add_argument("--json", action="store_true", help="write one JSON object per input (source_path, text, meta, scores, edits) instead of plain text; with -o DIR into DIR/documents.jsonl")
     p.set_defaults(func=run)
 
 
 EXPLAIN_CONTEXT = 8  # characters of unchanged text shown on each side of an edit
+EXPLAIN_ITEMS = 10  # changes listed for one edit (a converted paragraph has hundreds); --json has them all
 
 
 def explain_lines(raw: str, doc: Document) -> list[str]:
@@ -68,25 +71,38 @@ def explain_lines(raw: str, doc: Document) -> list[str]:
 
     The change is written as ``educorpus diff`` writes one (``[-removed-]{+added+}``, long spans
     cut to head…(+N)…tail, invisible characters escaped): a removed footer line quoted once,
-    not once as the edit and again inside its context.
+    not once as the edit and again inside its context. An edit is narrowed to the characters
+    that differ, with their line and column; one that changed several places apart (a converted
+    paragraph) gets a line per place under it, at most ``EXPLAIN_ITEMS``. Only the display is
+    narrowed: the edit log keeps each edit whole.
 
     >>> from educorpus.document import Edit
     >>> doc = Document(text="", edits=[Edit("normalize", "whitespace", "\u3000\u3000", "", 0)])
     >>> explain_lines("\u3000\u3000甲,乙", doc)
-    ['  normalize/whitespace @0: …[-\\u3000\\u3000-]甲,乙…']
+    ['  normalize/whitespace @0 (1:1): …[-\\u3000\\u3000-]甲,乙…']
     """
     lines = []
     text = raw
     for group in step_groups(doc.edits):
+        starts = line_starts(text)
         for e in group:
-            end = e.position + len(e.before)
-            before = text[max(0, e.position - EXPLAIN_CONTEXT) : e.position]
-            after = text[end : end + EXPLAIN_CONTEXT]
-            label = f"  {e.step}/{e.rule} @{e.position}: "
+            label = f"  {e.step}/{e.rule} @{e.position}"
             if e.before == e.after:  # a finding, not a change: [-x-]{+x+} would read as a no-op edit
-                lines.append(f"{label}flagged, kept: …{visible(before)}[{visible(shorten(e.before))}]{visible(after)}…")
+                end = e.position + len(e.before)
+                before = text[max(0, e.position - EXPLAIN_CONTEXT) : e.position]
+                after = text[end : end + EXPLAIN_CONTEXT]
+                line, column = line_column(starts, e.position)
+                lines.append(f"{label} ({line}:{column}): flagged, kept: …{visible(before)}[{visible(shorten(e.before))}]{visible(after)}…")
+                continue
+            changes = narrow_change(text, e.position, e.before, e.after, context=EXPLAIN_CONTEXT, starts=starts, whole_up_to=EXPLAIN_CONTEXT)
+            if len(changes) == 1:
+                c = changes[0]
+                lines.append(f"{label} ({c['line']}:{c['column']}): {format_change(c)}")
             else:
-                lines.append(label + format_change({"old": e.before, "new": e.after, "before": before, "after": after}))
+                first, last = changes[0]["line"], changes[-1]["line"]
+                where = f"line {first}" if first == last else f"lines {first}-{last}"
+                lines.append(f"{label}: {len(changes)} changes in {len(e.before)} characters ({where})")
+                lines.extend(change_items(changes, EXPLAIN_ITEMS, indent="      "))
         text = replay(text, group)
     return lines
 
