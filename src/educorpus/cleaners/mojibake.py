@@ -44,7 +44,10 @@ stream realigns may win on word statistics alone).
 Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
 (``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
 ``CleanConfig(mojibake_remove_unrecoverable=True)`` it is removed instead.
-``scores["mojibake_repaired"]`` counts repaired runs.
+``scores["mojibake_repaired"]`` counts repaired runs. A document's search has a budget of work in
+proportion to its length (:class:`SearchBudget`, ``docs/architecture.md``): clusters it does not
+reach on a page garbled throughout are flagged (``unsearched``) and counted in
+``scores["mojibake_unsearched"]``.
 
 Not handled: a misread run of one character before its dangling ``?`` (two characters guessed
 from half their bytes: questions end so too), damage that spans a line break, two byte losses inside one run, mojibake of other
