@@ -157,3 +157,38 @@ def test_the_seeds_are_searched_to_the_end():
         unsearched: list = []
         M.repair_spans(text, budget=budget, unsearched=unsearched)
         assert not unsearched and budget.spent < budget.limit / 2, (path.name, budget.spent, budget.limit)
+
+
+def test_a_long_line_is_searched_for_private_use_once(monkeypatch):
+    # every attempt asks whether its line holds private use (_line_decoders); on a page of one
+    # long line each ask read the whole line: attempts x line (a 1 MB line of U+FFFD runs took
+    # 8.9 s instead of 4)
+    page = "教育\ufffd\ufffd局锟斤拷" * 400
+    scanned = []
+    pua = M._PUA
+
+    class Counted:
+        def search(self, s, pos=0, endpos=None):
+            endpos = len(s) if endpos is None else endpos
+            m = pua.search(s, pos, endpos)
+            if s is page:
+                scanned.append((m.end() if m else endpos) - pos)
+            return m
+
+    monkeypatch.setattr(M, "_PUA", Counted())
+    monkeypatch.setattr(M, "_LINE_PUA", (None, {}))
+    tally = Tally(monkeypatch)
+    _search(page)
+    assert tally.attempts > 20  # many attempts on the one line ...
+    assert sum(scanned) <= len(page)  # ... and the line read once
+
+
+def test_private_use_lines_still_narrow_the_decoders():
+    # the answer per line, not per page: a line with private use, a line without
+    text = "教育\ue000局\n教育部"
+    assert M._line_decoders(text, 0, 5, "gb18030") == ("gb18030",)
+    assert M._line_decoders(text, 6, 9, "gb18030") is None
+    assert M._line_decoders(text, 0, 5, "cp950") is None
+    other = "教育部\n教育\ue000局"  # another text: answers of the first are not reused
+    assert M._line_decoders(other, 0, 3, "gb18030") is None
+    assert M._line_decoders(other, 4, 9, "gb18030") == ("gb18030",)

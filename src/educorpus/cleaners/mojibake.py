@@ -542,13 +542,28 @@ _DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
 _PUA = re.compile("[\ue000-\uf8ff]")
 
 
+# the text last asked about and whether each of its lines holds private use: every attempt asks
+# about its line, and a search of a line without any reads all of it (a page of one long line
+# was lines x attempts, bench/bench_tail.py). One tuple, read and replaced whole, so that
+# threads never pair one text with another's answers
+_LINE_PUA: tuple = (None, {})
+
+
 def _line_decoders(text: str, line_start: int, line_end: int, source: Optional[str]) -> Optional[tuple]:
     """The decoders that may have garbled this line: a private-use character in it is a
     user-defined GBK pair that only GB18030 reads (GBK writes "?" for it), so a line that holds one
     was decoded with GB18030, and a byte pair GBK alone rejects cannot be one of its "?"."""
-    if source == "gb18030" and _PUA.search(text, line_start, line_end):
-        return ("gb18030",)
-    return None
+    global _LINE_PUA
+    if source != "gb18030":
+        return None
+    doc, lines = _LINE_PUA
+    if doc is not text:
+        lines = {}
+        _LINE_PUA = (text, lines)
+    pua = lines.get((line_start, line_end))
+    if pua is None:
+        pua = lines[line_start, line_end] = _PUA.search(text, line_start, line_end) is not None
+    return ("gb18030",) if pua else None
 
 
 def _consistent(data: bytes, garbled: str, source: str, decoders: Optional[tuple] = None) -> bool:
