@@ -17,7 +17,7 @@ chunks) or kills it. This prints, in one run:
 Peak RSS is the kernel's high-water mark (``VmHWM``), reset before each page by writing 5 to
 ``/proc/self/clear_refs`` (Linux). CPU time is ``time.process_time`` (the machine may be shared).
 
-    PYTHONPATH=src python bench/bench_tail.py                       # corpus 4 MB + all adversarial pages
+    PYTHONPATH=src python bench/bench_tail.py                       # corpus 4 MB, every adversarial page
     PYTHONPATH=src python bench/bench_tail.py --mb 1 --kinds gbk_shift_runs utf8_as_gbk
     PYTHONPATH=src python bench/bench_tail.py --no-corpus --size 0.1 --profile utf8_as_gbk
 """
@@ -32,7 +32,6 @@ import os
 import pstats
 import re
 import signal
-import statistics
 import sys
 import time
 from collections import defaultdict
@@ -303,7 +302,7 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=10, help="slowest corpus pages listed")
     ap.add_argument("--no-corpus", action="store_true", help="skip (a); then --corpus-s-per-mb is the reference")
     ap.add_argument("--corpus-s-per-mb", type=float, default=2.2, help="reference s/MB when (a) is skipped")
-    ap.add_argument("--size", type=float, default=0.25, help="adversarial page size in MB (then doubled)")
+    ap.add_argument("--size", type=float, default=0.5, help="adversarial page size in MB (then doubled; default 0.5)")
     ap.add_argument("--big", type=float, default=5.0, help="size of big_page in MB (then doubled)")
     ap.add_argument("--kinds", nargs="+", help="adversarial kinds (default all); 'none' for none")
     ap.add_argument("--timeout", type=float, default=600.0, help="wall seconds a page may take before it is stopped")
@@ -325,6 +324,8 @@ def main() -> None:
         kinds.remove("big_page")
     if kinds:
         adversarial(args.size, kinds, args.timeout, s_per_mb, args.profile, say)
+    table = _kinds()
+    say("kinds: " + "; ".join(f"{k}: {table[k][1]}" for k in ["big_page"] * ("big_page" in (args.kinds or table)) + kinds))
     load = os.getloadavg()
     say(f"load after {load[0]:.2f} {load[1]:.2f}")
 
