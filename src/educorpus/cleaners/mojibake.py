@@ -225,15 +225,17 @@ MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multipli
 # search, and would hold a worker for many minutes per megabyte. Work is counted, not timed, so
 # that the answer does not depend on the machine: an attempt (tokens, setup) costs ATTEMPT_WORK,
 # a decode the readings it returns, a window of the utf8-as-big5 search BIG5_WORK per reading it
-# offered its states.
-# A unit is about 0.1 ms of CPU. The seed-derived corpus spends 56 units per 1,000 characters and
-# at most ~2,000 on one page: a document may spend SEARCH_BASE + SEARCH_PER_CHAR per character,
-# which no page of that corpus nears, and which bounds any page at about 25 s of CPU per million
-# characters per search (bench/bench_tail.py). What the budget does not reach is flagged.
-SEARCH_BASE = 4000
+# offered its states (a state costs about a tenth of what a decoded reading does). A unit is about
+# 0.1 ms of CPU. The seed-derived corpus spends ~90 units per 1,000 characters of its damaged
+# pages and at most ~1,500 on one page; a line of the mojibake evaluation at most ~10,200 (a short
+# utf8-as-big5 run whose windows are costly), and "为什么????????!!!!!!!!" ~2,200 to find nothing
+# to repair. A document may spend SEARCH_BASE + SEARCH_PER_CHAR per character: none of those comes
+# near it, and it bounds any page at about 2 s + 25 s per million characters per search
+# (bench/bench_tail.py). What the budget does not reach is flagged.
+SEARCH_BASE = 20_000
 SEARCH_PER_CHAR = 0.25
 ATTEMPT_WORK = 20
-BIG5_WORK = 1.0
+BIG5_WORK = 0.12
 
 
 class SearchBudget:
