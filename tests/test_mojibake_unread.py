@@ -74,8 +74,8 @@ def test_attempts_with_the_document_memo_equal_fresh_ones(monkeypatch):
     real = M._best_repair
     checked = []
 
-    def both(text, c0, c1, line_start, line_end, numbers=frozenset(), memo=None, rules=None):
-        got = real(text, c0, c1, line_start, line_end, numbers, memo, rules)
+    def both(text, c0, c1, line_start, line_end, numbers=frozenset(), memo=None, rules=None, budget=None):
+        got = real(text, c0, c1, line_start, line_end, numbers, memo, rules, budget)
         fresh = real(text, c0, c1, line_start, line_end, numbers, {}, rules)
         view = [
             None if c is None else (c.start, c.end, c.text, c.gain, c.rule, c.wgain, c.leave, M._accept(c))

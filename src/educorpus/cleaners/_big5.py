@@ -263,7 +263,7 @@ def _sound_words(window: str) -> dict:
     return out
 
 
-def decode_window(window: str, prev: str, stats: CharStats, script: str = "") -> tuple:
+def decode_window(window: str, prev: str, stats: CharStats, script: str = "", work: Optional[list] = None) -> tuple:
     """``(reading, margin)``: the best three-phase reading of ``window`` (sound, damaged, sound),
     or None when reading it all as it is scores best, and how much better it is than the best
     reading of the window that differs from it. ``prev`` is the character before the window; ``script``
@@ -273,7 +273,11 @@ def decode_window(window: str, prev: str, stats: CharStats, script: str = "") ->
     A reading is scored as the character bigram statistics plus the word statistics score a
     text (:meth:`CharStats.score` + :meth:`WordStats.score`): each step of the search reads one
     character, or a whole dictionary word, so that ``全市`` can win over ``部分`` where every
-    byte of both was lost but the word fits its neighbours."""
+    byte of both was lost but the word fits its neighbours.
+
+    ``work`` (``[0]``) counts the readings offered to the states, which is what the search costs
+    (the mojibake step's budget, see ``mojibake.SearchBudget``)."""
+    work = [0] if work is None else work
     scripts = stats.scripts
     simp = _simplified()
     windex = _word_index()
@@ -364,6 +368,7 @@ def decode_window(window: str, prev: str, stats: CharStats, script: str = "") ->
     def add(pos, key, score, out, chain):
         # keep the best two entries of distinct output text per state: the runner-up of the whole
         # window is then the best reading that differs from the best one somewhere
+        work[0] += 1
         lst = states[pos].get(key)
         entry = (score, out, chain)
         if lst is None:
@@ -485,9 +490,10 @@ class Verdict(NamedTuple):
     sure: bool  # no other reading comes close: repair; else the run is damage to leave as it is
 
 
-def repair(text: str, c0: int, c1: int, line_start: int, line_end: int) -> Optional[Verdict]:
+def repair(text: str, c0: int, c1: int, line_start: int, line_end: int, budget=None) -> Optional[Verdict]:
     """The :class:`Verdict` on a UTF-8-read-as-Big5 run covering the suspicious place
-    ``text[c0:c1]``, or None when no such run reads clearly better than the text as it is."""
+    ``text[c0:c1]``, or None when no such run reads clearly better than the text as it is.
+    ``budget`` (the mojibake step's ``SearchBudget``) is charged for each window once."""
     stats = charstats()
     # a run cannot cross a character CP950 cannot write: the window is the stretch of writable
     # characters around the place, at most MAX_WINDOW of them (traditional text is all writable),
@@ -510,8 +516,13 @@ def repair(text: str, c0: int, c1: int, line_start: int, line_end: int) -> Optio
     if key not in _CACHE:
         if len(_CACHE) > 64:
             _CACHE.clear()
-        _CACHE[key] = decode_window(window, prev, stats, script)
-    reading, margin = _CACHE[key]
+        work = [0]
+        _CACHE[key] = decode_window(window, prev, stats, script, work) + (work[0],)
+    reading, margin, cost = _CACHE[key]
+    if budget is not None:
+        # charged whether or not _CACHE had it (the cache outlives the document: what a document
+        # may spend must not depend on the documents before it), once per window and document
+        budget.window((lo, hi, key), cost)
     if reading is None:
         return None
     start, end = lo + reading.start, lo + reading.end

@@ -44,7 +44,10 @@ stream realigns may win on word statistics alone).
 Unrecoverable damage is counted in ``scores["mojibake_unrecoverable"]`` and flagged
 (``unrecoverable``: ``锟斤拷``/``錕斤拷`` runs, U+FFFD runs); with
 ``CleanConfig(mojibake_remove_unrecoverable=True)`` it is removed instead.
-``scores["mojibake_repaired"]`` counts repaired runs.
+``scores["mojibake_repaired"]`` counts repaired runs. A document's search has a budget of work in
+proportion to its length (:class:`SearchBudget`, ``docs/architecture.md``): clusters it does not
+reach on a page garbled throughout are flagged (``unsearched``) and counted in
+``scores["mojibake_unsearched"]``.
 
 Not handled: a misread run of one character before its dangling ``?`` (two characters guessed
 from half their bytes: questions end so too), damage that spans a line break, two byte losses inside one run, mojibake of other
@@ -213,6 +216,48 @@ MAX_ATTEMPTS = 400
 MEMO_LIMIT = 20_000  # entries of a document's memo of decodes (see _best_repair)
 SHIFT_REACH = 200  # characters a gbk-shift reading may run past the start of its cluster
 MAX_LOST = 24  # destroyed bytes (`?`, U+FFFD) a run may hold; each one multiplies the search
+
+
+# A document's search has a budget of work in proportion to its length (see SearchBudget): a page
+# of web text has a few damaged runs, each searched in a few milliseconds, but a page that is
+# garbled throughout (a whole page decoded with the wrong codec, private-use or rare characters on
+# every line) holds a run every few characters, each costing up to a hundred times an ordinary
+# search, and would hold a worker for many minutes per megabyte. Work is counted, not timed, so
+# that the answer does not depend on the machine: an attempt (tokens, setup) costs ATTEMPT_WORK,
+# a decode the readings it returns, a window of the utf8-as-big5 search BIG5_WORK per reading it
+# offered its states (a state costs about a tenth of what a decoded reading does). A unit is about
+# 0.1 ms of CPU. The seed-derived corpus spends ~90 units per 1,000 characters of its damaged
+# pages and at most ~1,500 on one page; a line of the mojibake evaluation at most ~10,200 (a short
+# utf8-as-big5 run whose windows are costly), and "为什么????????!!!!!!!!" ~2,200 to find nothing
+# to repair. A document may spend SEARCH_BASE + SEARCH_PER_CHAR per character: none of those comes
+# near it, and it bounds any page at about 2 s + 25 s per million characters per search
+# (bench/bench_tail.py). What the budget does not reach is flagged.
+SEARCH_BASE = 20_000
+SEARCH_PER_CHAR = 0.25
+ATTEMPT_WORK = 20
+BIG5_WORK = 0.12
+
+
+class SearchBudget:
+    """Work a document's search may still do; ``spent`` counts it (deterministic, not time).
+
+    ``windows`` are the utf8-as-big5 windows already paid for: the attempts of one cluster share
+    a window (and its search, see :mod:`._big5`), so it is counted once.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.limit = SEARCH_BASE + SEARCH_PER_CHAR * len(text)
+        self.spent = 0.0
+        self.windows: set = set()
+
+    @property
+    def exhausted(self) -> bool:
+        return self.spent >= self.limit
+
+    def window(self, key: tuple, work: int) -> None:
+        if key not in self.windows:
+            self.windows.add(key)
+            self.spent += BIG5_WORK * work
 
 
 def _readable(text: str, cluster: tuple[int, int]) -> bool:
@@ -499,13 +544,28 @@ _DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
 _PUA = re.compile("[\ue000-\uf8ff]")
 
 
+# the text last asked about and whether each of its lines holds private use: every attempt asks
+# about its line, and a search of a line without any reads all of it (a page of one long line
+# was lines x attempts, bench/bench_tail.py). One tuple, read and replaced whole, so that
+# threads never pair one text with another's answers
+_LINE_PUA: tuple = (None, {})
+
+
 def _line_decoders(text: str, line_start: int, line_end: int, source: Optional[str]) -> Optional[tuple]:
     """The decoders that may have garbled this line: a private-use character in it is a
     user-defined GBK pair that only GB18030 reads (GBK writes "?" for it), so a line that holds one
     was decoded with GB18030, and a byte pair GBK alone rejects cannot be one of its "?"."""
-    if source == "gb18030" and _PUA.search(text, line_start, line_end):
-        return ("gb18030",)
-    return None
+    global _LINE_PUA
+    if source != "gb18030":
+        return None
+    doc, lines = _LINE_PUA
+    if doc is not text:
+        lines = {}
+        _LINE_PUA = (text, lines)
+    pua = lines.get((line_start, line_end))
+    if pua is None:
+        pua = lines[line_start, line_end] = _PUA.search(text, line_start, line_end) is not None
+    return ("gb18030",) if pua else None
 
 
 def _consistent(data: bytes, garbled: str, source: str, decoders: Optional[tuple] = None) -> bool:
@@ -529,6 +589,7 @@ def _best_repair(
     numbers: frozenset = frozenset(),
     memo: Optional[dict] = None,
     rules: Optional[tuple] = None,
+    budget: Optional[SearchBudget] = None,
 ) -> Optional[_Candidate]:
     """The best reading of a run that covers ``text[c0]`` (the first suspicious character), over
     every damage class, start and byte hypothesis; None when nothing reads better.
@@ -539,7 +600,8 @@ def _best_repair(
 
     ``memo`` (one per document) keeps the lattice's readings of each start: the next attempt in
     the same cluster tries mostly the same starts, and a decode is pure in its arguments.
-    ``rules`` (default: every damage class) are the classes tried.
+    ``rules`` (default: every damage class) are the classes tried. ``budget`` counts the work
+    done (see :class:`SearchBudget`).
     """
     stats = charstats()
     if rules is _DANGLING_RULES:
@@ -638,11 +700,11 @@ def _best_repair(
     unsure = None
     for rule in rules:
         if rule == "gbk-shift":
-            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first)
+            _try_shift(text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first, budget)
         elif rule == "utf8-as-big5":
-            unsure = _try_big5(text, c0, c1, line_start, line_end, stats, found)
+            unsure = _try_big5(text, c0, c1, line_start, line_end, stats, found, budget)
         else:
-            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first)
+            _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first, budget)
         if strong():
             break
     if unsure is not None:
@@ -1049,18 +1111,25 @@ def _sure_text(c: _Candidate, text: str, line_start: int, line_end: int) -> Opti
     return "".join("\ufffd" if k in unsure else ch for k, ch in enumerate(c.text))
 
 
-def _marks_stay(text: str, spans: list, start: int, end: int, marked: str, line_start: int, line_end: int) -> bool:
+def _marks_stay(
+    text: str, spans: list, start: int, end: int, marked: str, line_start: int, line_end: int,
+    budget: Optional[SearchBudget] = None,
+) -> bool:
     """Whether the step run again over the line, with the repairs so far and ``marked`` in place
     of ``text[start:end]``, would leave ``marked`` as it is. U+FFFD is a mark of damage: the step
     run again (the pipeline does, after later steps) reads the marks as destroyed bytes and may
     guess them after all; marks it would read again are not written (the run is left as it is,
-    which the step leaves again)."""
+    which the step leaves again). The look spends the document's ``budget``: on a long line it is
+    a search as long as the document's own; if the budget runs out during it, the marks are
+    not written."""
     before = [(s, e, t, r) for s, e, t, r in spans if s >= line_start]
     line = apply_spans(text[line_start:start], [(s - line_start, e - line_start, t, r) for s, e, t, r in before])
     a = len(line)
     b = a + len(marked)
     line += marked + text[end:line_end]
-    return not any(s < b and a < e for s, e, *_ in repair_spans(line, check=False))
+    unsearched: list = []
+    found = repair_spans(line, check=False, budget=budget, unsearched=unsearched)
+    return not unsearched and not any(s < b and a < e for s, e, *_ in found)
 
 
 def _quick_candidates(lattice, alts, pattern, next_byte, script, left, right, present, stats) -> list:
@@ -1284,7 +1353,7 @@ def _lattice(target: str, source: Optional[str], decoders: Optional[tuple] = Non
     return Lattice(charstats(), target, w_check=w_check)
 
 
-def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first) -> None:
+def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, consider, memo, first, budget=None) -> None:
     """Byte-for-byte confusions: the run is a stretch of characters the source codec can encode."""
     source, target = _CODECS[rule]
     codec = two_byte(source)
@@ -1326,16 +1395,18 @@ def _try_confusion(rule, text, c0, c1, line_start, line_end, stats, script, cons
                 continue
             right = text[start : min(line_end, hi + 1)]
             exits = memo[key] = lattice.decode(toks, prev, end, script=script, right=right)
+            if budget is not None:
+                budget.spent += len(exits)
         if exits:
             consider(start, exits, rule, source, lattice)
 
 
-def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tuple]:
+def _try_big5(text, c0, c1, line_start, line_end, stats, found, budget=None) -> Optional[tuple]:
     """utf8-as-big5: half the bytes of such a run are lost, so it has its own search
     (:mod:`._big5`), which keeps a reading only when no other comes close. A run it finds to be
     this damage but cannot read surely is returned as ``(start, end, gain)``: a reading of it
     under another damage class that gains less is a guess at the wrong damage."""
-    v = _big5.repair(text, c0, c1, line_start, line_end)
+    v = _big5.repair(text, c0, c1, line_start, line_end, budget)
     if v is None:
         return None
     garbled = text[v.start : v.end]
@@ -1353,7 +1424,7 @@ def _try_big5(text, c0, c1, line_start, line_end, stats, found) -> Optional[tupl
 
 
 def _try_shift(
-    text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first
+    text, c0, c1, line_start, line_end, stats, script, consider, numbers, memo, first, budget=None
 ) -> None:
     """gbk-shift: one byte lost or gained at the start of the run; realigns at an ASCII byte."""
     lo = max(line_start, c0 - 8)
@@ -1407,6 +1478,8 @@ def _try_shift(
                 right=text[start : min(line_end, hi + 1)],
                 stop_at_sync=True,
             )
+            if budget is not None:
+                budget.spent += len(exits)
             done.append(exits)
             consider(start, exits, "gbk-shift", None, lattice)
         memo[key] = done
@@ -1473,19 +1546,31 @@ def _accept(c: _Candidate) -> bool:
     return seen >= MIN_KNOWN_PAIRS * pairs or c.gain >= STRONG_GAIN_PER_CHAR * n
 
 
-def repair_spans(text: str, check: bool = True) -> list[Span]:
+def repair_spans(
+    text: str,
+    check: bool = True,
+    budget: Optional[SearchBudget] = None,
+    unsearched: Optional[list] = None,
+) -> list[Span]:
     """Spans replacing each garbled run by its repaired reading, named by damage class
     (``check``: marks of characters that could not be read surely are written only where the
-    step run again leaves them, see :func:`_marks_stay`)."""
+    step run again leaves them, see :func:`_marks_stay`).
+
+    The search spends ``budget`` (default: a new one for ``text``, see :class:`SearchBudget`);
+    once it is spent, the clusters not yet searched (``(start, end)``) go to ``unsearched``.
+    """
     clusters = find_clusters(text)
     if not clusters:
         return []
+    if budget is None:
+        budget = SearchBudget(text)
     spans: list[Span] = []
     done = 0
     trigger = _trigger()
     numbers = frozenset(_NUMBER.findall(text))
     memo: dict = {}  # readings already decoded in this document (see _best_repair)
-    for c0, c1 in clusters:
+    starved = False
+    for i, (c0, c1) in enumerate(clusters):
         if c1 <= done:
             continue
         line_start = text.rfind("\n", 0, c0) + 1
@@ -1500,16 +1585,20 @@ def repair_spans(text: str, check: bool = True) -> list[Span]:
         # a cluster may hold several runs (separated by ASCII, or by text that was not damaged)
         attempts = 0
         while c0 < c1 and attempts < MAX_ATTEMPTS:
+            if budget.exhausted:
+                starved = True
+                break
             attempts += 1
+            budget.spent += ATTEMPT_WORK
             if len(memo) + sum(len(memo.get(k, ())) for k in ("windows", "quick", "consider")) > MEMO_LIMIT:
                 # a giant document: keep the memo's memory bounded
                 memo.clear()
-            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules)
+            cand = _best_repair(text, c0, c1, max(line_start, done), line_end, numbers, memo, rules, budget)
             accepted = cand is not None and _accept(cand)
             # (a confusion reading with too few sure characters is None: left as it is)
             sure = _sure_text(cand, text, line_start, line_end) if accepted else None
             if sure is not None and check and sure != cand.text:
-                if not _marks_stay(text, spans, cand.start, cand.end, sure, line_start, line_end):
+                if not _marks_stay(text, spans, cand.start, cand.end, sure, line_start, line_end, budget):
                     sure = None
             if sure is not None:
                 spans.append((cand.start, cand.end, sure, cand.rule))
@@ -1523,6 +1612,12 @@ def repair_spans(text: str, check: bool = True) -> list[Span]:
             if m is None:
                 break
             c0 = m.start()
+        if starved:
+            # this cluster's rest and every later one: not searched, and said so
+            if unsearched is not None:
+                unsearched.append((c0, c1))
+                unsearched.extend(clusters[i + 1 :])
+            break
     return spans
 
 
@@ -1554,21 +1649,36 @@ def fix_mojibake(text: str, remove_unrecoverable: bool = False) -> str:
 
 
 @lru_cache(maxsize=2)
-def _spans_of(text: str) -> tuple[Span, ...]:
+def _spans_of(text: str) -> tuple[tuple[Span, ...], tuple[tuple[int, int], ...]]:
     # the pipeline asks about the text it is about to clean again (see may_repair_again): the
     # step's run on that same text in the next round reuses the answer instead of searching twice
-    return tuple(repair_spans(text))
+    unsearched: list = []
+    spans = repair_spans(text, unsearched=unsearched)
+    return tuple(spans), tuple(unsearched)
 
 
 def may_repair_again(text: str) -> bool:
     """Whether this step would repair ``text``: a later step can turn a run it left alone into one
     it reads differently (script conversion changes the characters of an unrepaired run, and so
-    its bytes), so the pipeline runs another round and cleaning stays idempotent."""
-    return bool(_spans_of(text))
+    its bytes), so the pipeline runs another round and cleaning stays idempotent.
+
+    Not when the search ran out of budget (see :class:`SearchBudget`): another round would spend
+    another budget on the runs this one left, and a page over budget is not cleaned to the end
+    (cleaning its output again goes on where the budget stopped)."""
+    spans, unsearched = _spans_of(text)
+    return bool(spans) and not unsearched
 
 
 def run(text: str, ctx: StepContext) -> str:
-    spans = list(_spans_of(text))
+    found, unsearched = _spans_of(text)
+    spans = list(found)
+    if unsearched:
+        # the search's budget ran out: what it did not reach is damage nobody looked at, said so
+        # (in the coordinates of the text the step received, before its repairs)
+        ctx.scores["mojibake_unsearched"] = len(unsearched)
+        ctx.flag(text, [(s, e, "unsearched") for s, e in unsearched])
+    else:
+        ctx.scores.pop("mojibake_unsearched", None)
     if spans:
         ctx.scores["mojibake_repaired"] = ctx.scores.get("mojibake_repaired", 0) + len(spans)
         text = ctx.replace(text, spans)

@@ -1701,6 +1701,11 @@ _AREA = regex.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(万)?平方米")
 _SCHOOLS = regex.compile(r"([0-9]+)\s*所")
 _SENTENCE = regex.compile(r"[^。！？\n]+")
 _SENTENCE_END = "。！？\n"
+# the nearest sentence end after / before a place: a search costs the distance to it (rfind and
+# find per end character scanned to the page's start and end for each 元 when the page lacks a
+# character, e.g. has no ？: a 4 MB page spent 3.5 s there, bench/bench_tail.py)
+_NEXT_END = regex.compile("[" + _SENTENCE_END + "]")
+_PREV_END = regex.compile("[" + _SENTENCE_END + "]", flags=regex.REVERSE)
 _BUILDING = regex.compile("新建|改扩建|改建|建设")
 _UNIT = {None: 1.0, "": 1.0, "万": 1e4, "亿": 1e8}
 
@@ -1720,9 +1725,10 @@ def amount_flags(text: str, page: Optional[_Page] = None) -> list[_FLAG]:
     # only sentences with 元 can hold an amount: find those, not every sentence of the page
     p = sh.find("元")
     while p >= 0:
-        ss = max(sh.rfind(ch, 0, p) for ch in _SENTENCE_END) + 1
-        ends = [e for e in (sh.find(ch, p) for ch in _SENTENCE_END) if e >= 0]
-        se = min(ends) if ends else len(sh)
+        prev_end = _PREV_END.search(sh, 0, p)
+        ss = prev_end.start() + 1 if prev_end else 0
+        next_end = _NEXT_END.search(sh, p)
+        se = next_end.start() if next_end else len(sh)
         p = sh.find("元", se)
         sent = _SENTENCE.match(sh, ss, se)
         s_text = sent.group()
