@@ -225,6 +225,60 @@ def test_property_finds(text):
     assert "\ufffd" not in doc.text
 
 
+# ---------------------------------------------------------------- surrogate code points
+# A str can hold surrogates (surrogateescape decoding, a JSON "\\ud800" escape); OpenCC, the UTF-8
+# encoders and the Parquet writer reject them. Found by bench/fuzz_clean.py.
+
+
+def test_lone_and_paired_surrogates_are_repaired_by_the_unicode_step():
+    text = "教\udcb5\udcda育局\ud83d\ude00通知\ud800"
+    doc = educorpus.clean_and_explain(text)
+    # before: UnicodeEncodeError from OpenCC inside the mojibake step
+    assert doc.text == "教\ufffd\ufffd育局\U0001f600通知\ufffd"
+    assert doc.replay(text) == doc.text
+    assert educorpus.clean(doc.text) == doc.text
+    rules = {(e.step, e.rule) for e in doc.edits if e.before != e.after}
+    assert rules == {("unicode", "lone-surrogate"), ("unicode", "surrogate-pair")}
+    for to in ("hant", "tw", None):
+        out = educorpus.clean(text, to=to)
+        assert not any("\ud800" <= c <= "\udfff" for c in out), to
+    # clean text with no surrogate is not touched by the new rule
+    assert educorpus.clean("教育局通知：全市中小学今天开学。😀") == "教育局通知：全市中小学今天开学。😀"
+
+
+def test_surrogates_without_the_unicode_step_fail_with_a_clear_error():
+    with pytest.raises(ValueError, match=r"surrogate code point \(U\+DCB5 at 1\).*'unicode' step"):
+        educorpus.clean("教\udcb5育", skip=["unicode"])
+    with pytest.raises(ValueError, match="surrogate"):
+        educorpus.clean("教\udcb5育", only=["script"])
+    assert educorpus.clean("教\udcb5育", only=["unicode"]) == "教\ufffd育"
+
+
+def test_json_surrogate_escapes_do_not_stop_the_build(tmp_path):
+    src = tmp_path / "raw"
+    src.mkdir()
+    lines = [
+        '{"text": "教育局\\ud800通知。' + BODY + '", "title": "\\udcff标题", "tags": ["\\ud83d\\ude00", "\\uDC00"]}',
+        '{"text": ["\\ud800"]}',
+        json.dumps({"text": BODY * 2}, ensure_ascii=False),
+    ]
+    (src / "a.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (src / "b.json").write_text('[{"text": "' + BODY + '\\udc80"}]', encoding="utf-8")
+    # before: UnicodeEncodeError from the Parquet writer at the end of the build, no version
+    build_dataset(src, tmp_path / "dist", "s", version="0.1.0", corpus_steps=[], progress=False)
+    folder = tmp_path / "dist" / "s" / "0.1.0"
+    data = {r["source_path"]: r for r in rows(folder, "data")}
+    excl = {r["source_path"]: r for r in rows(folder, "exclusions")}
+    assert set(data) | set(excl) == {"raw/a.jsonl:1", "raw/a.jsonl:2", "raw/a.jsonl:3", "raw/b.json[0]"}
+    first = data["raw/a.jsonl:1"]
+    assert first["text"].startswith("教育局\ufffd通知。") and first["title"] == "\ufffd标题"
+    assert json.loads(first["extra"]) == {"tags": ["\U0001f600", "\ufffd"]}  # a pair is one character
+    assert first["replaced_bytes"] == 3
+    assert data["raw/a.jsonl:3"]["replaced_bytes"] == 0
+    assert data["raw/b.json[0]"]["replaced_bytes"] == 1
+    assert (excl["raw/a.jsonl:2"]["reason"], excl["raw/a.jsonl:2"]["raw_text"]) == ("text-not-string", '["\ufffd"]')
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("EDUCORPUS_SLOW"), reason="minutes on a small machine; EDUCORPUS_SLOW=1 runs it")
 def test_giant_line_and_two_million_lines_build(tmp_path):

@@ -34,6 +34,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
@@ -312,6 +313,41 @@ def _jsonable(value: Any) -> Any:
     return _to_str(value)
 
 
+# A JSON "\ud800" escape that is not half of a pair parses to a lone surrogate: not a character, and
+# no Parquet column, UTF-8 file or OpenCC call takes it (one such string in any field used to stop
+# the whole build when the records were written). Such strings are rare, so the raw line is
+# searched for the escape first and only then is the parsed object walked.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> tuple[Any, int]:
+    """``value`` (parsed JSON) with each lone surrogate in its strings and keys replaced by U+FFFD,
+    and how many were replaced; json.loads has already joined the escapes that form a pair.
+
+    >>> _scrub({"text": "教\udcb5育", "tags": ["\ud800", 1]})
+    ({'text': '教\ufffd育', 'tags': ['\ufffd', 1]}, 2)
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        out, total = [], 0
+        for v in value:
+            v, n = _scrub(v)
+            out.append(v)
+            total += n
+        return out, total
+    if isinstance(value, dict):
+        d, total = {}, 0
+        for k, v in value.items():
+            k, nk = _scrub(k)
+            v, nv = _scrub(v)
+            d[k] = v
+            total += nk + nv
+        return d, total
+    return value, 0
+
+
 def _failure(reason: str, detail: str, source_path: str, input_label: str, raw_text: Optional[str] = None) -> dict[str, Any]:
     return {
         "failure": reason,
@@ -378,7 +414,7 @@ class _Reader:
             "replaced_bytes": replaced,
         }
 
-    def from_mapping(self, obj: Any, source_path: str, input_label: str, encoding: str = "utf-8") -> dict[str, Any]:
+    def from_mapping(self, obj: Any, source_path: str, input_label: str, encoding: str = "utf-8", replaced: int = 0) -> dict[str, Any]:
         if not isinstance(obj, dict):
             return _failure("not-an-object", f"{source_path}: expected a JSON object, found {type(obj).__name__}", source_path, input_label)
         tf, idf = self.text_field, self.id_field
@@ -399,7 +435,7 @@ class _Reader:
             given = _to_str(value)
         meta = {k: _to_str(obj[k]) for k in META_KEYS if k in obj and obj[k] is not None and k not in (tf, idf)}
         extra = {str(k): _jsonable(v) for k, v in obj.items() if k not in META_KEYS and k not in (tf, idf)}
-        return self.record(text, source_path, input_label, meta=meta, extra=extra, given_id=given, encoding=encoding)
+        return self.record(text, source_path, input_label, meta=meta, extra=extra, given_id=given, encoding=encoding, replaced=replaced)
 
     # ---- per kind
 
@@ -465,7 +501,10 @@ class _Reader:
                 except json.JSONDecodeError as exc:
                     yield _failure("broken-json", f"{where}: {exc.msg.removesuffix(' at')} at column {exc.colno}", where, item.label, s.rstrip("\r\n"))
                     continue
-                yield self.from_mapping(obj, where, item.label)
+                n = 0
+                if _SURROGATE_ESCAPE.search(s):
+                    obj, n = _scrub(obj)
+                yield self.from_mapping(obj, where, item.label, replaced=n)
 
     def json_file(self, item: InputItem) -> Iterator[dict[str, Any]]:
         try:
@@ -493,11 +532,18 @@ class _Reader:
                 return
             yield _failure("broken-json", f"{item.label}: {exc.msg} at line {exc.lineno} column {exc.colno}", item.label, item.label)
             return
+        escapes = _SURROGATE_ESCAPE.search(text) is not None
         if isinstance(obj, list):
             for i, element in enumerate(obj):
-                yield self.from_mapping(element, f"{item.label}[{i}]", item.label)
+                n = 0
+                if escapes:
+                    element, n = _scrub(element)
+                yield self.from_mapping(element, f"{item.label}[{i}]", item.label, replaced=n)
         else:
-            yield self.from_mapping(obj, item.label, item.label)
+            n = 0
+            if escapes:
+                obj, n = _scrub(obj)
+            yield self.from_mapping(obj, item.label, item.label, replaced=n)
 
     def parquet_file(self, item: InputItem) -> Iterator[dict[str, Any]]:
         import pyarrow.parquet as pq
