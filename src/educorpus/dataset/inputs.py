@@ -322,7 +322,7 @@ _LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _scrub(value: Any) -> tuple[Any, int]:
-    """``value`` (parsed JSON) with each lone surrogate in its strings and keys replaced by U+FFFD,
+    r"""``value`` (parsed JSON) with each lone surrogate in its strings and keys replaced by U+FFFD,
     and how many were replaced; json.loads has already joined the escapes that form a pair.
 
     >>> _scrub({"text": "教\udcb5育", "tags": ["\ud800", 1]})
