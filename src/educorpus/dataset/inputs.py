@@ -513,10 +513,11 @@ class _Reader:
             yield _failure("unreadable", f"{item.label}: cannot read ({exc.strerror or exc})", item.label, item.label)
             return
         try:
-            text = decode_bytes(data, item.label).text
+            decoded = decode_bytes(data, item.label)
         except InputError as exc:
             yield _failure("undecodable", str(exc), item.label, item.label)
             return
+        text = decoded.text
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -538,12 +539,13 @@ class _Reader:
                 n = 0
                 if escapes:
                     element, n = _scrub(element)
-                yield self.from_mapping(element, f"{item.label}[{i}]", item.label, replaced=n)
+                # (bytes the decoder replaced belong to the file, not to one element: not counted here)
+                yield self.from_mapping(element, f"{item.label}[{i}]", item.label, encoding=decoded.encoding, replaced=n)
         else:
             n = 0
             if escapes:
                 obj, n = _scrub(obj)
-            yield self.from_mapping(obj, item.label, item.label, replaced=n)
+            yield self.from_mapping(obj, item.label, item.label, encoding=decoded.encoding, replaced=decoded.replaced + n)
 
     def parquet_file(self, item: InputItem) -> Iterator[dict[str, Any]]:
         import pyarrow.parquet as pq
