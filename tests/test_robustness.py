@@ -307,6 +307,26 @@ def test_json_surrogate_escapes_do_not_stop_the_build(tmp_path):
     assert (excl["raw/a.jsonl:2"]["reason"], excl["raw/a.jsonl:2"]["raw_text"]) == ("text-not-string", '["\ufffd"]')
 
 
+def test_file_names_that_are_not_utf8_do_not_stop_the_build(tmp_path):
+    # GBK names (saved on Windows, unpacked from an old archive) reach Python as surrogate escapes;
+    # before: UnicodeEncodeError in the input fingerprint, a traceback and no version
+    src = tmp_path / "raw"
+    folder = os.path.join(os.fsencode(src), "新闻".encode("gbk"))
+    os.makedirs(folder)
+    with open(os.path.join(folder, "教育.txt".encode("gbk")), "wb") as fh:
+        fh.write(BODY.encode())
+    (src / "ok.txt").write_text(BODY + "今年秋季学期全面实施。", encoding="utf-8")
+    r = cli("build", str(src), "--out", str(tmp_path / "dist"), "--name", "n", "--version", "0.1.0", "--no-corpus-steps")
+    assert r.returncode == 0, r.stderr.decode()[-3000:]
+    version = tmp_path / "dist" / "n" / "0.1.0"
+    assert sorted(row["source_path"] for row in rows(version, "data")) == [
+        "raw/\\xd0\\xc2\\xce\\xc5/\\xbd\\xcc\\xd3\\xfd.txt",
+        "raw/ok.txt",
+    ]
+    manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+    assert "raw/\\xd0\\xc2\\xce\\xc5/\\xbd\\xcc\\xd3\\xfd.txt" in {f["path"] for f in manifest["inputs"]["files"]}
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not os.environ.get("EDUCORPUS_SLOW"), reason="minutes on a small machine; EDUCORPUS_SLOW=1 runs it")
 def test_giant_line_and_two_million_lines_build(tmp_path):

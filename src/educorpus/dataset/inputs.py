@@ -66,6 +66,21 @@ class InputItem:
 PathLike = Union[str, "os.PathLike[str]"]
 
 
+def _shown(name: str) -> str:
+    r"""A file name as it can be written: bytes that are not UTF-8 as ``\xNN``.
+
+    A name that is not UTF-8 (GBK names from a Windows machine or an old archive) comes from the
+    OS as surrogate escapes, which no Parquet column or UTF-8 manifest can hold: one such file
+    used to stop the whole build. The escaped form stays unique and says what the bytes were.
+
+    >>> _shown("\udcbd\udccc.txt"), _shown("教育.txt")
+    ('\\xbd\\xcc.txt', '教育.txt')
+    """
+    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _as_list(inputs: Union[PathLike, Iterable[PathLike]]) -> list[str]:
     if isinstance(inputs, (str, os.PathLike)):
         return [os.fspath(inputs)]
@@ -129,7 +144,7 @@ def _walk(folder: Path, label: str) -> Iterator[InputItem]:
     for entry in entries:
         if entry.name.startswith("."):
             continue  # .git, .DS_Store, editor swap files: not content
-        sub = f"{label}/{entry.name}"
+        sub = f"{label}/{_shown(entry.name)}"
         if entry.is_dir():
             yield from _walk(entry, sub)
         elif entry.is_file():
@@ -153,9 +168,9 @@ def plan_inputs(inputs: Union[PathLike, Iterable[PathLike]]) -> list[InputItem]:
             raise DatasetError(f"input not found: {raw}")
         resolved = p.resolve()
         if p.is_dir():
-            items.extend(_walk(resolved, resolved.name or str(resolved)))
+            items.extend(_walk(resolved, _shown(resolved.name or str(resolved))))
         else:
-            items.append(InputItem(_kind_of_file(resolved, named=True), resolved, resolved.name))
+            items.append(InputItem(_kind_of_file(resolved, named=True), resolved, _shown(resolved.name)))
     items.sort(key=lambda it: (it.label, str(it.path)))
     seen: set[Path] = set()
     unique = []
@@ -209,7 +224,7 @@ def _files_of(item: InputItem) -> list[tuple[str, Path]]:
         for q in sorted(item.path.rglob("*")):
             rel = q.relative_to(item.path)
             if q.is_file() and not any(part.startswith(".") for part in rel.parts):
-                out.append((f"{item.label}/{rel.as_posix()}", q))
+                out.append((f"{item.label}/{_shown(rel.as_posix())}", q))
         return out
     if item.path.is_file():
         return [(item.label, item.path)]
@@ -231,12 +246,12 @@ def fingerprint_inputs(plan: list[InputItem], arguments: Optional[Iterable[PathL
                 digest, size = _sha256_file(path)
             except OSError as exc:
                 digest, size = None, None
-                files.append({"path": label, "resolved": str(path), "kind": item.kind, "error": exc.strerror or str(exc)})
+                files.append({"path": label, "resolved": _shown(str(path)), "kind": item.kind, "error": exc.strerror or str(exc)})
             else:
-                files.append({"path": label, "resolved": str(path), "kind": item.kind, "bytes": size, "sha256": digest})
+                files.append({"path": label, "resolved": _shown(str(path)), "kind": item.kind, "bytes": size, "sha256": digest})
             combined.update(f"{label}\0{digest}\n".encode("utf-8"))
     return {
-        "arguments": [os.fspath(a) for a in arguments] if arguments is not None else None,
+        "arguments": [_shown(os.fspath(a)) for a in arguments] if arguments is not None else None,
         "kinds": sorted({it.kind for it in plan}),
         "files": files,
         "sha256": combined.hexdigest(),
