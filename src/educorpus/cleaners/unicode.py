@@ -255,7 +255,16 @@ def may_change_again(text: str) -> bool:
     False
     >>> may_change_again("caf\u00c3\u00a9")
     True
+
+    A joiner kept beside a non-Han character can end up between two Han characters once a later
+    step removes what stood there (``字(zì)\u200c来`` after the pinyin step): the step would now
+    drop it.
+
+    >>> may_change_again("字\u200c来")
+    True
     """
+    if _ZERO_WIDTH_ANY.search(text) and _ZERO_WIDTH.search(text):
+        return True
     return _FTFY_TRIGGER.search(text) is not None and bool(ftfy_spans(text))
 
 
