@@ -103,6 +103,17 @@ def test_json_array_object_and_json_lines(tmp_path):
     assert [r for r in recs if r.get("text") == "三"][0]["meta"] == {"author": "张三"}
 
 
+def test_a_json_file_in_gb18030_records_its_encoding(tmp_path):
+    # before: every record of a .json file said "utf-8", whatever the decoder read it as
+    page = {"text": "全市中小学今天正式开学，教育局要求各校落实安全责任。"}
+    (tmp_path / "arr.json").write_bytes(json.dumps([page], ensure_ascii=False).encode("gb18030"))
+    (tmp_path / "one.json").write_bytes(b'{"text": "' + page["text"].encode("gb18030") + b'\xff"}')
+    recs = {r["source_path"].split("/")[-1]: r for r in records(tmp_path)}
+    assert (recs["arr.json[0]"]["text"], recs["arr.json[0]"]["encoding"]) == (page["text"], "gb18030")
+    one = recs["one.json"]
+    assert (one["text"], one["encoding"], one["replaced_bytes"]) == (page["text"] + "\ufffd", "gb18030", 1)
+
+
 def test_parquet_rows_and_a_corrupt_parquet_file(tmp_path):
     import datetime
 

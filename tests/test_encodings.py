@@ -33,6 +33,18 @@ def test_decode_bytes_chooses_the_encoding(label):
     assert (d.text, d.encoding, d.replaced) == (text, encoding, 0)
 
 
+def test_utf16_without_bom_cut_to_an_odd_length_keeps_the_page():
+    # a truncated download: the last code unit lost one byte. Before: "binary file (N NUL bytes)";
+    # with a BOM the same page was kept with 1 replaced byte (found by bench/fuzz_build.py)
+    page = "2024年9月8日\n" + SIMPLIFIED
+    for codec in ("utf-16-le", "utf-16-be"):
+        d = decode_bytes(page.encode(codec)[:-1], "cut")
+        assert (d.text, d.encoding, d.replaced) == (page[:-1] + "\ufffd", codec, 1)
+    # random bytes of odd length are still binary
+    with pytest.raises(InputError, match="binary"):
+        decode_bytes(bytes(range(0, 256, 3)) * 3 + b"\x00", "noise")
+
+
 def test_undecodable_bytes_are_replaced_and_counted_not_fatal():
     damaged = SIMPLIFIED[:10].encode("utf-8") + b"\xff\xfe\xff" + SIMPLIFIED[10:].encode("utf-8")
     d = decode_bytes(damaged, "x")

@@ -102,12 +102,15 @@ def _plausibility(text: str) -> float:
 def _utf16_without_bom(data: bytes) -> Optional[Decoded]:
     """UTF-16 text without a BOM: it decodes strictly, to printable text that reads as text."""
     # too short a sample and any few bytes "read" as some CJK characters (abc\0\0def → 慢挀d敦)
-    if len(data) % 2 or len(data) < MIN_UTF16_BYTES:
+    if len(data) < MIN_UTF16_BYTES:
         return None
+    # a page cut off mid-character (a truncated download) has an odd length: its last byte is
+    # replaced and counted, as the BOM path does, rather than the whole page refused as binary
+    cut = len(data) % 2
     best: Optional[Decoded] = None
     best_score = MIN_UTF16_PLAUSIBILITY
     for codec in ("utf-16-le", "utf-16-be"):
-        text = _strict(data, codec)
+        text = _strict(data[: len(data) - cut], codec)
         if not text or "\x00" in text:
             continue
         printable = sum(1 for ch in text if ch.isprintable() or ch in "\n\r\t")
@@ -115,7 +118,7 @@ def _utf16_without_bom(data: bytes) -> Optional[Decoded]:
             continue
         score = _plausibility(text)
         if score > best_score:
-            best, best_score = Decoded(text, codec), score
+            best, best_score = Decoded(text + "\ufffd" * cut, codec, cut), score
     return best
 
 

@@ -10,6 +10,7 @@ than one document at a time.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import groupby
@@ -84,6 +85,7 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
     ctx = StepContext(config, doc_meta, scores)
     edits = []
     chosen = selected_steps(config)
+    _check_surrogates(text, chosen)
     for _round in range(MAX_ROUNDS):
         before = text
         round_edits = []
@@ -105,6 +107,25 @@ def run(text: str, config: Any, meta: Optional[dict[str, Any]] = None) -> Docume
             break
     _fix_fields(chosen, ctx)
     return Document(text=text, meta=doc_meta, edits=edits, scores=scores)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_surrogates(text: str, chosen: tuple[Step, ...]) -> None:
+    # Surrogate code points (from surrogateescape decoding or a JSON "\ud800" escape) are not
+    # characters: OpenCC, the encoders and every UTF-8 writer reject them. The unicode step turns
+    # them into characters (or U+FFFD) and the steps after it rely on that; without it, say so
+    # here, naming where, rather than fail deep inside a later step.
+    if any(s.name == "unicode" for s in chosen):
+        return
+    m = _SURROGATE.search(text)
+    if m is not None:
+        raise ValueError(
+            f"text holds a surrogate code point (U+{ord(m.group()):04X} at {m.start()}), which is not a character; "
+            "the 'unicode' step replaces it and is not selected here: keep that step, or decode the input "
+            "with errors='replace' instead of 'surrogateescape'"
+        )
 
 
 TEXT_FIELDS = ("title", "source", "author", "editor")

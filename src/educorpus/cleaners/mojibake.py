@@ -60,6 +60,7 @@ from __future__ import annotations
 import heapq
 import math
 import re
+from bisect import bisect_left
 from functools import lru_cache
 from typing import Optional
 
@@ -544,28 +545,31 @@ _DECODERS = {"gb18030": ("gb18030", "gbk"), "cp950": ("cp950", "big5")}
 _PUA = re.compile("[\ue000-\uf8ff]")
 
 
-# the text last asked about and whether each of its lines holds private use: every attempt asks
-# about its line, and a search of a line without any reads all of it (a page of one long line
-# was lines x attempts, bench/bench_tail.py). One tuple, read and replaced whole, so that
-# threads never pair one text with another's answers
-_LINE_PUA: tuple = (None, {})
-
-
 def _line_decoders(text: str, line_start: int, line_end: int, source: Optional[str]) -> Optional[tuple]:
     """The decoders that may have garbled this line: a private-use character in it is a
     user-defined GBK pair that only GB18030 reads (GBK writes "?" for it), so a line that holds one
     was decoded with GB18030, and a byte pair GBK alone rejects cannot be one of its "?"."""
-    global _LINE_PUA
-    if source != "gb18030":
-        return None
-    doc, lines = _LINE_PUA
-    if doc is not text:
-        lines = {}
-        _LINE_PUA = (text, lines)
-    pua = lines.get((line_start, line_end))
-    if pua is None:
-        pua = lines[line_start, line_end] = _PUA.search(text, line_start, line_end) is not None
-    return ("gb18030",) if pua else None
+    if source == "gb18030" and _has_pua(text, line_start, line_end):
+        return ("gb18030",)
+    return None
+
+
+# (text, positions of its private-use characters) for the last text asked about. Every attempt at
+# every cluster asks about its line; a search of the line each time made a long line with many
+# clusters and no PUA quadratic (a 80,000-character line of Han with combining marks: 35 s, 9x
+# the 20,000-character one). One scan per text, then a binary search per question.
+_PUA_LAST: tuple = ("", ())
+
+
+def _has_pua(text: str, start: int, end: int) -> bool:
+    global _PUA_LAST
+    last = _PUA_LAST
+    if last[0] is not text:
+        last = (text, [m.start() for m in _PUA.finditer(text)])
+        _PUA_LAST = last  # one assignment: another thread sees the old pair or the new one
+    at = last[1]
+    i = bisect_left(at, start)
+    return i < len(at) and at[i] < end
 
 
 def _consistent(data: bytes, garbled: str, source: str, decoders: Optional[tuple] = None) -> bool:

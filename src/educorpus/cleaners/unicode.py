@@ -80,6 +80,35 @@ _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 # zero-width characters that carry nothing in Chinese text; ZWJ/ZWNJ only between Han characters
 # (elsewhere they shape emoji and Indic/Arabic scripts)
 _ZERO_WIDTH = re.compile(f"[\u200b\u2060\u180e\ufeff]|(?<=[{HAN}])[\u200c\u200d](?=[{HAN}])")
+# A surrogate code point is half of a UTF-16 pair, not a character: a str holds one when it was
+# decoded with surrogateescape/surrogatepass or parsed from a JSON "\ud800" escape. No UTF-8 file,
+# Parquet column or OpenCC call accepts it, so the later steps and every writer would fail on the
+# page. A high-low pair becomes the character it encodes; a lone one becomes U+FFFD, the mark of
+# a character that could not be read. ftfy's fix_surrogates does the same, but a line whose ftfy
+# fix adds U+FFFD is left as it is (_ftfy_to_fixed_point), so surrogates are handled first, here.
+_SURROGATES = re.compile("[\ud800-\udbff][\udc00-\udfff]|[\ud800-\udfff]")
+
+
+def _surrogate_spans(text: str) -> list[Span]:
+    spans: list[Span] = []
+    for m in _SURROGATES.finditer(text):
+        s = m.group()
+        if len(s) == 2:
+            spans.append((m.start(), m.end(), s.encode("utf-16-le", "surrogatepass").decode("utf-16-le"), "surrogate-pair"))
+        else:
+            spans.append((m.start(), m.end(), "\ufffd", "lone-surrogate"))
+    return spans
+
+
+def fix_surrogates(text: str) -> str:
+    r"""A surrogate pair becomes its character, a lone surrogate U+FFFD.
+
+    >>> fix_surrogates("教\ud83d\ude00育\udcb5")
+    '教😀育\ufffd'
+    """
+    from ..document import apply_spans
+
+    return apply_spans(text, _surrogate_spans(text))
 
 
 def fix_line_breaks(text: str) -> str:
@@ -171,6 +200,7 @@ def fix_unicode(text: str) -> str:
     """
     from ..document import apply_spans
 
+    text = fix_surrogates(text)
     text = apply_spans(text, ftfy_spans(text))
     text = remove_control_chars(fix_line_breaks(text))
     return unicodedata.normalize("NFC", text)
@@ -204,6 +234,8 @@ _ANYTHING = re.compile(
 def run(text: str, ctx: StepContext) -> str:
     if not _ANYTHING.search(text) and unicodedata.is_normalized("NFC", text):
         return text
+    if _SURROGATES.search(text):  # before ftfy, which would leave a line with a lone one as it is
+        text = ctx.replace(text, _surrogate_spans(text))
     text = ctx.replace(text, ftfy_spans(text))
     text = ctx.replace(text, _regex_spans(_LINE_BREAKS, text, "\n", "line-breaks"))
     spans = _regex_spans(_CONTROLS, text, "", "control-chars")
@@ -223,7 +255,16 @@ def may_change_again(text: str) -> bool:
     False
     >>> may_change_again("caf\u00c3\u00a9")
     True
+
+    A joiner kept beside a non-Han character can end up between two Han characters once a later
+    step removes what stood there (``字(zì)\u200c来`` after the pinyin step): the step would now
+    drop it.
+
+    >>> may_change_again("字\u200c来")
+    True
     """
+    if _ZERO_WIDTH_ANY.search(text) and _ZERO_WIDTH.search(text):
+        return True
     return _FTFY_TRIGGER.search(text) is not None and bool(ftfy_spans(text))
 
 

@@ -34,6 +34,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Optional, Union
@@ -63,6 +64,21 @@ class InputItem:
 
 
 PathLike = Union[str, "os.PathLike[str]"]
+
+
+def _shown(name: str) -> str:
+    r"""A file name as it can be written: bytes that are not UTF-8 as ``\xNN``.
+
+    A name that is not UTF-8 (GBK names from a Windows machine or an old archive) comes from the
+    OS as surrogate escapes, which no Parquet column or UTF-8 manifest can hold: one such file
+    used to stop the whole build. The escaped form stays unique and says what the bytes were.
+
+    >>> _shown("\udcbd\udccc.txt"), _shown("教育.txt")
+    ('\\xbd\\xcc.txt', '教育.txt')
+    """
+    if name.isascii() or not any("\udc80" <= c <= "\udcff" for c in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _as_list(inputs: Union[PathLike, Iterable[PathLike]]) -> list[str]:
@@ -128,7 +144,7 @@ def _walk(folder: Path, label: str) -> Iterator[InputItem]:
     for entry in entries:
         if entry.name.startswith("."):
             continue  # .git, .DS_Store, editor swap files: not content
-        sub = f"{label}/{entry.name}"
+        sub = f"{label}/{_shown(entry.name)}"
         if entry.is_dir():
             yield from _walk(entry, sub)
         elif entry.is_file():
@@ -152,9 +168,9 @@ def plan_inputs(inputs: Union[PathLike, Iterable[PathLike]]) -> list[InputItem]:
             raise DatasetError(f"input not found: {raw}")
         resolved = p.resolve()
         if p.is_dir():
-            items.extend(_walk(resolved, resolved.name or str(resolved)))
+            items.extend(_walk(resolved, _shown(resolved.name or str(resolved))))
         else:
-            items.append(InputItem(_kind_of_file(resolved, named=True), resolved, resolved.name))
+            items.append(InputItem(_kind_of_file(resolved, named=True), resolved, _shown(resolved.name)))
     items.sort(key=lambda it: (it.label, str(it.path)))
     seen: set[Path] = set()
     unique = []
@@ -208,7 +224,7 @@ def _files_of(item: InputItem) -> list[tuple[str, Path]]:
         for q in sorted(item.path.rglob("*")):
             rel = q.relative_to(item.path)
             if q.is_file() and not any(part.startswith(".") for part in rel.parts):
-                out.append((f"{item.label}/{rel.as_posix()}", q))
+                out.append((f"{item.label}/{_shown(rel.as_posix())}", q))
         return out
     if item.path.is_file():
         return [(item.label, item.path)]
@@ -230,12 +246,12 @@ def fingerprint_inputs(plan: list[InputItem], arguments: Optional[Iterable[PathL
                 digest, size = _sha256_file(path)
             except OSError as exc:
                 digest, size = None, None
-                files.append({"path": label, "resolved": str(path), "kind": item.kind, "error": exc.strerror or str(exc)})
+                files.append({"path": label, "resolved": _shown(str(path)), "kind": item.kind, "error": exc.strerror or str(exc)})
             else:
-                files.append({"path": label, "resolved": str(path), "kind": item.kind, "bytes": size, "sha256": digest})
+                files.append({"path": label, "resolved": _shown(str(path)), "kind": item.kind, "bytes": size, "sha256": digest})
             combined.update(f"{label}\0{digest}\n".encode("utf-8"))
     return {
-        "arguments": [os.fspath(a) for a in arguments] if arguments is not None else None,
+        "arguments": [_shown(os.fspath(a)) for a in arguments] if arguments is not None else None,
         "kinds": sorted({it.kind for it in plan}),
         "files": files,
         "sha256": combined.hexdigest(),
@@ -312,6 +328,41 @@ def _jsonable(value: Any) -> Any:
     return _to_str(value)
 
 
+# A JSON "\ud800" escape that is not half of a pair parses to a lone surrogate: not a character, and
+# no Parquet column, UTF-8 file or OpenCC call takes it (one such string in any field used to stop
+# the whole build when the records were written). Such strings are rare, so the raw line is
+# searched for the escape first and only then is the parsed object walked.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _scrub(value: Any) -> tuple[Any, int]:
+    r"""``value`` (parsed JSON) with each lone surrogate in its strings and keys replaced by U+FFFD,
+    and how many were replaced; json.loads has already joined the escapes that form a pair.
+
+    >>> _scrub({"text": "教\udcb5育", "tags": ["\ud800", 1]})
+    ({'text': '教\ufffd育', 'tags': ['\ufffd', 1]}, 2)
+    """
+    if isinstance(value, str):
+        return _LONE_SURROGATE.subn("\ufffd", value)
+    if isinstance(value, list):
+        out, total = [], 0
+        for v in value:
+            v, n = _scrub(v)
+            out.append(v)
+            total += n
+        return out, total
+    if isinstance(value, dict):
+        d, total = {}, 0
+        for k, v in value.items():
+            k, nk = _scrub(k)
+            v, nv = _scrub(v)
+            d[k] = v
+            total += nk + nv
+        return d, total
+    return value, 0
+
+
 def _failure(reason: str, detail: str, source_path: str, input_label: str, raw_text: Optional[str] = None) -> dict[str, Any]:
     return {
         "failure": reason,
@@ -378,7 +429,7 @@ class _Reader:
             "replaced_bytes": replaced,
         }
 
-    def from_mapping(self, obj: Any, source_path: str, input_label: str, encoding: str = "utf-8") -> dict[str, Any]:
+    def from_mapping(self, obj: Any, source_path: str, input_label: str, encoding: str = "utf-8", replaced: int = 0) -> dict[str, Any]:
         if not isinstance(obj, dict):
             return _failure("not-an-object", f"{source_path}: expected a JSON object, found {type(obj).__name__}", source_path, input_label)
         tf, idf = self.text_field, self.id_field
@@ -399,7 +450,7 @@ class _Reader:
             given = _to_str(value)
         meta = {k: _to_str(obj[k]) for k in META_KEYS if k in obj and obj[k] is not None and k not in (tf, idf)}
         extra = {str(k): _jsonable(v) for k, v in obj.items() if k not in META_KEYS and k not in (tf, idf)}
-        return self.record(text, source_path, input_label, meta=meta, extra=extra, given_id=given, encoding=encoding)
+        return self.record(text, source_path, input_label, meta=meta, extra=extra, given_id=given, encoding=encoding, replaced=replaced)
 
     # ---- per kind
 
@@ -465,7 +516,10 @@ class _Reader:
                 except json.JSONDecodeError as exc:
                     yield _failure("broken-json", f"{where}: {exc.msg.removesuffix(' at')} at column {exc.colno}", where, item.label, s.rstrip("\r\n"))
                     continue
-                yield self.from_mapping(obj, where, item.label)
+                n = 0
+                if _SURROGATE_ESCAPE.search(s):
+                    obj, n = _scrub(obj)
+                yield self.from_mapping(obj, where, item.label, replaced=n)
 
     def json_file(self, item: InputItem) -> Iterator[dict[str, Any]]:
         try:
@@ -474,10 +528,11 @@ class _Reader:
             yield _failure("unreadable", f"{item.label}: cannot read ({exc.strerror or exc})", item.label, item.label)
             return
         try:
-            text = decode_bytes(data, item.label).text
+            decoded = decode_bytes(data, item.label)
         except InputError as exc:
             yield _failure("undecodable", str(exc), item.label, item.label)
             return
+        text = decoded.text
         try:
             obj = json.loads(text)
         except json.JSONDecodeError as exc:
@@ -493,11 +548,19 @@ class _Reader:
                 return
             yield _failure("broken-json", f"{item.label}: {exc.msg} at line {exc.lineno} column {exc.colno}", item.label, item.label)
             return
+        escapes = _SURROGATE_ESCAPE.search(text) is not None
         if isinstance(obj, list):
             for i, element in enumerate(obj):
-                yield self.from_mapping(element, f"{item.label}[{i}]", item.label)
+                n = 0
+                if escapes:
+                    element, n = _scrub(element)
+                # (bytes the decoder replaced belong to the file, not to one element: not counted here)
+                yield self.from_mapping(element, f"{item.label}[{i}]", item.label, encoding=decoded.encoding, replaced=n)
         else:
-            yield self.from_mapping(obj, item.label, item.label)
+            n = 0
+            if escapes:
+                obj, n = _scrub(obj)
+            yield self.from_mapping(obj, item.label, item.label, encoding=decoded.encoding, replaced=decoded.replaced + n)
 
     def parquet_file(self, item: InputItem) -> Iterator[dict[str, Any]]:
         import pyarrow.parquet as pq

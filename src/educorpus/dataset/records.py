@@ -35,7 +35,7 @@ DATA_COLUMNS: tuple[tuple[str, str, str], ...] = (
     ("source_path", "string", "where the raw text was read: file, file:line, file[row]"),
     ("raw_sha256", "string", "SHA-256 of the raw text (UTF-8)"),
     ("encoding", "string", "encoding the raw bytes were decoded from"),
-    ("replaced_bytes", "int64", "undecodable bytes replaced by U+FFFD while decoding"),
+    ("replaced_bytes", "int64", "undecodable bytes (and lone surrogate escapes in JSON) replaced by U+FFFD while reading"),
     ("spun_score", "float64", "how likely the text was machine-spun (0 = not scored or clean)"),
     ("flags", "list<string>", "findings reported but not changed (rule names)"),
     ("n_chars", "int64", "characters in text"),
