@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import educorpus
 from educorpus import cleaners
 from educorpus.check import (
     CaseError,
